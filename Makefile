@@ -1,0 +1,40 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run test lint bench clean articles
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(TEST_STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/reader $(ARGS)
+
+test: $(TEST_STAMP)
+	$(BIN)/ruff check reader tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest -n 2
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check reader tests bench
+	$(BIN)/mypy
+
+bench: $(TEST_STAMP)
+	$(BIN)/python -m bench
+
+articles: $(STAMP)
+	$(BIN)/reader import digest tests/data/digest.txt --into articles
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,102 @@
+"""The Textual application: wires the library path, the store and the main screen."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+
+from reader.screens.help import HelpScreen
+from reader.screens.main import MainScreen
+from reader.store import Store
+from reader.widgets.article import ArticleView
+from reader.widgets.post_list import PostList
+
+
+class StateProblem(Message):
+    """The store could not save (sent from its writer thread)."""
+
+    def __init__(self, text: str) -> None:
+        """Carry the one-line problem."""
+        super().__init__()
+        self.text = text
+
+
+class ReaderApp(App[int]):
+    """A keyboard-driven reader for a directory of Markdown posts."""
+
+    CSS_PATH = "reader.tcss"
+    TITLE = "reader"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+p", "command_palette", "Commands", show=False),
+    ]
+
+    def __init__(
+        self,
+        library_path: Path,
+        store: Store,
+        *,
+        mark_read_after: float = 2.0,
+        notices: Iterable[str] = (),
+    ) -> None:
+        """Keep what the screen needs; nothing is read from disk here."""
+        super().__init__()
+        self.library_path = library_path
+        self.store = store
+        self.mark_read_after = mark_read_after
+        self.notices = list(notices)
+
+    def on_mount(self) -> None:
+        """Show the main screen and any notices from start-up."""
+        self.push_screen(MainScreen(self.library_path, self.store, self.mark_read_after))
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(signum, self.exit)
+        for notice in self.notices:
+            self.notify(notice, severity="warning", timeout=10, markup=False)
+
+    def report_state_problem(self, text: str) -> None:
+        """Called from the store's writer thread: show the problem, or print it after exit."""
+        if self.is_running:
+            self.post_message(StateProblem(text))
+        else:
+            print(f"reader: {text}", file=sys.stderr)
+
+    def on_state_problem(self, message: StateProblem) -> None:
+        """Tell the user the state could not be saved."""
+        self.notify(message.text, severity="warning", timeout=8, markup=False)
+
+    def action_help(self) -> None:
+        """Show every key."""
+        if isinstance(self.screen, HelpScreen):
+            return
+        sections: list[tuple[str, list[BindingType]]] = [
+            ("Everywhere", [*MainScreen.BINDINGS, *Screen.BINDINGS[:2], *self.BINDINGS]),
+            ("Sidebar", PostList.BINDINGS),
+            ("Article", ArticleView.BINDINGS),
+        ]
+        display = {
+            key: self.get_key_display(binding)
+            for _, bindings in sections
+            for binding in Binding.make_bindings(bindings)
+            for key in [binding.key]
+        }
+        self.push_screen(HelpScreen(sections, display))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette: every reader key, then Textual's own commands."""
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if main is not None:
+            for title, help_text, callback in main.commands():
+                yield SystemCommand(title, help_text, callback)  # type: ignore[arg-type]
+        yield SystemCommand("Help", "Show every key (? or F1)", self.action_help)
+        yield from super().get_system_commands(screen)

@@ -1,0 +1,161 @@
+"""The `reader` command line: argument errors, exit codes, and starting the app.
+
+Exit status: 0 on success, 1 when an operation failed, 2 on bad usage (a path that
+does not exist or holds no posts, an unknown option). Errors are one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from reader import __version__
+
+POST_SUFFIXES = (".md", ".markdown")
+
+
+class UsageError(Exception):
+    """Bad usage: reported as one line, exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit with status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print a one-line error and exit 2."""
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def build_parser() -> Parser:
+    """The parser for `reader [PATH]`."""
+    parser = Parser(
+        prog="reader",
+        description="Read a directory of Markdown posts in the terminal.",
+        epilog="Also: `reader import digest FILE --into DIR` turns a plain-text digest into posts.",
+    )
+    parser.add_argument(
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help="a directory of .md files or a single .md file (default: the bundled posts)",
+    )
+    parser.add_argument(
+        "--state",
+        metavar="FILE",
+        help="the state file for read marks and bookmarks "
+        "(default: $READER_STATE, else the user data directory)",
+    )
+    parser.add_argument(
+        "--mark-read-after",
+        metavar="SECONDS",
+        type=float,
+        default=2.0,
+        help="mark a post read after it has been shown this long (0: at once; default 2)",
+    )
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    return parser
+
+
+def build_import_parser() -> Parser:
+    """The parser for `reader import digest FILE --into DIR`."""
+    parser = Parser(prog="reader import", description="Turn other formats into posts.")
+    parser.add_argument("format", choices=["digest"], help="the source format")
+    parser.add_argument("source", metavar="FILE", help="the file to import")
+    parser.add_argument("--into", metavar="DIR", required=True, help="where to write posts")
+    return parser
+
+
+def has_post_file(path: Path) -> bool:
+    """True as soon as one post file is found under `path` (stops early)."""
+    for _root, dirs, files in os.walk(path):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        if any(f.lower().endswith(POST_SUFFIXES) and not f.startswith(".") for f in files):
+            return True
+    return False
+
+
+def check_library_path(path: Path) -> Path:
+    """The absolute library path, or UsageError saying why it cannot be opened."""
+    if not path.exists():
+        raise UsageError(f"no such file or directory: {path}")
+    if path.is_file():
+        if not path.name.lower().endswith(POST_SUFFIXES):
+            raise UsageError(f"not a Markdown file (.md): {path}")
+    elif not path.is_dir():
+        raise UsageError(f"not a file or directory: {path}")
+    elif not has_post_file(path):
+        raise UsageError(f"no posts (.md files) in {path}")
+    return path.resolve()
+
+
+def run_import(argv: Sequence[str]) -> int:
+    """`reader import digest FILE --into DIR`."""
+    from reader.importers.digest import DigestError, import_digest
+
+    args = build_import_parser().parse_args(argv)
+    source = Path(args.source)
+    if not source.is_file():
+        raise UsageError(f"no such file: {source}")
+    try:
+        written = import_digest(source, Path(args.into))
+    except DigestError as error:
+        print(f"reader: {source}: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"reader: cannot import: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"Imported {len(written)} posts into {args.into}")
+    return 0
+
+
+def run_reader(argv: Sequence[str]) -> int:
+    """Start the TUI on a library."""
+    from reader.paths import bundled_articles, default_state_path
+
+    args = build_parser().parse_args(argv)
+    if args.mark_read_after < 0:
+        raise UsageError("--mark-read-after must be 0 or more seconds")
+    library = check_library_path(Path(args.path) if args.path else bundled_articles())
+    state_path = Path(args.state) if args.state else default_state_path()
+
+    from reader.app import ReaderApp
+    from reader.store import Store
+
+    apps: list[ReaderApp] = []
+
+    def on_error(text: str) -> None:
+        """Route store problems to the app while it runs, else to stderr."""
+        if apps:
+            apps[0].report_state_problem(text)
+        else:
+            print(f"reader: {text}", file=sys.stderr)
+
+    store = Store(state_path, on_error=on_error)
+    notices = store.open()
+    for notice in notices:
+        print(f"reader: {notice}", file=sys.stderr)
+    app = ReaderApp(library, store, mark_read_after=args.mark_read_after, notices=notices)
+    apps.append(app)
+    try:
+        app.run()
+    finally:
+        store.close()
+    return app.return_code or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `reader` command; returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] == "import":
+            return run_import(args[1:])
+        return run_reader(args)
+    except UsageError as error:
+        print(f"reader: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

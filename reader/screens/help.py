@@ -1,0 +1,87 @@
+"""The help screen: every key, built from the bindings themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+MARKERS = (
+    ("●", "unread post"),
+    ("★", "bookmarked post"),
+)
+
+
+def key_table(
+    sections: Iterable[tuple[str, list[BindingType]]], display: dict[str, str]
+) -> Table:
+    """A table of keys and what they do, one section per place the keys work."""
+    table = Table(box=None, show_header=False, padding=(0, 2), expand=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for title, bindings in sections:
+        table.add_row(Text(title, style="bold underline"), "")
+        by_action: dict[str, tuple[list[str], str]] = {}
+        for binding in Binding.make_bindings(bindings):
+            if binding.action.startswith("screen."):
+                continue  # the same key is listed under the screen's own bindings
+            keys, description = by_action.setdefault(binding.action, ([], binding.description))
+            label = display.get(binding.key, binding.key)
+            if label not in keys:
+                keys.append(label)
+        for keys, description in by_action.values():
+            table.add_row(Text(" / ".join(keys)), Text(description))
+        table.add_row("", "")
+    table.add_row(Text("Markers", style="bold underline"), "")
+    for mark, meaning in MARKERS:
+        table.add_row(Text(mark), Text(meaning))
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """A modal listing every key binding of the reader."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,f1", "dismiss", "Close help"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+    HelpScreen > VerticalScroll {
+        width: auto;
+        max-width: 90%;
+        height: auto;
+        max-height: 90%;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    HelpScreen Static {
+        width: auto;
+    }
+    """
+
+    def __init__(self, sections: list[tuple[str, list[BindingType]]], display: dict[str, str]) -> None:
+        """Take the bindings to list, grouped by where they work."""
+        super().__init__()
+        self.sections = sections
+        self.table = key_table(sections, display)
+
+    def compose(self) -> ComposeResult:
+        """Show the table of keys."""
+        with VerticalScroll() as scroll:
+            scroll.border_title = "Keys — escape to close"
+            yield Static(self.table)
+
+    async def action_dismiss(self, result: None = None) -> None:
+        """Close the help screen."""
+        self.dismiss(result)

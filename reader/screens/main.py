@@ -1,0 +1,390 @@
+"""The reader's one screen: the post sidebar beside the article pane.
+
+The screen owns the flow of data: it asks workers to load the library and render
+posts, gives the widgets what to show (attributes down), reacts to their messages
+(messages up), and is the only place that changes the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.segment import Segment
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header
+from textual.worker import get_current_worker
+
+from reader.views import View, find_unread, visible_ids
+from reader.widgets.article import ArticleView
+from reader.widgets.post_list import PostList, Row
+
+if TYPE_CHECKING:
+    from reader.library import Library, Post
+    from reader.store import Store
+
+
+class LibraryLoaded(Message):
+    """A worker finished reading the library from disk."""
+
+    def __init__(self, library: Library | None, error: str | None, reload: bool) -> None:
+        """Carry the library, or the one-line reason it could not load."""
+        super().__init__()
+        self.library = library
+        self.error = error
+        self.reload = reload
+
+
+class ArticleReady(Message):
+    """A worker finished rendering a post."""
+
+    def __init__(
+        self, post_id: str, lines: list[list[Segment]], width: int, keep_scroll: bool
+    ) -> None:
+        """Carry the rendered lines of one post."""
+        super().__init__()
+        self.post_id = post_id
+        self.lines = lines
+        self.width = width
+        self.keep_scroll = keep_scroll
+
+
+class MainScreen(Screen[None]):
+    """Sidebar of posts on the left, the highlighted post on the right."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "next_unread", "Next unread"),
+        Binding("p", "previous_unread", "Prev unread"),
+        Binding("b", "toggle_bookmark", "Bookmark"),
+        Binding("m", "toggle_read", "Read/unread"),
+        Binding("v", "cycle_view", "View"),
+        Binding("r", "reload", "Reload", show=False),
+        Binding("space,pagedown", "page_down", "Page down", show=False),
+        Binding("shift+space,pageup", "page_up", "Page up", show=False),
+        Binding("l,right", "focus_article", "Focus article", show=False),
+        Binding("h,left", "focus_sidebar", "Focus sidebar", show=False),
+        Binding("question_mark,f1", "app.help", "Help"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, library_path: Path, store: Store, mark_read_after: float) -> None:
+        """Remember where the posts are, the store, and the read-after delay."""
+        super().__init__()
+        self.library_path = library_path
+        self.store = store
+        self.mark_read_after = mark_read_after
+        self.posts: dict[str, Post] = {}
+        self.order: list[str] = []
+        self.view = View.parse(store.get_meta("view"))
+        self.sticky: set[str] = set()
+        self.current: str | None = None
+        self.read_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        """Lay out the header, the two panes and the footer."""
+        yield Header(show_clock=False, icon="≡")
+        with Horizontal(id="panes"):
+            yield PostList(id="sidebar")
+            yield ArticleView(id="article")
+        yield Footer()
+
+    @property
+    def post_list(self) -> PostList:
+        """The sidebar widget."""
+        return self.query_one(PostList)
+
+    @property
+    def article(self) -> ArticleView:
+        """The article pane widget."""
+        return self.query_one(ArticleView)
+
+    def on_mount(self) -> None:
+        """Start loading the library; keys work as soon as it arrives."""
+        self.post_list.focus()
+        self.update_counts()
+        self.load_library(reload=False)
+
+    # Workers ---------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="library")
+    def load_library(self, reload: bool) -> None:
+        """Read every post's metadata from disk, off the UI thread."""
+        from reader.library import LibraryError, load_library
+
+        try:
+            library = load_library(self.library_path)
+        except LibraryError as error:
+            self.post_message(LibraryLoaded(None, str(error), reload))
+            return
+        self.post_message(LibraryLoaded(library, None, reload))
+
+    @work(thread=True, exclusive=True, group="render")
+    def render_post(self, post: Post, width: int, dark: bool, keep_scroll: bool) -> None:
+        """Read and render one post, off the UI thread."""
+        from reader.library import PostError, read_body
+        from reader.render import metadata_line, render_article
+
+        try:
+            body = read_body(post)
+        except PostError as error:
+            body = f"*This post could not be read: {error}*"
+        if get_current_worker().is_cancelled:
+            return
+        meta = metadata_line(post.date, post.author, post.tags, post.url)
+        lines = render_article(post.title, meta, body, width, dark=dark)
+        if not get_current_worker().is_cancelled:
+            self.post_message(ArticleReady(post.id, lines, width, keep_scroll))
+
+    # Messages from workers and widgets -------------------------------------------
+
+    def on_library_loaded(self, message: LibraryLoaded) -> None:
+        """Show the loaded posts and restore (or keep) the selection."""
+        if message.library is None:
+            self.post_list.empty_text = message.error or "No posts"
+            self.post_list.set_rows([])
+            self.notify(message.error or "No posts", severity="error", markup=False)
+            return
+        library = message.library
+        self.posts = {post.id: post for post in library.posts}
+        self.order = [post.id for post in library.posts]
+        selected = self.current if message.reload else self.store.get_meta("selected")
+        self.refresh_rows(select=selected if isinstance(selected, str) else None)
+        if library.problems:
+            shown = "\n".join(str(problem) for problem in library.problems[:5])
+            more = len(library.problems) - 5
+            if more > 0:
+                shown += f"\n… and {more} more"
+            count = len(library.problems)
+            self.notify(
+                f"Skipped {count} post file{'s' if count != 1 else ''}:\n{shown}",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+        if message.reload:
+            self.notify(f"Reloaded {len(self.order)} posts", markup=False)
+            if self.current is not None and self.current in self.posts:
+                self.show_post(self.current, keep_scroll=True)
+
+    def on_article_ready(self, message: ArticleReady) -> None:
+        """Put a rendered post on screen and start its read-after timer."""
+        if message.post_id != self.current:
+            return
+        self.article.show(message.post_id, message.lines, message.width, keep_scroll=message.keep_scroll)
+        if message.keep_scroll:
+            return
+        self.start_read_timer(message.post_id)
+
+    @on(PostList.Highlighted)
+    def post_highlighted(self, message: PostList.Highlighted) -> None:
+        """Show the post under the cursor."""
+        if message.post_id != self.current:
+            self.show_post(message.post_id, keep_scroll=False)
+
+    @on(PostList.Opened)
+    def post_opened(self, message: PostList.Opened) -> None:
+        """Enter: read the post now and move into it."""
+        self.set_read(message.post_id, True)
+        self.article.focus()
+
+    @on(ArticleView.WidthChanged)
+    def article_resized(self) -> None:
+        """Re-render the current post when the pane's width changes."""
+        if self.current is not None:
+            self.show_post(self.current, keep_scroll=True)
+
+    # Showing posts ---------------------------------------------------------------
+
+    def show_post(self, post_id: str, *, keep_scroll: bool) -> None:
+        """Ask a worker to render a post into the article pane."""
+        post = self.posts.get(post_id)
+        if post is None:
+            return
+        if post_id != self.current:
+            self.cancel_read_timer()
+            self.current = post_id
+            self.store.set_meta("selected", post_id)
+        self.render_post(post, self.article.text_width, self.app.current_theme.dark, keep_scroll)
+
+    def rows_for(self, ids: list[str]) -> list[Row]:
+        """Sidebar rows for post ids."""
+        return [self.row(post_id) for post_id in ids]
+
+    def row(self, post_id: str) -> Row:
+        """The sidebar row of one post, from its current state."""
+        return Row(
+            post_id,
+            self.posts[post_id].title,
+            unread=not self.store.is_read(post_id),
+            bookmarked=self.store.is_bookmarked(post_id),
+        )
+
+    def refresh_rows(self, select: str | None) -> None:
+        """Recompute which posts the view lists and give them to the sidebar."""
+        ids = visible_ids(
+            self.order, self.view, self.store.is_read, self.store.is_bookmarked, self.sticky
+        )
+        self.post_list.empty_text = (
+            "No posts" if self.view is View.ALL else f"No {self.view.value} posts — press v"
+        )
+        self.post_list.set_rows(self.rows_for(ids), select=select)
+        if not ids:
+            self.current = None
+            self.cancel_read_timer()
+            self.article.show(None, [], self.article.text_width, keep_scroll=False)
+        self.update_counts()
+
+    def update_counts(self) -> None:
+        """Show the view and its counts in the header."""
+        total = len(self.order)
+        read = self.store.read_ids()
+        unread = sum(1 for post_id in self.order if post_id not in read)
+        marked = self.store.bookmarked_ids()
+        bookmarked = sum(1 for post_id in self.order if post_id in marked)
+        shown = len(self.post_list.rows)
+        self.sub_title = (
+            f"{self.view.label} {shown}/{total} · {unread} unread · {bookmarked} bookmarked"
+        )
+
+    # Read status -----------------------------------------------------------------
+
+    def start_read_timer(self, post_id: str) -> None:
+        """Mark the shown post read once it has been on screen long enough."""
+        self.cancel_read_timer()
+        if self.store.is_read(post_id):
+            return
+        if self.mark_read_after <= 0:
+            self.set_read(post_id, True)
+            return
+        self.read_timer = self.set_timer(self.mark_read_after, partial(self.read_timer_fired, post_id))
+
+    def read_timer_fired(self, post_id: str) -> None:
+        """The post stayed on screen: it is read now."""
+        self.read_timer = None
+        if post_id == self.current:
+            self.set_read(post_id, True)
+
+    def cancel_read_timer(self) -> None:
+        """Forget a pending read-after timer."""
+        if self.read_timer is not None:
+            self.read_timer.stop()
+            self.read_timer = None
+
+    def set_read(self, post_id: str, value: bool) -> None:
+        """Change a post's read mark and show it."""
+        if self.store.is_read(post_id) == value:
+            return
+        self.store.set_read(post_id, value)
+        self.state_changed(post_id)
+
+    def state_changed(self, post_id: str) -> None:
+        """Redraw a post's row after its state changed; keep it listed in this view."""
+        if self.view is not View.ALL:
+            self.sticky.add(post_id)
+        self.post_list.update_row(self.row(post_id))
+        self.update_counts()
+
+    # Actions ---------------------------------------------------------------------
+
+    def action_focus_article(self) -> None:
+        """Move focus to the article pane."""
+        self.article.focus()
+
+    def action_focus_sidebar(self) -> None:
+        """Move focus to the sidebar."""
+        self.post_list.focus()
+
+    def action_page_down(self) -> None:
+        """Page the article down, whichever pane has focus."""
+        self.article.action_page_down()
+
+    def action_page_up(self) -> None:
+        """Page the article up, whichever pane has focus."""
+        self.article.action_page_up()
+
+    def action_toggle_bookmark(self) -> None:
+        """Bookmark the current post, or remove its bookmark."""
+        if self.current is None:
+            return
+        value = not self.store.is_bookmarked(self.current)
+        self.store.set_bookmarked(self.current, value)
+        self.state_changed(self.current)
+        self.notify("Bookmarked" if value else "Bookmark removed", timeout=1.5)
+
+    def action_toggle_read(self) -> None:
+        """Mark the current post read or unread, overriding the timer."""
+        if self.current is None:
+            return
+        self.cancel_read_timer()
+        self.set_read(self.current, not self.store.is_read(self.current))
+
+    def action_next_unread(self) -> None:
+        """Go to the next unread post, wrapping around."""
+        self.jump_unread(+1)
+
+    def action_previous_unread(self) -> None:
+        """Go to the previous unread post, wrapping around."""
+        self.jump_unread(-1)
+
+    def jump_unread(self, step: int) -> None:
+        """Move the cursor to the nearest unread post in direction `step`."""
+        ids = [row.post_id for row in self.post_list.rows]
+        index = find_unread(ids, self.post_list.cursor, step, self.store.is_read)
+        if index is None or (index == self.post_list.cursor and len(ids) > 1):
+            self.notify("No unread posts left", timeout=2)
+            return
+        self.post_list.move_to(index)
+
+    def action_cycle_view(self) -> None:
+        """Switch to the next view, keeping the current post where the view holds it."""
+        self.view = self.view.next()
+        self.sticky.clear()
+        self.store.set_meta("view", self.view.value)
+        self.refresh_rows(select=self.nearest_in_view())
+
+    def nearest_in_view(self) -> str | None:
+        """The current post if the view lists it, else the next listed one after it."""
+        if self.current is None or self.current not in self.posts:
+            return None
+        ids = set(
+            visible_ids(self.order, self.view, self.store.is_read, self.store.is_bookmarked)
+        )
+        start = self.order.index(self.current)
+        for post_id in self.order[start:] + self.order[:start][::-1]:
+            if post_id in ids:
+                return post_id
+        return None
+
+    def action_reload(self) -> None:
+        """Read the library from disk again, keeping the selection."""
+        self.load_library(reload=True)
+
+    def commands(self) -> Iterator[tuple[str, str, object]]:
+        """(title, help, callback) for every key, for the command palette."""
+        seen: set[str] = set()
+        targets: list[tuple[object, list[BindingType]]] = [
+            (self, self.BINDINGS),
+            (self.post_list, PostList.BINDINGS),
+            (self.article, ArticleView.BINDINGS),
+        ]
+        for target, bindings in targets:
+            for binding in Binding.make_bindings(bindings):
+                if binding.description in seen or binding.action.startswith("app.help"):
+                    continue
+                seen.add(binding.description)
+                keys = ", ".join(
+                    self.app.get_key_display(b)
+                    for b in Binding.make_bindings(bindings)
+                    if b.action == binding.action
+                )
+                where = "" if target is self else f" ({type(target).__name__})"
+                run = getattr(target, "run_action")
+                yield binding.description, f"{keys}{where}", partial(run, binding.action)

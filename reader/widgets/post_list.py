@@ -1,0 +1,227 @@
+"""The sidebar: one line per post, drawn with Textual's Line API.
+
+Only the rows on screen are rendered, so the list costs the same at 20 posts as at
+100,000. The widget holds rows given to it (attributes down) and posts messages
+when the cursor moves or a post is opened (messages up); it never touches the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+UNREAD_MARK = "●"
+BOOKMARK_MARK = "★"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """What the sidebar shows for one post."""
+
+    post_id: str
+    title: str
+    unread: bool
+    bookmarked: bool
+
+
+class PostList(ScrollView, can_focus=True):
+    """A cursor over a list of post titles, with unread and bookmark markers."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Next post", show=False),
+        Binding("k,up", "cursor_up", "Previous post", show=False),
+        Binding("g,home", "first", "First post", show=False),
+        Binding("G,end", "last", "Last post", show=False),
+        Binding("enter", "open", "Open post", show=False),
+        Binding("l,right", "screen.focus_article", "Focus article", show=False),
+        Binding("h,left", "screen.focus_sidebar", "Focus sidebar", show=False),
+        Binding("space,pagedown", "screen.page_down", "Page article down", show=False),
+        Binding("shift+space,pageup", "screen.page_up", "Page article up", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "post-list--cursor",
+        "post-list--unread",
+        "post-list--marker",
+        "post-list--empty",
+    }
+
+    DEFAULT_CSS = """
+    PostList {
+        background: $surface;
+        scrollbar-size-vertical: 1;
+    }
+    PostList > .post-list--cursor {
+        background: $primary 30%;
+    }
+    PostList:focus > .post-list--cursor {
+        background: $primary;
+        color: $text;
+        text-style: bold;
+    }
+    PostList > .post-list--unread {
+        text-style: bold;
+    }
+    PostList > .post-list--marker {
+        color: $accent;
+    }
+    PostList > .post-list--empty {
+        color: $text-muted;
+        text-style: italic;
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        """The cursor moved to a post."""
+
+        def __init__(self, post_id: str) -> None:
+            """Say which post is highlighted."""
+            super().__init__()
+            self.post_id = post_id
+
+    class Opened(Message):
+        """The user asked to open the highlighted post (enter)."""
+
+        def __init__(self, post_id: str) -> None:
+            """Say which post was opened."""
+            super().__init__()
+            self.post_id = post_id
+
+    def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
+        """Start with no rows."""
+        super().__init__(name=name, id=id)
+        self._rows: list[Row] = []
+        self._index: dict[str, int] = {}
+        self.empty_text = "Loading…"
+
+    @property
+    def rows(self) -> list[Row]:
+        """The rows shown, in order."""
+        return self._rows
+
+    @property
+    def highlighted(self) -> Row | None:
+        """The row under the cursor, if any."""
+        if 0 <= self.cursor < len(self._rows):
+            return self._rows[self.cursor]
+        return None
+
+    def index_of(self, post_id: str) -> int | None:
+        """The row index of a post, or None when it is not listed."""
+        return self._index.get(post_id)
+
+    def set_rows(self, rows: list[Row], select: str | None = None, *, announce: bool = True) -> None:
+        """Replace the rows; put the cursor on `select` when listed, else keep its index."""
+        old = self.highlighted
+        self._rows = rows
+        self._index = {row.post_id: i for i, row in enumerate(rows)}
+        self.virtual_size = Size(self.size.width, len(rows))
+        target = self._index.get(select) if select is not None else None
+        if target is None:
+            target = min(self.cursor, len(rows) - 1) if rows else 0
+        target = max(target, 0)
+        new = rows[target] if rows else None
+        self.set_reactive(PostList.cursor, target)
+        self._scroll_cursor_visible()
+        self.refresh()
+        if announce and new is not None and (old is None or old.post_id != new.post_id):
+            self.post_message(self.Highlighted(new.post_id))
+
+    def update_row(self, row: Row) -> None:
+        """Redraw one post's row after its markers changed."""
+        index = self._index.get(row.post_id)
+        if index is None:
+            return
+        self._rows[index] = row
+        self.refresh(Region(0, index - int(self.scroll_offset.y), self.size.width, 1))
+
+    def move_to(self, index: int) -> None:
+        """Move the cursor to a row index (clamped)."""
+        if not self._rows:
+            return
+        self.cursor = max(0, min(index, len(self._rows) - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        """Keep the cursor visible and announce the highlighted post."""
+        self._scroll_cursor_visible()
+        self.refresh()
+        row = self.highlighted
+        if row is not None and old != new:
+            self.post_message(self.Highlighted(row.post_id))
+
+    def _scroll_cursor_visible(self) -> None:
+        """Scroll so that the cursor row is on screen."""
+        if self._rows:
+            self.scroll_to_region(
+                Region(0, self.cursor, 1, 1), animate=False, force=True, immediate=True
+            )
+
+    def action_cursor_down(self) -> None:
+        """Move to the next post."""
+        self.move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        """Move to the previous post."""
+        self.move_to(self.cursor - 1)
+
+    def action_first(self) -> None:
+        """Move to the first post."""
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        """Move to the last post."""
+        self.move_to(len(self._rows) - 1)
+
+    def action_open(self) -> None:
+        """Open the highlighted post."""
+        row = self.highlighted
+        if row is not None:
+            self.post_message(self.Opened(row.post_id))
+
+    def on_resize(self) -> None:
+        """Track the width so rows are cut to fit."""
+        self.virtual_size = Size(self.size.width, len(self._rows))
+
+    def render_line(self, y: int) -> Strip:
+        """Render the row at screen line `y`."""
+        width = self.size.width
+        base = self.rich_style
+        index = int(self.scroll_offset.y) + y
+        if not self._rows:
+            if y == 0:
+                style = base + self.get_component_rich_style("post-list--empty")
+                return Strip([Segment(f" {self.empty_text}", style)]).crop_extend(0, width, base)
+            return Strip.blank(width, base)
+        if index >= len(self._rows):
+            return Strip.blank(width, base)
+        row = self._rows[index]
+        style = base
+        if row.unread:
+            style += self.get_component_rich_style("post-list--unread", partial=True)
+        if index == self.cursor:
+            style += self.get_component_rich_style("post-list--cursor")
+        marker = self.get_component_rich_style("post-list--marker", partial=True)
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append(UNREAD_MARK if row.unread else " ", marker)
+        text.append(BOOKMARK_MARK if row.bookmarked else " ", marker)
+        text.append(" ")
+        text.append(row.title)
+        text.truncate(max(width, 1), overflow="ellipsis", pad=True)
+        segments = [
+            Segment(seg.text, style + seg.style if seg.style else style)
+            for seg in text.render(self.app.console)
+            if seg.text
+        ]
+        return Strip(segments).crop_extend(0, width, style).simplify()

@@ -1,0 +1,121 @@
+"""Pilot tests: read marks, bookmarks, unread jumps, and the read-after rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from reader.store import Store
+from tests.app.conftest import current_title, screen_of, settle, sidebar
+
+
+async def test_a_post_becomes_read_after_it_is_shown_long_enough(start: Any) -> None:
+    async with start(mark_read_after=0.3) as pilot:
+        row = sidebar(pilot).highlighted
+        assert row is not None and row.unread
+        await pilot.pause(0.6)
+        row = sidebar(pilot).highlighted
+        assert row is not None and not row.unread
+        assert screen_of(pilot).store.is_read(row.post_id)
+        assert "19 unread" in pilot.app.screen.sub_title
+
+
+async def test_running_through_the_list_does_not_mark_what_it_passes(start: Any) -> None:
+    async with start(mark_read_after=0.5) as pilot:
+        for _ in range(5):
+            await pilot.press("j")
+            await pilot.pause(0.1)
+        await settle(pilot)
+        store = screen_of(pilot).store
+        assert store.read_ids() == set()
+        await pilot.pause(0.7)
+        assert store.read_ids() == {sidebar(pilot).rows[5].post_id}
+
+
+async def test_zero_delay_marks_a_post_read_as_soon_as_it_is_shown(start: Any) -> None:
+    async with start(mark_read_after=0) as pilot:
+        assert screen_of(pilot).store.read_ids() == {sidebar(pilot).rows[0].post_id}
+
+
+async def test_enter_marks_the_post_read_at_once(start: Any) -> None:
+    async with start() as pilot:
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert screen_of(pilot).store.read_ids() == {sidebar(pilot).rows[1].post_id}
+        assert not sidebar(pilot).rows[1].unread
+
+
+async def test_m_toggles_read_and_overrides_the_timer(start: Any) -> None:
+    async with start(mark_read_after=0.3) as pilot:
+        store = screen_of(pilot).store
+        first = sidebar(pilot).rows[0].post_id
+        await pilot.press("m")
+        assert store.is_read(first)
+        await pilot.press("m")
+        assert not store.is_read(first)
+        await pilot.pause(0.6)
+        assert not store.is_read(first), "the timer must not undo m"
+        assert sidebar(pilot).rows[0].unread
+
+
+async def test_b_toggles_the_bookmark(start: Any) -> None:
+    async with start() as pilot:
+        store = screen_of(pilot).store
+        first = sidebar(pilot).rows[0].post_id
+        await pilot.press("b")
+        assert store.is_bookmarked(first)
+        assert sidebar(pilot).rows[0].bookmarked
+        assert "1 bookmarked" in pilot.app.screen.sub_title
+        await pilot.press("b")
+        assert not store.is_bookmarked(first)
+        assert not sidebar(pilot).rows[0].bookmarked
+
+
+async def test_n_and_p_jump_between_unread_posts_and_wrap(start: Any) -> None:
+    async with start() as pilot:
+        rows = sidebar(pilot).rows
+        store = screen_of(pilot).store
+        for row in rows[1:5]:
+            store.set_read(row.post_id, True)
+        await pilot.press("n")
+        await settle(pilot)
+        assert sidebar(pilot).cursor == 5
+        await pilot.press("p")
+        await settle(pilot)
+        assert sidebar(pilot).cursor == 0
+        await pilot.press("p")
+        await settle(pilot)
+        assert sidebar(pilot).cursor == 19, "p wraps around to the end"
+        await pilot.press("n")
+        await settle(pilot)
+        assert sidebar(pilot).cursor == 0, "n wraps around to the start"
+
+
+async def test_n_says_so_when_no_unread_post_is_left(start: Any) -> None:
+    async with start() as pilot:
+        store = screen_of(pilot).store
+        for row in sidebar(pilot).rows:
+            store.set_read(row.post_id, True)
+        await pilot.press("j", "n")
+        await settle(pilot)
+        assert sidebar(pilot).cursor == 1
+        messages = [n.message for n in pilot.app._notifications]
+        assert any("No unread posts" in m for m in messages)
+
+
+async def test_marks_are_saved_and_restored_with_the_selection(
+    start: Any, state_path: Path
+) -> None:
+    async with start() as pilot:
+        await pilot.press("j", "j", "b", "m")
+        await settle(pilot)
+        chosen = current_title(pilot)
+    store = Store(state_path)
+    store.open()
+    bookmarked = store.bookmarked_ids()
+    store.close()
+    assert len(bookmarked) == 1
+    async with start() as pilot:
+        assert current_title(pilot) == chosen
+        row = sidebar(pilot).highlighted
+        assert row is not None and row.bookmarked and not row.unread
