@@ -97,6 +97,6 @@ class ReaderApp(App[int]):
         main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
         if main is not None:
             for title, help_text, callback in main.commands():
-                yield SystemCommand(title, help_text, callback)  # type: ignore[arg-type]
+                yield SystemCommand(title, help_text, callback)
         yield SystemCommand("Help", "Show every key (? or F1)", self.action_help)
         yield from super().get_system_commands(screen)

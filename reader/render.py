@@ -93,9 +93,10 @@ class HtmlBlock(TextElement):
         """Build the element from its token."""
         return cls()
 
-    def on_text(self, context: MarkdownContext, text: str) -> None:
+    def on_text(self, context: MarkdownContext, text: str | Text) -> None:
         """Keep the HTML source as plain text."""
-        self.text.append(text.rstrip("\n"), context.current_style)
+        plain = text.plain if isinstance(text, Text) else text
+        self.text.append(plain.rstrip("\n"), context.current_style)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         """Render the HTML source."""

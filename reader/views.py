@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from enum import Enum
+from enum import StrEnum
 
 
-class View(str, Enum):
+class View(StrEnum):
     """A filter over the library, cycled with `v`."""
 
     ALL = "all"

@@ -19,9 +19,7 @@ MARKERS = (
 )
 
 
-def key_table(
-    sections: Iterable[tuple[str, list[BindingType]]], display: dict[str, str]
-) -> Table:
+def key_table(sections: Iterable[tuple[str, list[BindingType]]], display: dict[str, str]) -> Table:
     """A table of keys and what they do, one section per place the keys work."""
     table = Table(box=None, show_header=False, padding=(0, 2), expand=False)
     table.add_column(style="bold")
@@ -57,10 +55,9 @@ class HelpScreen(ModalScreen[None]):
         align: center middle;
     }
     HelpScreen > VerticalScroll {
-        width: auto;
-        max-width: 90%;
-        height: auto;
-        max-height: 90%;
+        width: 64;
+        max-width: 95%;
+        height: 90%;
         border: round $primary;
         background: $surface;
         padding: 0 1;
@@ -70,7 +67,9 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, sections: list[tuple[str, list[BindingType]]], display: dict[str, str]) -> None:
+    def __init__(
+        self, sections: list[tuple[str, list[BindingType]]], display: dict[str, str]
+    ) -> None:
         """Take the bindings to list, grouped by where they work."""
         super().__init__()
         self.sections = sections

@@ -7,7 +7,7 @@ posts, gives the widgets what to show (attributes down), reacts to their message
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -20,6 +20,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Header
 from textual.worker import get_current_worker
 
@@ -106,6 +107,12 @@ class MainScreen(Screen[None]):
         """The article pane widget."""
         return self.query_one(ArticleView)
 
+    @property
+    def highlighted_id(self) -> str | None:
+        """The post under the sidebar cursor: what b, m and friends act on."""
+        row = self.post_list.highlighted
+        return row.post_id if row is not None else None
+
     def on_mount(self) -> None:
         """Start loading the library; keys work as soon as it arrives."""
         self.post_list.focus()
@@ -155,7 +162,7 @@ class MainScreen(Screen[None]):
         library = message.library
         self.posts = {post.id: post for post in library.posts}
         self.order = [post.id for post in library.posts]
-        selected = self.current if message.reload else self.store.get_meta("selected")
+        selected = self.highlighted_id if message.reload else self.store.get_meta("selected")
         self.refresh_rows(select=selected if isinstance(selected, str) else None)
         if library.problems:
             shown = "\n".join(str(problem) for problem in library.problems[:5])
@@ -178,7 +185,9 @@ class MainScreen(Screen[None]):
         """Put a rendered post on screen and start its read-after timer."""
         if message.post_id != self.current:
             return
-        self.article.show(message.post_id, message.lines, message.width, keep_scroll=message.keep_scroll)
+        self.article.show(
+            message.post_id, message.lines, message.width, keep_scroll=message.keep_scroll
+        )
         if message.keep_scroll:
             return
         self.start_read_timer(message.post_id)
@@ -264,7 +273,9 @@ class MainScreen(Screen[None]):
         if self.mark_read_after <= 0:
             self.set_read(post_id, True)
             return
-        self.read_timer = self.set_timer(self.mark_read_after, partial(self.read_timer_fired, post_id))
+        self.read_timer = self.set_timer(
+            self.mark_read_after, partial(self.read_timer_fired, post_id)
+        )
 
     def read_timer_fired(self, post_id: str) -> None:
         """The post stayed on screen: it is read now."""
@@ -311,20 +322,22 @@ class MainScreen(Screen[None]):
         self.article.action_page_up()
 
     def action_toggle_bookmark(self) -> None:
-        """Bookmark the current post, or remove its bookmark."""
-        if self.current is None:
+        """Bookmark the highlighted post, or remove its bookmark."""
+        post_id = self.highlighted_id
+        if post_id is None:
             return
-        value = not self.store.is_bookmarked(self.current)
-        self.store.set_bookmarked(self.current, value)
-        self.state_changed(self.current)
+        value = not self.store.is_bookmarked(post_id)
+        self.store.set_bookmarked(post_id, value)
+        self.state_changed(post_id)
         self.notify("Bookmarked" if value else "Bookmark removed", timeout=1.5)
 
     def action_toggle_read(self) -> None:
-        """Mark the current post read or unread, overriding the timer."""
-        if self.current is None:
+        """Mark the highlighted post read or unread, overriding the timer."""
+        post_id = self.highlighted_id
+        if post_id is None:
             return
         self.cancel_read_timer()
-        self.set_read(self.current, not self.store.is_read(self.current))
+        self.set_read(post_id, not self.store.is_read(post_id))
 
     def action_next_unread(self) -> None:
         """Go to the next unread post, wrapping around."""
@@ -351,13 +364,12 @@ class MainScreen(Screen[None]):
         self.refresh_rows(select=self.nearest_in_view())
 
     def nearest_in_view(self) -> str | None:
-        """The current post if the view lists it, else the next listed one after it."""
-        if self.current is None or self.current not in self.posts:
+        """The highlighted post if the view lists it, else the next listed one after it."""
+        current = self.highlighted_id
+        if current is None or current not in self.posts:
             return None
-        ids = set(
-            visible_ids(self.order, self.view, self.store.is_read, self.store.is_bookmarked)
-        )
-        start = self.order.index(self.current)
+        ids = set(visible_ids(self.order, self.view, self.store.is_read, self.store.is_bookmarked))
+        start = self.order.index(current)
         for post_id in self.order[start:] + self.order[:start][::-1]:
             if post_id in ids:
                 return post_id
@@ -367,15 +379,15 @@ class MainScreen(Screen[None]):
         """Read the library from disk again, keeping the selection."""
         self.load_library(reload=True)
 
-    def commands(self) -> Iterator[tuple[str, str, object]]:
+    def commands(self) -> Iterator[tuple[str, str, Callable[[], Awaitable[object]]]]:
         """(title, help, callback) for every key, for the command palette."""
         seen: set[str] = set()
-        targets: list[tuple[object, list[BindingType]]] = [
-            (self, self.BINDINGS),
-            (self.post_list, PostList.BINDINGS),
-            (self.article, ArticleView.BINDINGS),
+        targets: list[tuple[Widget, str, list[BindingType]]] = [
+            (self, "", self.BINDINGS),
+            (self.post_list, " (in the sidebar)", PostList.BINDINGS),
+            (self.article, " (in the article)", ArticleView.BINDINGS),
         ]
-        for target, bindings in targets:
+        for target, where, bindings in targets:
             for binding in Binding.make_bindings(bindings):
                 if binding.description in seen or binding.action.startswith("app.help"):
                     continue
@@ -385,6 +397,5 @@ class MainScreen(Screen[None]):
                     for b in Binding.make_bindings(bindings)
                     if b.action == binding.action
                 )
-                where = "" if target is self else f" ({type(target).__name__})"
-                run = getattr(target, "run_action")
+                run = target.run_action
                 yield binding.description, f"{keys}{where}", partial(run, binding.action)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
@@ -60,6 +59,7 @@ class PostList(ScrollView, can_focus=True):
     PostList {
         background: $surface;
         scrollbar-size-vertical: 1;
+        overflow-x: hidden;
     }
     PostList > .post-list--cursor {
         background: $primary 30%;
@@ -122,12 +122,14 @@ class PostList(ScrollView, can_focus=True):
         """The row index of a post, or None when it is not listed."""
         return self._index.get(post_id)
 
-    def set_rows(self, rows: list[Row], select: str | None = None, *, announce: bool = True) -> None:
+    def set_rows(
+        self, rows: list[Row], select: str | None = None, *, announce: bool = True
+    ) -> None:
         """Replace the rows; put the cursor on `select` when listed, else keep its index."""
         old = self.highlighted
         self._rows = rows
         self._index = {row.post_id: i for i, row in enumerate(rows)}
-        self.virtual_size = Size(self.size.width, len(rows))
+        self.virtual_size = Size(0, len(rows))
         target = self._index.get(select) if select is not None else None
         if target is None:
             target = min(self.cursor, len(rows) - 1) if rows else 0
@@ -190,13 +192,9 @@ class PostList(ScrollView, can_focus=True):
         if row is not None:
             self.post_message(self.Opened(row.post_id))
 
-    def on_resize(self) -> None:
-        """Track the width so rows are cut to fit."""
-        self.virtual_size = Size(self.size.width, len(self._rows))
-
     def render_line(self, y: int) -> Strip:
         """Render the row at screen line `y`."""
-        width = self.size.width
+        width = self.scrollable_content_region.width
         base = self.rich_style
         index = int(self.scroll_offset.y) + y
         if not self._rows:

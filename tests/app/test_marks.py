@@ -119,3 +119,13 @@ async def test_marks_are_saved_and_restored_with_the_selection(
         assert current_title(pilot) == chosen
         row = sidebar(pilot).highlighted
         assert row is not None and row.bookmarked and not row.unread
+
+
+async def test_keys_typed_quickly_act_on_the_post_under_the_cursor(start: Any) -> None:
+    async with start() as pilot:
+        await pilot.press("j", "j", "b", "m")
+        await settle(pilot)
+        store = screen_of(pilot).store
+        third = sidebar(pilot).rows[2].post_id
+        assert store.bookmarked_ids() == {third}
+        assert store.read_ids() == {third}

@@ -153,4 +153,6 @@ async def test_the_article_is_re_rendered_when_the_terminal_narrows(start: Any) 
         await pilot.resize_terminal(80, 40)
         await settle(pilot)
         assert article(pilot).rendered_width < wide
-        assert all(len(line) <= article(pilot).rendered_width for line in article(pilot).plain_lines())
+        assert all(
+            len(line) <= article(pilot).rendered_width for line in article(pilot).plain_lines()
+        )

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
-
-import io
 
 from rich.console import Console
 from textual.command import CommandPalette
@@ -80,7 +79,9 @@ async def test_r_reloads_new_and_removed_posts_and_keeps_the_selection(
         await pilot.press("j", "j")
         await settle(pilot)
         chosen = current_title(pilot)
-        (library / "00-new.md").write_text("---\ntitle: A brand new post\nposition: 0\n---\n\nNew!\n")
+        (library / "00-new.md").write_text(
+            "---\ntitle: A brand new post\nposition: 0\n---\n\nNew!\n"
+        )
         first = sorted(library.glob("01-*.md"))[0]
         first.unlink()
         await pilot.press("r")
@@ -101,10 +102,36 @@ async def test_help_lists_every_key_and_closes(start: Any) -> None:
             console.print(pilot.app.screen.table)
             text = console.export_text()
             for wanted in (
-                "n  ", "Next unread", "p  ", "b  ", "Bookmark", "m  ", "Read/unread", "v  ",
-                "View", "r  ", "Reload", "q  ", "Quit", "j / ↓", "Next post", "k / ↑",
-                "g / home", "G / end", "⏎", "Open post", "l / →", "h / ←", "tab", "shift+tab",
-                "space / pgdn", "pgup", "? / f1", "●", "★", "Scroll down",
+                "n  ",
+                "Next unread",
+                "p  ",
+                "b  ",
+                "Bookmark",
+                "m  ",
+                "Read/unread",
+                "v  ",
+                "View",
+                "r  ",
+                "Reload",
+                "q  ",
+                "Quit",
+                "j / ↓",
+                "Next post",
+                "k / ↑",
+                "g / home",
+                "G / end",
+                "⏎",
+                "Open post",
+                "l / →",
+                "h / ←",
+                "tab",
+                "shift+tab",
+                "space / pgdn",
+                "pgup",
+                "? / f1",
+                "●",
+                "★",
+                "Scroll down",
             ):
                 assert wanted in text, wanted
             await pilot.press("escape")

@@ -1,0 +1,189 @@
+"""Split a post into its front matter fields and its Markdown body.
+
+Two front matter styles are understood:
+
+* YAML (Jekyll, Hugo): the first line is ``---``, closed by ``---`` or ``...``.
+* TOML (Zola, Hugo): the first line is ``+++``, closed by ``+++``.
+
+YAML is loaded with PyYAML's safe loader (the C version when available), so
+tags such as ``!!python/object`` are rejected rather than executed, and front
+matter whose aliases would expand to an unreasonable size is refused before
+any value is built, so an alias bomb can neither hang the reader nor exhaust
+memory. Raw control characters in front matter are replaced by visible
+symbols (see reader.sanitize.clean_text) before parsing, since both YAML and
+TOML would otherwise reject the whole block. PyYAML is imported
+on first use only, to keep start-up fast.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from typing import Any
+
+from reader.sanitize import clean_text
+
+__all__ = ["MAX_YAML_NODES", "FrontMatterError", "split_front_matter"]
+
+#: YAML front matter that expands (aliases resolved) to more values than this is refused.
+MAX_YAML_NODES = 10_000
+
+_BOM = "\ufeff"
+# A closing line: the delimiter, optional trailing blanks (and a CR from CRLF files).
+_YAML_CLOSE_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_TOML_CLOSE_RE = re.compile(r"^\+\+\+[ \t]*\r?$", re.MULTILINE)
+
+
+class FrontMatterError(ValueError):
+    """Front matter that cannot be used; the message is one human-readable line."""
+
+
+def _first_line(message: object) -> str:
+    """Return the first non-blank line of str(message), for one-line error messages."""
+    for line in str(message).splitlines():
+        if line.strip():
+            return line.strip()
+    return type(message).__name__
+
+
+def _yaml_problem(exc: Any) -> str:
+    """Describe a PyYAML error in one line, with the line number in the post file."""
+    problem = _first_line(exc.problem or exc.context or exc)
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return problem
+    # Mark lines count from 0 at the first front matter line, which is line 2 of the file.
+    return f"{problem} (line {mark.line + 2})"
+
+
+def _opening(text: str) -> tuple[str, int] | None:
+    """Return (delimiter, offset just after the opening line), or None if there is none."""
+    end = text.find("\n")
+    first = text if end == -1 else text[:end]
+    delimiter = first.rstrip(" \t\r")
+    if delimiter not in ("---", "+++"):
+        return None
+    return delimiter, len(text) if end == -1 else end + 1
+
+
+def split_front_matter(text: str) -> tuple[dict[str, object], str]:
+    """Return (fields, body) for a post's text.
+
+    Without front matter the result is ``({}, text)``. The body is everything
+    after the closing delimiter line, unchanged. Raises FrontMatterError when
+    the front matter is unclosed, malformed, or not a table of fields.
+    """
+    source = text[1:] if text.startswith(_BOM) else text
+    if not source.startswith(("---", "+++")):
+        return {}, text
+    opening = _opening(source)
+    if opening is None:
+        return {}, text
+    delimiter, start = opening
+    close_re = _YAML_CLOSE_RE if delimiter == "---" else _TOML_CLOSE_RE
+    match = close_re.search(source, start)
+    if match is None:
+        raise FrontMatterError(f"front matter opened with {delimiter} is never closed")
+    # YAML and TOML both refuse raw control characters (a stray ESC would make
+    # the whole post unreadable); show them as visible symbols instead.
+    raw = clean_text(source[start : match.start()])
+    body_start = match.end() + 1 if match.end() < len(source) else match.end()
+    body = source[body_start:]
+    data = _load_yaml(raw) if delimiter == "---" else _load_toml(raw)
+    if data is None:
+        return {}, body
+    if not isinstance(data, dict):
+        raise FrontMatterError("front matter is not a table of fields")
+    return {str(key): value for key, value in data.items()}, body
+
+
+def _load_toml(raw: str) -> object:
+    """Parse TOML front matter; tomllib always yields a table."""
+    try:
+        return tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise FrontMatterError(f"front matter is not valid TOML: {_first_line(exc)}") from None
+
+
+def _load_yaml(raw: str) -> object:
+    """Parse YAML front matter safely (no object construction, bounded alias expansion)."""
+    if not raw.strip():
+        return None
+    import yaml  # deferred: importing PyYAML costs start-up time
+
+    loader = _safe_loader()(raw)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if "*" in raw:  # only alias references can make the document grow
+            _check_expansion(node)
+        return loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        raise FrontMatterError(f"front matter is not valid YAML: {_yaml_problem(exc)}") from None
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(f"front matter is not valid YAML: {_first_line(exc)}") from None
+    except RecursionError:
+        raise FrontMatterError("front matter is nested too deeply") from None
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: Any) -> None:
+    """Raise FrontMatterError if the node graph, with aliases expanded, is too big.
+
+    Aliases make the composed graph share nodes; a "billion laughs" document is
+    small as a graph but astronomically large once expanded (as any code that
+    walks the loaded value would do). Sizes are memoised per node, so this
+    runs in time linear in the graph.
+    """
+    sizes: dict[int, int] = {}
+
+    def size(node: Any) -> int:
+        """Return the number of nodes under node, counting shared nodes every time."""
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        sizes[id(node)] = 1  # a cycle (recursive alias) counts once instead of looping
+        total = 1
+        if isinstance(node.value, list):
+            for item in node.value:
+                if isinstance(item, tuple):
+                    total += size(item[0]) + size(item[1])
+                else:
+                    total += size(item)
+        sizes[id(node)] = total
+        return total
+
+    expanded = size(root)
+    if expanded > MAX_YAML_NODES:
+        raise FrontMatterError(
+            f"front matter expands to too many YAML values ({expanded:,}; alias bomb?)"
+        )
+
+
+@cache
+def _safe_loader() -> Any:
+    """Return PyYAML's safe loader class, tolerant of impossible timestamps.
+
+    PyYAML turns ``date: 2020-13-45`` into a ValueError that would make the
+    whole post unreadable; this loader keeps such a value as a plain string so
+    that only the date is lost.
+    """
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class _Loader(base):  # type: ignore[misc, valid-type]
+        """Safe loader whose timestamps fall back to strings when out of range."""
+
+    def construct_timestamp(loader: Any, node: Any) -> object:
+        """Build a datetime/date, or keep the text if it is not a real date."""
+        try:
+            return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+        except (ValueError, OverflowError):
+            return loader.construct_scalar(node)
+
+    _Loader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
+    return _Loader

@@ -1,0 +1,124 @@
+"""Import a plain-text digest of posts as Markdown files with front matter.
+
+A digest is a series of records separated by blank lines; each record is a
+title line, one blank line, then an excerpt of one or more non-blank lines.
+The first record is the newest post (position 1). Each post becomes
+``NN-slug.md`` with YAML front matter holding its title and position.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+__all__ = ["DigestError", "import_digest", "parse_digest", "render_post", "slugify"]
+
+MAX_SLUG_CHARS = 60
+_SLUG_DROP_RE = re.compile(r"['’]")
+_SLUG_SEPARATOR_RE = re.compile(r"[^a-z0-9]+")
+# Characters json.dumps leaves raw that YAML would reject or read as line breaks.
+_YAML_ESCAPES = {code: f"\\u{code:04x}" for code in [*range(0x7F, 0xA0), 0x2028, 0x2029, 0xFEFF]}
+
+
+class DigestError(ValueError):
+    """A malformed digest; the message is one line, e.g. "line 7: a title with no excerpt"."""
+
+
+def parse_digest(text: str) -> list[tuple[str, str]]:
+    """Return the (title, excerpt) records of a digest, in order.
+
+    Excerpt lines are joined with "\\n" exactly as given. Raises DigestError
+    naming the line at fault when a record is incomplete or the digest is empty.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    records: list[tuple[str, str]] = []
+    index = 0
+    count = len(lines)
+    while True:
+        while index < count and not lines[index].strip():
+            index += 1
+        if index >= count:
+            break
+        title_number = index + 1
+        title = lines[index].strip()
+        index += 1
+        if index < count and lines[index].strip():
+            raise DigestError(
+                f"line {index + 1}: expected a blank line after the title on line {title_number}"
+            )
+        index += 1  # the blank line between title and excerpt
+        if index >= count or not lines[index].strip():
+            raise DigestError(f"line {title_number}: a title with no excerpt")
+        start = index
+        while index < count and lines[index].strip():
+            index += 1
+        records.append((title, "\n".join(lines[start:index])))
+    if not records:
+        raise DigestError("the digest has no posts")
+    return records
+
+
+def render_post(title: str, excerpt: str, position: int) -> str:
+    """Return the Markdown file text for one post, ending with exactly one newline.
+
+    The title is written as a JSON string, which YAML reads back unchanged.
+    """
+    quoted = json.dumps(title, ensure_ascii=False).translate(_YAML_ESCAPES)
+    body = excerpt.rstrip("\n")
+    return f"---\ntitle: {quoted}\nposition: {position}\n---\n\n{body}\n"
+
+
+def slugify(title: str) -> str:
+    """Return a lowercase ASCII file-name slug of title ("post" if nothing is left).
+
+    Only a-z, 0-9 and single '-' between them survive, so the result can
+    never contain '/' or '..'.
+    """
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    slug = _SLUG_SEPARATOR_RE.sub("-", _SLUG_DROP_RE.sub("", ascii_title).lower()).strip("-")
+    return slug[:MAX_SLUG_CHARS].rstrip("-") or "post"
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write data to path via a temporary file in the same directory and os.replace."""
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp_name, 0o644)
+        os.replace(temp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise
+
+
+def import_digest(source: Path, into: Path) -> list[Path]:
+    """Write one ``NN-slug.md`` file per digest post into the directory into.
+
+    NN is the position, zero-padded to 2 digits (3 or more for longer digests).
+    Re-running gives identical bytes. Files are written atomically. Raises
+    DigestError for a malformed digest; OSError passes through.
+    """
+    raw = source.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DigestError(f"{source.name}: not valid UTF-8 (byte {exc.start})") from None
+    records = parse_digest(text)
+    width = max(2, len(str(len(records))))
+    into.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for position, (title, excerpt) in enumerate(records, start=1):
+        path = into / f"{position:0{width}d}-{slugify(title)}.md"
+        _write_atomic(path, render_post(title, excerpt, position).encode("utf-8"))
+        written.append(path)
+    return written

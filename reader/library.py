@@ -1,0 +1,415 @@
+"""Turn Markdown post files on disk into Post records (no UI code here).
+
+A library is a directory of ``.md`` / ``.markdown`` files (searched
+recursively) or a single post file. Each file is read once, its front matter
+parsed, and the fields a reader lists (title, date, author, tags...) are
+extracted and cleaned of terminal control characters. A file that cannot be
+used becomes a Problem; the other posts still load.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import stat
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from reader.frontmatter import FrontMatterError, split_front_matter
+from reader.sanitize import clean_line, clean_text
+
+POST_SUFFIXES = frozenset({".md", ".markdown"})
+MAX_POST_BYTES = 50 * 1024 * 1024
+MAX_TITLE_CHARS = 300
+_BINARY_SNIFF_BYTES = 8192
+# load_post reads this much first; the rest only if the front matter or title needs it.
+_HEAD_BYTES = 64 * 1024
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+_SCALARS = (str, int, float, date)
+# Jekyll's "2020-05-27 15:20:30 +0530" and kin (datetime.fromisoformat handles the rest).
+_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%d %H:%M:%S.%f %z")
+_FILE_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})-")
+_PATH_DATE_RE = re.compile(r"(?:^|/)(\d{4})/(\d{2})/(\d{2})(?:/|$)")
+_TAG_SPLIT_RE = re.compile(r"[,\s]+")
+# A level-1 ATX heading or a code fence, at the start of a line.
+_HEADING_OR_FENCE_RE = re.compile(
+    r"^ {0,3}(?:(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)|#(?:[ \t]+(?P<title>[^\n]*))?$)",
+    re.MULTILINE,
+)
+_CLOSING_HASHES_RE = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+
+
+class LibraryError(Exception):
+    """A one-line reason the path cannot be opened at all."""
+
+
+class PostError(ValueError):
+    """A one-line reason a post file cannot be used."""
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One post: where it is and the fields shown in the post list."""
+
+    id: str
+    path: Path
+    title: str
+    date: datetime | None
+    author: str | None
+    tags: tuple[str, ...]
+    url: str | None
+    position: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A file that was skipped (or loaded with a caveat), and why."""
+
+    path: Path
+    message: str
+
+    def __str__(self) -> str:
+        """Return "<relative path or file name>: <message>"."""
+        return f"{_display_path(self.path)}: {self.message}"
+
+
+@dataclass
+class Library:
+    """The posts of a directory (or single file), sorted, plus the problems found."""
+
+    root: Path
+    posts: list[Post]
+    problems: list[Problem]
+
+
+def _display_path(path: Path) -> str:
+    """Return path relative to the working directory if inside it, else its name."""
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except (ValueError, OSError):
+        return path.name
+
+
+def _is_post_name(name: str) -> bool:
+    """Return True for a visible file name with a Markdown suffix (any case)."""
+    return not name.startswith(".") and os.path.splitext(name)[1].lower() in POST_SUFFIXES
+
+
+def _walk(path: Path, errors: list[OSError] | None) -> list[Path]:
+    """Return the post files under directory path, collecting walk errors into errors."""
+    found: list[Path] = []
+    on_error = errors.append if errors is not None else None
+    for dirpath, dirnames, filenames in os.walk(path, onerror=on_error, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found.extend(Path(dirpath, name) for name in filenames if _is_post_name(name))
+    found.sort()
+    return found
+
+
+def find_post_files(path: Path) -> list[Path]:
+    """Return the post files of path: itself if a file, else *.md/*.markdown found recursively.
+
+    Hidden files and directories (name starting with '.') are skipped and
+    symlinked directories are not entered, so a symlink loop cannot hang.
+    """
+    if not path.is_dir():
+        return [path]
+    return _walk(path, None)
+
+
+def _read_bytes(path: Path, limit: int) -> tuple[bytes, bool]:
+    """Read up to limit bytes of path; return (data, whether that is the whole file)."""
+    try:
+        # O_NONBLOCK: opening a FIFO named *.md must not wait forever for a writer.
+        fd = os.open(path, _OPEN_FLAGS)
+        with open(fd, "rb") as handle:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise PostError("not a regular file")
+            size = info.st_size
+            if size > MAX_POST_BYTES:
+                raise PostError(f"too large ({size / (1024 * 1024):.0f} MB)")
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise PostError(f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_POST_BYTES:  # the file grew (or stat lied)
+        raise PostError(f"too large (over {MAX_POST_BYTES // (1024 * 1024)} MB)")
+    if b"\0" in data[:_BINARY_SNIFF_BYTES]:
+        raise PostError("looks like a binary file")
+    if len(data) > limit:
+        return data[:limit], False
+    return data, True
+
+
+def _decode(data: bytes, complete: bool) -> str:
+    """Decode post bytes as UTF-8, marking bad bytes with U+FFFD; drop a leading BOM."""
+    if not complete:
+        # Cut at a line end so a multi-byte character is not split at the limit.
+        cut = data.rfind(b"\n")
+        if cut > 0:
+            data = data[: cut + 1]
+    return data.decode("utf-8-sig", errors="replace")
+
+
+def _split(text: str) -> tuple[dict[str, object], str]:
+    """split_front_matter, with its errors turned into PostError."""
+    try:
+        return split_front_matter(text)
+    except FrontMatterError as exc:
+        raise PostError(str(exc)) from None
+
+
+def _fields_and_title(data: bytes, complete: bool) -> tuple[dict[str, object], str] | None:
+    """Return the front matter and title ('' if none), or None if data is too short to tell."""
+    try:
+        fields, body = _split(_decode(data, complete))
+    except PostError:
+        if complete:
+            raise
+        return None  # the front matter may close after the part read so far
+    title = _scalar_text(fields.get("title")) or _heading_title(body)
+    if not title and not complete:
+        return None
+    return fields, title
+
+
+def load_post(path: Path, root: Path) -> Post:
+    """Read one post file and return its Post; raise PostError if it cannot be used.
+
+    Only the first 64 KB are read unless the front matter or the fallback
+    title heading lies further in.
+    """
+    if not path.is_absolute():
+        path = Path(os.path.abspath(path))
+    if not root.is_absolute():
+        root = Path(os.path.abspath(root))
+    parsed = _fields_and_title(*_read_bytes(path, _HEAD_BYTES))
+    fields, title = parsed or _fields_and_title(*_read_bytes(path, MAX_POST_BYTES)) or ({}, "")
+    if not title:
+        title = clean_line(path.stem.replace("-", " ").replace("_", " ")) or clean_line(path.name)
+    if len(title) > MAX_TITLE_CHARS:
+        title = title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
+    return Post(
+        id=_post_id(fields.get("id"), path, root),
+        path=path,
+        title=title or "untitled",
+        date=_post_date(fields, path.name),
+        author=_author(fields),
+        tags=_tags(fields),
+        url=_url(fields),
+        position=_position(fields.get("position")),
+    )
+
+
+def read_body(post: Post) -> str:
+    """Return the post's Markdown body (front matter removed), cleaned for the terminal.
+
+    Raises PostError if the file is gone, unreadable or no longer parses.
+    """
+    data, _ = _read_bytes(post.path, MAX_POST_BYTES)
+    _, body = _split(_decode(data, True))
+    return clean_text(body)
+
+
+def _scalar_text(value: object) -> str:
+    """Return a scalar field as one clean line ('' for lists, tables and missing values)."""
+    if isinstance(value, bool) or not isinstance(value, _SCALARS):
+        return ""
+    return clean_line(str(value))
+
+
+def _heading_title(body: str) -> str:
+    """Return the text of the first level-1 ATX heading outside code fences, or ''."""
+    if "#" not in body:
+        return ""
+    fence = ""
+    for match in _HEADING_OR_FENCE_RE.finditer(body):
+        marker = match.group("fence")
+        if marker is not None:
+            if not fence:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence) and not match["info"].strip():
+                fence = ""
+            continue
+        if fence:
+            continue
+        title = clean_line(_CLOSING_HASHES_RE.sub("", match.group("title") or ""))
+        if title:
+            return title
+    return ""
+
+
+def _post_id(value: object, path: Path, root: Path) -> str:
+    """Return the front matter id as text, else the path relative to root."""
+    if not isinstance(value, bool) and isinstance(value, _SCALARS) and str(value).strip():
+        return str(value)
+    path_text, root_text = str(path), str(root).rstrip(os.sep)
+    if path_text.startswith(root_text + os.sep):  # cheaper than Path.relative_to
+        relative = path_text[len(root_text) + 1 :]
+        return relative.replace(os.sep, "/") if os.sep != "/" else relative
+    return path.as_posix()
+
+
+def _to_utc(value: datetime) -> datetime | None:
+    """Return value in UTC; a naive datetime is taken to be UTC already."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _parse_date(value: object) -> datetime | None:
+    """Return a front matter date value as an aware UTC datetime, or None."""
+    if isinstance(value, datetime):
+        return _to_utc(value)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text[:4].isdigit():
+        return None
+    try:
+        return _to_utc(datetime.fromisoformat(text))
+    except ValueError:
+        pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return _to_utc(datetime.strptime(text, fmt))
+        except ValueError:
+            continue
+    return None
+
+
+def _ymd(match: re.Match[str] | None) -> datetime | None:
+    """Return midnight UTC of a (year, month, day) regex match, or None if invalid."""
+    if match is None:
+        return None
+    try:
+        return datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _post_date(fields: dict[str, object], name: str) -> datetime | None:
+    """Return the post date: `date` field, else Jekyll file name, else Zola `path` field."""
+    zola_path = fields.get("path")
+    return (
+        _parse_date(fields.get("date"))
+        or _ymd(_FILE_DATE_RE.match(name))
+        or (_ymd(_PATH_DATE_RE.search(zola_path)) if isinstance(zola_path, str) else None)
+    )
+
+
+def _author(fields: dict[str, object]) -> str | None:
+    """Return `author` or `authors` (a list is joined with ', '), cleaned, or None."""
+    for key in ("author", "authors"):
+        value = fields.get(key)
+        names = [name for name in map(_scalar_text, _as_list(value)) if name]
+        if names:
+            return ", ".join(names)
+    return None
+
+
+def _as_list(value: object) -> list[object]:
+    """Return value if it is a list, else a list of just value."""
+    return value if isinstance(value, list) else [value]
+
+
+def _tags(fields: dict[str, object]) -> tuple[str, ...]:
+    """Return tags then categories: cleaned, de-duplicated, in order."""
+    found: dict[str, None] = {}
+    for key in ("tags", "categories", "category"):
+        value = fields.get(key)
+        items = _TAG_SPLIT_RE.split(value) if isinstance(value, str) else _as_list(value)
+        for tag in map(_scalar_text, items):
+            if tag:
+                found.setdefault(tag, None)
+    return tuple(found)
+
+
+def _url(fields: dict[str, object]) -> str | None:
+    """Return the `url` or `link` field if it is a non-empty string, cleaned."""
+    for key in ("url", "link"):
+        value = fields.get(key)
+        if isinstance(value, str) and value.strip():
+            return clean_line(value)
+    return None
+
+
+def _position(value: object) -> int | None:
+    """Return an int `position` field (not a bool), else None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _sort_key(post: Post) -> tuple[bool, float, bool, int, str]:
+    """Dated posts first, newest first; then by position (missing last); then by path."""
+    timestamp = -post.date.timestamp() if post.date is not None else 0.0
+    position = post.position if post.position is not None else 0
+    return (post.date is None, timestamp, post.position is None, position, str(post.path))
+
+
+def _dedupe_ids(posts: list[Post], problems: list[Problem]) -> list[Post]:
+    """Give the second and later posts sharing an id the suffix '#2', '#3'... and report it."""
+    first: dict[str, Post] = {}
+    for post in posts:
+        first.setdefault(post.id, post)
+    taken = set(first)
+    result: list[Post] = []
+    for post in posts:
+        owner = first[post.id]
+        if owner is not post:
+            number = 2
+            while f"{post.id}#{number}" in taken:
+                number += 1
+            new_id = f"{post.id}#{number}"
+            taken.add(new_id)
+            message = f"duplicate id {post.id!r} (also in {_display_path(owner.path)})"
+            problems.append(Problem(post.path, f"{message}; shown as {new_id!r}"))
+            post = dataclasses.replace(post, id=new_id)
+        result.append(post)
+    return result
+
+
+def load_library(path: Path) -> Library:
+    """Load every post under path (a directory, or one Markdown file).
+
+    Files that cannot be used become Problems and are skipped. Posts with an
+    id already taken by an earlier file (in path order) are kept, with '#2',
+    '#3'... appended to the id, and a Problem notes it, so nothing is lost.
+    Raises LibraryError when path is missing, not Markdown or has no posts.
+    """
+    path = Path(os.path.abspath(path))
+    problems: list[Problem] = []
+    if path.is_dir():
+        root = path
+        errors: list[OSError] = []
+        files = _walk(path, errors)
+        for error in errors:
+            where = Path(error.filename) if error.filename else path
+            if where == path:
+                raise LibraryError(f"cannot read {path}: {error.strerror or error}")
+            problems.append(Problem(where, f"cannot read folder: {error.strerror or error}"))
+        if not files:
+            raise LibraryError(f"no posts (.md files) in {path}")
+    elif path.exists():
+        if not path.is_file() or path.suffix.lower() not in POST_SUFFIXES:
+            raise LibraryError(f"not a Markdown file: {path}")
+        root = path.parent
+        files = [path]
+    else:
+        raise LibraryError(f"no such file or directory: {path}")
+    posts: list[Post] = []
+    for file in files:
+        try:
+            posts.append(load_post(file, root))
+        except PostError as exc:
+            problems.append(Problem(file, str(exc)))
+    posts = _dedupe_ids(posts, problems)
+    posts.sort(key=_sort_key)
+    return Library(root=root, posts=posts, problems=problems)
