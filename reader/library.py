@@ -16,6 +16,7 @@ import stat
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Protocol
 
 from reader.frontmatter import FrontMatterError, split_front_matter
 from reader.sanitize import clean_line, clean_text
@@ -55,13 +56,18 @@ class Post:
     """One post: where it is and the fields shown in the post list."""
 
     id: str
-    path: Path
+    file: str  # the absolute path, as a string: Path objects are slow to make by the 100,000
     title: str
     date: datetime | None
     author: str | None
     tags: tuple[str, ...]
     url: str | None
     position: int | None
+
+    @property
+    def path(self) -> Path:
+        """The absolute path of the post's file."""
+        return Path(self.file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +91,16 @@ class Library:
     problems: list[Problem]
 
 
+class PostCache(Protocol):
+    """Somewhere to keep posts already read, keyed on file path, size and mtime."""
+
+    def get(self, file: str, size: int, mtime_ns: int) -> Post | None:
+        """The post read earlier from this unchanged file, if any."""
+
+    def put(self, file: str, size: int, mtime_ns: int, post: Post) -> None:
+        """Remember a post just read."""
+
+
 def _display_path(path: Path) -> str:
     """Return path relative to the working directory if inside it, else its name."""
     try:
@@ -98,13 +114,14 @@ def _is_post_name(name: str) -> bool:
     return not name.startswith(".") and os.path.splitext(name)[1].lower() in POST_SUFFIXES
 
 
-def _walk(path: Path, errors: list[OSError] | None) -> list[Path]:
-    """Return the post files under directory path, collecting walk errors into errors."""
-    found: list[Path] = []
+def _walk(path: Path, errors: list[OSError] | None) -> list[str]:
+    """Return the post files under directory path, sorted, collecting walk errors into errors."""
+    found: list[str] = []
     on_error = errors.append if errors is not None else None
+    join = os.path.join
     for dirpath, dirnames, filenames in os.walk(path, onerror=on_error, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found.extend(Path(dirpath, name) for name in filenames if _is_post_name(name))
+        found.extend(join(dirpath, name) for name in filenames if _is_post_name(name))
     found.sort()
     return found
 
@@ -117,7 +134,7 @@ def find_post_files(path: Path) -> list[Path]:
     """
     if not path.is_dir():
         return [path]
-    return _walk(path, None)
+    return [Path(file) for file in _walk(path, None)]
 
 
 def _read_bytes(path: Path, limit: int) -> tuple[bytes, bool]:
@@ -194,7 +211,7 @@ def load_post(path: Path, root: Path) -> Post:
         title = title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
     return Post(
         id=_post_id(fields.get("id"), path, root),
-        path=path,
+        file=str(path),
         title=title or "untitled",
         date=_post_date(fields, path.name),
         author=_author(fields),
@@ -351,7 +368,7 @@ def _sort_key(post: Post) -> tuple[bool, float, bool, int, str]:
     """Dated posts first, newest first; then by position (missing last); then by path."""
     timestamp = -post.date.timestamp() if post.date is not None else 0.0
     position = post.position if post.position is not None else 0
-    return (post.date is None, timestamp, post.position is None, position, str(post.path))
+    return (post.date is None, timestamp, post.position is None, position, post.file)
 
 
 def _dedupe_ids(posts: list[Post], problems: list[Problem]) -> list[Post]:
@@ -376,13 +393,27 @@ def _dedupe_ids(posts: list[Post], problems: list[Problem]) -> list[Post]:
     return result
 
 
-def load_library(path: Path) -> Library:
+def _load_cached(file: str, root: Path, cache: PostCache) -> Post:
+    """load_post, skipping the read when the cache has this unchanged file."""
+    try:
+        info = os.stat(file)
+    except OSError as exc:
+        raise PostError(f"cannot read: {exc.strerror or exc}") from None
+    post = cache.get(file, info.st_size, info.st_mtime_ns)
+    if post is None:
+        post = load_post(Path(file), root)
+        cache.put(file, info.st_size, info.st_mtime_ns, post)
+    return post
+
+
+def load_library(path: Path, cache: PostCache | None = None) -> Library:
     """Load every post under path (a directory, or one Markdown file).
 
     Files that cannot be used become Problems and are skipped. Posts with an
     id already taken by an earlier file (in path order) are kept, with '#2',
     '#3'... appended to the id, and a Problem notes it, so nothing is lost.
     Raises LibraryError when path is missing, not Markdown or has no posts.
+    With a cache, files whose size and mtime are unchanged are not read again.
     """
     path = Path(os.path.abspath(path))
     problems: list[Problem] = []
@@ -401,15 +432,18 @@ def load_library(path: Path) -> Library:
         if not path.is_file() or path.suffix.lower() not in POST_SUFFIXES:
             raise LibraryError(f"not a Markdown file: {path}")
         root = path.parent
-        files = [path]
+        files = [str(path)]
     else:
         raise LibraryError(f"no such file or directory: {path}")
     posts: list[Post] = []
     for file in files:
         try:
-            posts.append(load_post(file, root))
+            if cache is None:
+                posts.append(load_post(Path(file), root))
+            else:
+                posts.append(_load_cached(file, root, cache))
         except PostError as exc:
-            problems.append(Problem(file, str(exc)))
+            problems.append(Problem(Path(file), str(exc)))
     posts = _dedupe_ids(posts, problems)
     posts.sort(key=_sort_key)
     return Library(root=root, posts=posts, problems=problems)

@@ -29,6 +29,11 @@ def config_dir() -> Path:
     return platformdirs.user_config_path(APP_NAME)
 
 
+def cache_dir() -> Path:
+    """Where the reader keeps caches it can always rebuild (XDG_CACHE_HOME on Linux)."""
+    return platformdirs.user_cache_path(APP_NAME)
+
+
 def bundled_articles() -> Path:
     """The articles shipped with reader.
 

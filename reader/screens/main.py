@@ -36,12 +36,24 @@ if TYPE_CHECKING:
 class LibraryLoaded(Message):
     """A worker finished reading the library from disk."""
 
-    def __init__(self, library: Library | None, error: str | None, reload: bool) -> None:
-        """Carry the library, or the one-line reason it could not load."""
+    def __init__(
+        self,
+        library: Library | None,
+        error: str | None,
+        *,
+        reload: bool = False,
+        provisional: bool = False,
+    ) -> None:
+        """Carry the library, or the one-line reason it could not load.
+
+        `reload` says the user asked for it; `provisional` marks the list from the
+        metadata cache, shown at once while the files are checked.
+        """
         super().__init__()
         self.library = library
         self.error = error
         self.reload = reload
+        self.provisional = provisional
 
 
 class ArticleReady(Message):
@@ -123,15 +135,29 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="library")
     def load_library(self, reload: bool) -> None:
-        """Read every post's metadata from disk, off the UI thread."""
-        from reader.library import LibraryError, load_library
+        """Read every post's metadata, off the UI thread; show cached metadata first."""
+        from reader.cache import MetadataCache
+        from reader.library import Library, LibraryError, load_library
+        from reader.paths import cache_dir
 
+        cache = None
+        cached: list[Post] | None = None
+        if self.library_path.is_dir():
+            cache = MetadataCache.for_root(cache_dir(), self.library_path)
+            cached = cache.load()
+            if cached and not reload:
+                library = Library(self.library_path, cached, [])
+                self.post_message(LibraryLoaded(library, None, provisional=True))
         try:
-            library = load_library(self.library_path)
+            library = load_library(self.library_path, cache)
         except LibraryError as error:
-            self.post_message(LibraryLoaded(None, str(error), reload))
+            self.post_message(LibraryLoaded(None, str(error), reload=reload))
             return
-        self.post_message(LibraryLoaded(library, None, reload))
+        if reload or library.posts != cached or library.problems:
+            self.post_message(LibraryLoaded(library, None, reload=reload))
+        if cache is not None:
+            cache.retain(library.posts)
+            cache.save()
 
     @work(thread=True, exclusive=True, group="render")
     def render_post(self, post: Post, width: int, dark: bool, keep_scroll: bool) -> None:
@@ -160,9 +186,11 @@ class MainScreen(Screen[None]):
             self.notify(message.error or "No posts", severity="error", markup=False)
             return
         library = message.library
+        first = not self.posts
+        before = self.posts.get(self.current) if self.current is not None else None
         self.posts = {post.id: post for post in library.posts}
         self.order = [post.id for post in library.posts]
-        selected = self.highlighted_id if message.reload else self.store.get_meta("selected")
+        selected = self.store.get_meta("selected") if first else self.highlighted_id
         self.refresh_rows(select=selected if isinstance(selected, str) else None)
         if library.problems:
             shown = "\n".join(str(problem) for problem in library.problems[:5])
@@ -171,15 +199,16 @@ class MainScreen(Screen[None]):
                 shown += f"\n… and {more} more"
             count = len(library.problems)
             self.notify(
-                f"Skipped {count} post file{'s' if count != 1 else ''}:\n{shown}",
+                f"Problems with {count} post file{'s' if count != 1 else ''}:\n{shown}",
                 severity="warning",
                 timeout=10,
                 markup=False,
             )
         if message.reload:
             self.notify(f"Reloaded {len(self.order)} posts", markup=False)
-            if self.current is not None and self.current in self.posts:
-                self.show_post(self.current, keep_scroll=True)
+        changed = before is not None and before != self.posts.get(before.id)
+        if self.current in self.posts and (message.reload or changed):
+            self.show_post(self.current, keep_scroll=True)
 
     def on_article_ready(self, message: ArticleReady) -> None:
         """Put a rendered post on screen and start its read-after timer."""

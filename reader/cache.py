@@ -1,0 +1,159 @@
+"""A metadata cache so a warm start does not re-read every post file (UI-free).
+
+One JSON file per library root in the user cache directory holds, for every post,
+the file's size and modification time plus the fields the sidebar needs. At start
+the cached list is shown at once; then the library is scanned and a file whose size
+or mtime changed (or that is new) is read again, a deleted file drops out. A cache
+that is missing, from another version, or broken in any way is ignored and rebuilt:
+it is never trusted over the files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reader.library import Post
+
+CACHE_VERSION = 1
+
+Entry = tuple[int, int, Post]
+
+
+class MetadataCache:
+    """Cached post metadata of one library root, keyed on path, size and mtime."""
+
+    def __init__(self, file: Path, root: Path) -> None:
+        """Use `file` as the cache of the library at `root`; nothing is read yet."""
+        self.file = file
+        self.root = root
+        self.entries: dict[str, Entry] = {}
+        self.prefix = os.path.join(str(root), "")
+        self.order: list[Post] = []
+        self.dirty = False
+
+    @classmethod
+    def for_root(cls, cache_dir: Path, root: Path) -> MetadataCache:
+        """The cache of a library root, named after a hash of its absolute path."""
+        digest = hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:20]
+        return cls(cache_dir / f"library-{digest}.json", root)
+
+    def load(self) -> list[Post] | None:
+        """Read the cache; the cached posts in their saved order, or None if unusable."""
+        try:
+            raw = json.loads(self.file.read_bytes())
+        except (OSError, ValueError):
+            return None
+        try:
+            if raw["version"] != CACHE_VERSION or raw["root"] != str(self.root):
+                return None
+            entries: dict[str, Entry] = {}
+            order: list[Post] = []
+            prefix = self.prefix
+            for row in raw["posts"]:
+                rel, size, mtime, post_id, title, stamp, author, tags, url, position = row
+                # Check every field's type: a cache is never trusted over the files.
+                if (
+                    type(rel) is not str
+                    or type(post_id) is not str
+                    or type(title) is not str
+                    or type(size) is not int
+                    or type(mtime) is not int
+                    or (author is not None and type(author) is not str)
+                    or (url is not None and type(url) is not str)
+                    or (position is not None and type(position) is not int)
+                    or type(tags) is not list
+                    or not all(type(tag) is str for tag in tags)
+                    or rel.startswith("/")
+                    or "/../" in f"/{rel}/"
+                ):
+                    raise ValueError("a cache entry of the wrong shape")
+                file = prefix + rel
+                post = Post(
+                    id=post_id,
+                    file=file,
+                    title=title,
+                    date=None if stamp is None else datetime.fromtimestamp(float(stamp), UTC),
+                    author=author,
+                    tags=tuple(tags),
+                    url=url,
+                    position=position,
+                )
+                entries[file] = (size, mtime, post)
+                order.append(post)
+        except (KeyError, TypeError, ValueError, OverflowError, OSError):
+            return None
+        self.entries = entries
+        self.order = order
+        return order
+
+    def get(self, file: str, size: int, mtime_ns: int) -> Post | None:
+        """The cached post for a file, if the file has not changed since."""
+        entry = self.entries.get(file)
+        if entry is not None and entry[0] == size and entry[1] == mtime_ns:
+            return entry[2]
+        return None
+
+    def put(self, file: str, size: int, mtime_ns: int, post: Post) -> None:
+        """Remember a freshly read post."""
+        self.entries[file] = (size, mtime_ns, post)
+        self.dirty = True
+
+    def retain(self, posts: list[Post]) -> None:
+        """Keep entries only for these posts (in this order); deleted files drop out."""
+        keep = {post.file for post in posts}
+        if len(keep) != len(self.entries) or any(file not in keep for file in self.entries):
+            self.dirty = True
+        self.entries = {file: entry for file, entry in self.entries.items() if file in keep}
+        if posts != self.order:
+            self.dirty = True
+        self.order = list(posts)
+
+    def save(self) -> None:
+        """Write the cache atomically if it changed; a failure just means no cache."""
+        if not self.dirty:
+            return
+        rows = []
+        start = len(self.prefix)
+        for listed in self.order:
+            entry = self.entries.get(listed.file)
+            if entry is None:
+                continue
+            size, mtime, post = entry  # as read from the file, before duplicate ids were renamed
+            rows.append(
+                [
+                    post.file[start:],
+                    size,
+                    mtime,
+                    post.id,
+                    post.title,
+                    None if post.date is None else post.date.timestamp(),
+                    post.author,
+                    list(post.tags),
+                    post.url,
+                    post.position,
+                ]
+            )
+        payload = json.dumps(
+            {"version": CACHE_VERSION, "root": str(self.root), "posts": rows},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode("utf-8", "surrogateescape")
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=self.file.parent, prefix=".cache-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(payload)
+                os.replace(temp, self.file)
+            except OSError:
+                os.unlink(temp)
+                raise
+        except OSError:
+            return  # a cache that cannot be written only costs the next start some time
+        self.dirty = False
+

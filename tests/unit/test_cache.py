@@ -1,0 +1,117 @@
+"""The metadata cache: a warm start reuses it, and it never hides a change on disk."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from reader.cache import MetadataCache
+from reader.library import load_library
+
+
+def write_post(folder: Path, name: str, title: str, date: str = "2024-01-01") -> Path:
+    """Write a small post with a title and a date."""
+    path = folder / name
+    path.write_text(f"---\ntitle: {title}\ndate: {date}\n---\n\nBody of {title}.\n")
+    return path
+
+
+@pytest.fixture
+def posts(tmp_path: Path) -> Path:
+    """A library of three posts."""
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    write_post(folder, "a.md", "Alpha", "2024-01-03")
+    write_post(folder, "b.md", "Beta", "2024-01-02")
+    write_post(folder, "c.md", "Gamma", "2024-01-01")
+    return folder
+
+
+def scan(posts: Path, cache_dir: Path) -> tuple[list[str], list[str] | None]:
+    """Load the library through the cache; (titles now, titles the cache held before)."""
+    cache = MetadataCache.for_root(cache_dir, posts)
+    before = cache.load()
+    library = load_library(posts, cache)
+    cache.retain(library.posts)
+    cache.save()
+    return [p.title for p in library.posts], None if before is None else [p.title for p in before]
+
+
+def test_a_warm_start_shows_the_cached_list_without_reading_files(
+    posts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache_dir = tmp_path / "cache"
+    assert scan(posts, cache_dir) == (["Alpha", "Beta", "Gamma"], None)
+    import reader.library as library_module
+
+    def no_read(*args: object) -> None:
+        raise AssertionError("an unchanged file was read again")
+
+    monkeypatch.setattr(library_module, "load_post", no_read)
+    assert scan(posts, cache_dir) == (["Alpha", "Beta", "Gamma"], ["Alpha", "Beta", "Gamma"])
+
+
+def test_an_added_file_is_noticed(posts: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    scan(posts, cache_dir)
+    write_post(posts, "d.md", "Delta", "2024-02-01")
+    titles, _ = scan(posts, cache_dir)
+    assert titles == ["Delta", "Alpha", "Beta", "Gamma"]
+    assert scan(posts, cache_dir)[1] == titles
+
+
+def test_a_changed_file_is_read_again(posts: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    scan(posts, cache_dir)
+    path = write_post(posts, "b.md", "Beta, revised", "2024-01-02")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    titles, _ = scan(posts, cache_dir)
+    assert titles == ["Alpha", "Beta, revised", "Gamma"]
+
+
+def test_a_deleted_file_drops_out(posts: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    scan(posts, cache_dir)
+    (posts / "a.md").unlink()
+    titles, _ = scan(posts, cache_dir)
+    assert titles == ["Beta", "Gamma"]
+    assert scan(posts, cache_dir)[1] == ["Beta", "Gamma"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"{not json",
+        b'{"version": 1, "root": "x", "posts": []}trailing',
+        b"[]",
+        b'{"version": 99, "root": "ROOT", "posts": []}',
+        b'{"version": 1, "root": "ROOT", "posts": '
+        b'[["a.md", "big", 1, "a", "t", null, null, [], null, null]]}',
+        b'{"version": 1, "root": "ROOT", "posts": '
+        b'[["../../etc/passwd", 1, 1, "a", "t", null, null, [], null, null]]}',
+        b'{"version": 1, "root": "ROOT", "posts": [[1, 2, 3]]}',
+        b"\xff\xfe\x00garbage",
+    ],
+)
+def test_a_broken_cache_is_rebuilt_never_trusted(
+    posts: Path, tmp_path: Path, damage: bytes
+) -> None:
+    cache_dir = tmp_path / "cache"
+    scan(posts, cache_dir)
+    cache_file = next(cache_dir.iterdir())
+    cache_file.write_bytes(damage.replace(b"ROOT", str(posts).encode()))
+    titles, before = scan(posts, cache_dir)
+    assert before is None
+    assert titles == ["Alpha", "Beta", "Gamma"]
+    data = json.loads(cache_file.read_bytes())
+    assert [row[4] for row in data["posts"]] == ["Alpha", "Beta", "Gamma"]
+
+
+def test_a_cache_that_cannot_be_written_costs_nothing_but_time(posts: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache folder should be")
+    assert scan(posts, blocker)[0] == ["Alpha", "Beta", "Gamma"]
