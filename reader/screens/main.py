@@ -8,6 +8,7 @@ posts, gives the widgets what to show (attributes down), reacts to their message
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Set as AbstractSet
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -26,7 +27,7 @@ from textual.worker import get_current_worker
 
 from reader.views import View, find_unread, visible_ids
 from reader.widgets.article import ArticleView
-from reader.widgets.post_list import PostList, Row
+from reader.widgets.post_list import PostList
 
 if TYPE_CHECKING:
     from reader.library import Library, Post
@@ -122,8 +123,7 @@ class MainScreen(Screen[None]):
     @property
     def highlighted_id(self) -> str | None:
         """The post under the sidebar cursor: what b, m and friends act on."""
-        row = self.post_list.highlighted
-        return row.post_id if row is not None else None
+        return self.post_list.highlighted_id
 
     def on_mount(self) -> None:
         """Start loading the library; keys work as soon as it arrives."""
@@ -182,7 +182,7 @@ class MainScreen(Screen[None]):
         """Show the loaded posts and restore (or keep) the selection."""
         if message.library is None:
             self.post_list.empty_text = message.error or "No posts"
-            self.post_list.set_rows([])
+            self.post_list.set_posts([], [], set(), set())
             self.notify(message.error or "No posts", severity="error", markup=False)
             return
         library = message.library
@@ -252,44 +252,37 @@ class MainScreen(Screen[None]):
             self.store.set_meta("selected", post_id)
         self.render_post(post, self.article.text_width, self.app.current_theme.dark, keep_scroll)
 
-    def rows_for(self, ids: list[str]) -> list[Row]:
-        """Sidebar rows for post ids."""
-        return [self.row(post_id) for post_id in ids]
-
-    def row(self, post_id: str) -> Row:
-        """The sidebar row of one post, from its current state."""
-        return Row(
-            post_id,
-            self.posts[post_id].title,
-            unread=not self.store.is_read(post_id),
-            bookmarked=self.store.is_bookmarked(post_id),
-        )
-
     def refresh_rows(self, select: str | None) -> None:
         """Recompute which posts the view lists and give them to the sidebar."""
+        read = self.store.read_ids()
+        bookmarked = self.store.bookmarked_ids()
         ids = visible_ids(
-            self.order, self.view, self.store.is_read, self.store.is_bookmarked, self.sticky
+            self.order, self.view, read.__contains__, bookmarked.__contains__, self.sticky
         )
         self.post_list.empty_text = (
             "No posts" if self.view is View.ALL else f"No {self.view.value} posts — press v"
         )
-        self.post_list.set_rows(self.rows_for(ids), select=select)
+        posts = self.posts
+        titles = [posts[post_id].title for post_id in ids]
+        self.post_list.set_posts(ids, titles, read, bookmarked, select=select)
         if not ids:
             self.current = None
             self.cancel_read_timer()
             self.article.show(None, [], self.article.text_width, keep_scroll=False)
-        self.update_counts()
+        self.update_counts(read, bookmarked)
 
-    def update_counts(self) -> None:
+    def update_counts(
+        self, read: AbstractSet[str] | None = None, bookmarked: AbstractSet[str] | None = None
+    ) -> None:
         """Show the view and its counts in the header."""
-        total = len(self.order)
-        read = self.store.read_ids()
-        unread = sum(1 for post_id in self.order if post_id not in read)
-        marked = self.store.bookmarked_ids()
-        bookmarked = sum(1 for post_id in self.order if post_id in marked)
-        shown = len(self.post_list.rows)
+        posts = self.posts
+        read = self.store.read_ids() if read is None else read
+        bookmarked = self.store.bookmarked_ids() if bookmarked is None else bookmarked
+        unread = len(posts) - sum(1 for post_id in read if post_id in posts)
+        marked = sum(1 for post_id in bookmarked if post_id in posts)
+        shown = len(self.post_list.ids)
         self.sub_title = (
-            f"{self.view.label} {shown}/{total} · {unread} unread · {bookmarked} bookmarked"
+            f"{self.view.label} {shown}/{len(posts)} · {unread} unread · {marked} bookmarked"
         )
 
     # Read status -----------------------------------------------------------------
@@ -329,8 +322,10 @@ class MainScreen(Screen[None]):
         """Redraw a post's row after its state changed; keep it listed in this view."""
         if self.view is not View.ALL:
             self.sticky.add(post_id)
-        self.post_list.update_row(self.row(post_id))
-        self.update_counts()
+        read = self.store.read_ids()
+        bookmarked = self.store.bookmarked_ids()
+        self.post_list.set_marks(read, bookmarked)
+        self.update_counts(read, bookmarked)
 
     # Actions ---------------------------------------------------------------------
 
@@ -378,7 +373,7 @@ class MainScreen(Screen[None]):
 
     def jump_unread(self, step: int) -> None:
         """Move the cursor to the nearest unread post in direction `step`."""
-        ids = [row.post_id for row in self.post_list.rows]
+        ids = self.post_list.ids
         index = find_unread(ids, self.post_list.cursor, step, self.store.is_read)
         if index is None or (index == self.post_list.cursor and len(ids) > 1):
             self.notify("No unread posts left", timeout=2)

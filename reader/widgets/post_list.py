@@ -7,6 +7,7 @@ when the cursor moves or a post is opened (messages up); it never touches the st
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -102,70 +103,103 @@ class PostList(ScrollView, can_focus=True):
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         """Start with no rows."""
         super().__init__(name=name, id=id)
-        self._rows: list[Row] = []
-        self._index: dict[str, int] = {}
+        self._ids: list[str] = []
+        self._titles: list[str] = []
+        self._read: AbstractSet[str] = frozenset()
+        self._bookmarked: AbstractSet[str] = frozenset()
+        self._index: dict[str, int] | None = None
         self.empty_text = "Loading…"
 
     @property
+    def ids(self) -> list[str]:
+        """The post ids listed, in order."""
+        return self._ids
+
+    @property
     def rows(self) -> list[Row]:
-        """The rows shown, in order."""
-        return self._rows
+        """The rows shown, in order (built on demand: for tests and small lists)."""
+        return [self._row(index) for index in range(len(self._ids))]
+
+    def _row(self, index: int) -> Row:
+        """The row at an index."""
+        post_id = self._ids[index]
+        return Row(
+            post_id,
+            self._titles[index],
+            unread=post_id not in self._read,
+            bookmarked=post_id in self._bookmarked,
+        )
 
     @property
     def highlighted(self) -> Row | None:
         """The row under the cursor, if any."""
-        if 0 <= self.cursor < len(self._rows):
-            return self._rows[self.cursor]
+        if 0 <= self.cursor < len(self._ids):
+            return self._row(self.cursor)
+        return None
+
+    @property
+    def highlighted_id(self) -> str | None:
+        """The id of the post under the cursor, if any."""
+        if 0 <= self.cursor < len(self._ids):
+            return self._ids[self.cursor]
         return None
 
     def index_of(self, post_id: str) -> int | None:
         """The row index of a post, or None when it is not listed."""
+        if self._index is None:
+            self._index = {post_id: i for i, post_id in enumerate(self._ids)}
         return self._index.get(post_id)
 
-    def set_rows(
-        self, rows: list[Row], select: str | None = None, *, announce: bool = True
+    def set_posts(
+        self,
+        ids: list[str],
+        titles: list[str],
+        read: AbstractSet[str],
+        bookmarked: AbstractSet[str],
+        select: str | None = None,
     ) -> None:
-        """Replace the rows; put the cursor on `select` when listed, else keep its index."""
-        old = self.highlighted
-        self._rows = rows
-        self._index = {row.post_id: i for i, row in enumerate(rows)}
-        self.virtual_size = Size(0, len(rows))
-        target = self._index.get(select) if select is not None else None
+        """Replace the list; put the cursor on `select` when listed, else keep its index."""
+        old = self.highlighted_id
+        self._ids = ids
+        self._titles = titles
+        self._index = None
+        self._read = read
+        self._bookmarked = bookmarked
+        self.virtual_size = Size(0, len(ids))
+        target = self.index_of(select) if select is not None else None
         if target is None:
-            target = min(self.cursor, len(rows) - 1) if rows else 0
+            target = min(self.cursor, len(ids) - 1) if ids else 0
         target = max(target, 0)
-        new = rows[target] if rows else None
         self.set_reactive(PostList.cursor, target)
         self._scroll_cursor_visible()
         self.refresh()
-        if announce and new is not None and (old is None or old.post_id != new.post_id):
-            self.post_message(self.Highlighted(new.post_id))
+        new = self.highlighted_id
+        if new is not None and new != old:
+            self.post_message(self.Highlighted(new))
 
-    def update_row(self, row: Row) -> None:
-        """Redraw one post's row after its markers changed."""
-        index = self._index.get(row.post_id)
-        if index is None:
-            return
-        self._rows[index] = row
-        self.refresh(Region(0, index - int(self.scroll_offset.y), self.size.width, 1))
+    def set_marks(self, read: AbstractSet[str], bookmarked: AbstractSet[str]) -> None:
+        """Show new read and bookmark marks."""
+        self._read = read
+        self._bookmarked = bookmarked
+        self.refresh()
 
     def move_to(self, index: int) -> None:
         """Move the cursor to a row index (clamped)."""
-        if not self._rows:
+        if not self._ids:
             return
-        self.cursor = max(0, min(index, len(self._rows) - 1))
+        self.cursor = max(0, min(index, len(self._ids) - 1))
 
     def watch_cursor(self, old: int, new: int) -> None:
         """Keep the cursor visible and announce the highlighted post."""
         self._scroll_cursor_visible()
         self.refresh()
-        row = self.highlighted
-        if row is not None and old != new:
-            self.post_message(self.Highlighted(row.post_id))
+        post_id = self.highlighted_id
+        if post_id is not None and old != new:
+            self.post_message(self.Highlighted(post_id))
 
     def _scroll_cursor_visible(self) -> None:
         """Scroll so that the cursor row is on screen."""
-        if self._rows:
+        if self._ids:
             self.scroll_to_region(
                 Region(0, self.cursor, 1, 1), animate=False, force=True, immediate=True
             )
@@ -184,27 +218,27 @@ class PostList(ScrollView, can_focus=True):
 
     def action_last(self) -> None:
         """Move to the last post."""
-        self.move_to(len(self._rows) - 1)
+        self.move_to(len(self._ids) - 1)
 
     def action_open(self) -> None:
         """Open the highlighted post."""
-        row = self.highlighted
-        if row is not None:
-            self.post_message(self.Opened(row.post_id))
+        post_id = self.highlighted_id
+        if post_id is not None:
+            self.post_message(self.Opened(post_id))
 
     def render_line(self, y: int) -> Strip:
         """Render the row at screen line `y`."""
         width = self.scrollable_content_region.width
         base = self.rich_style
         index = int(self.scroll_offset.y) + y
-        if not self._rows:
+        if not self._ids:
             if y == 0:
                 style = base + self.get_component_rich_style("post-list--empty")
                 return Strip([Segment(f" {self.empty_text}", style)]).crop_extend(0, width, base)
             return Strip.blank(width, base)
-        if index >= len(self._rows):
+        if index >= len(self._ids):
             return Strip.blank(width, base)
-        row = self._rows[index]
+        row = self._row(index)
         style = base
         if row.unread:
             style += self.get_component_rich_style("post-list--unread", partial=True)
