@@ -7,6 +7,7 @@ does not exist or holds no posts, an unknown option). Errors are one line on std
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -28,6 +29,17 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         """Print a one-line error and exit 2."""
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def seconds(text: str) -> float:
+    """A finite number of seconds, 0 or more (for argparse)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more seconds, not {text!r}")
+    return value
 
 
 def build_parser() -> Parser:
@@ -52,7 +64,7 @@ def build_parser() -> Parser:
     parser.add_argument(
         "--mark-read-after",
         metavar="SECONDS",
-        type=float,
+        type=seconds,
         default=2.0,
         help="mark a post read after it has been shown this long (0: at once; default 2)",
     )
@@ -117,8 +129,6 @@ def run_reader(argv: Sequence[str]) -> int:
     from reader.paths import bundled_articles, default_state_path
 
     args = build_parser().parse_args(argv)
-    if args.mark_read_after < 0:
-        raise UsageError("--mark-read-after must be 0 or more seconds")
     library = check_library_path(Path(args.path) if args.path else bundled_articles())
     state_path = Path(args.state) if args.state else default_state_path()
 

@@ -13,6 +13,7 @@ import dataclasses
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from reader.sanitize import clean_line, clean_text
 POST_SUFFIXES = frozenset({".md", ".markdown"})
 MAX_POST_BYTES = 50 * 1024 * 1024
 MAX_TITLE_CHARS = 300
+PROGRESS_EVERY = 500
 _BINARY_SNIFF_BYTES = 8192
 # load_post reads this much first; the rest only if the front matter or title needs it.
 _HEAD_BYTES = 64 * 1024
@@ -406,7 +408,11 @@ def _load_cached(file: str, root: Path, cache: PostCache) -> Post:
     return post
 
 
-def load_library(path: Path, cache: PostCache | None = None) -> Library:
+def load_library(
+    path: Path,
+    cache: PostCache | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Library:
     """Load every post under path (a directory, or one Markdown file).
 
     Files that cannot be used become Problems and are skipped. Posts with an
@@ -414,6 +420,7 @@ def load_library(path: Path, cache: PostCache | None = None) -> Library:
     '#3'... appended to the id, and a Problem notes it, so nothing is lost.
     Raises LibraryError when path is missing, not Markdown or has no posts.
     With a cache, files whose size and mtime are unchanged are not read again.
+    `progress(done, total)` is called every few hundred files.
     """
     path = Path(os.path.abspath(path))
     problems: list[Problem] = []
@@ -436,7 +443,10 @@ def load_library(path: Path, cache: PostCache | None = None) -> Library:
     else:
         raise LibraryError(f"no such file or directory: {path}")
     posts: list[Post] = []
-    for file in files:
+    total = len(files)
+    for done, file in enumerate(files):
+        if progress is not None and done % PROGRESS_EVERY == 0 and done:
+            progress(done, total)
         try:
             if cache is None:
                 posts.append(load_post(Path(file), root))

@@ -57,6 +57,16 @@ class LibraryLoaded(Message):
         self.provisional = provisional
 
 
+class LoadProgress(Message):
+    """How far a worker has got reading the library."""
+
+    def __init__(self, done: int, total: int) -> None:
+        """Carry the count of files read so far and the total."""
+        super().__init__()
+        self.done = done
+        self.total = total
+
+
 class ArticleReady(Message):
     """A worker finished rendering a post."""
 
@@ -128,7 +138,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         """Start loading the library; keys work as soon as it arrives."""
         self.post_list.focus()
-        self.update_counts()
+        self.sub_title = "Loading…"
         self.load_library(reload=False)
 
     # Workers ---------------------------------------------------------------------
@@ -148,8 +158,13 @@ class MainScreen(Screen[None]):
             if cached and not reload:
                 library = Library(self.library_path, cached, [])
                 self.post_message(LibraryLoaded(library, None, provisional=True))
+        def progress(done: int, total: int) -> None:
+            """Report progress unless the cached list is already on screen."""
+            if cached is None or reload:
+                self.post_message(LoadProgress(done, total))
+
         try:
-            library = load_library(self.library_path, cache)
+            library = load_library(self.library_path, cache, progress)
         except LibraryError as error:
             self.post_message(LibraryLoaded(None, str(error), reload=reload))
             return
@@ -209,6 +224,13 @@ class MainScreen(Screen[None]):
         changed = before is not None and before != self.posts.get(before.id)
         if self.current in self.posts and (message.reload or changed):
             self.show_post(self.current, keep_scroll=True)
+
+    def on_load_progress(self, message: LoadProgress) -> None:
+        """Say how far reading the library has got."""
+        if not self.posts:
+            self.post_list.empty_text = f"Reading posts… {message.done:,} of {message.total:,}"
+            self.post_list.refresh()
+            self.sub_title = "Loading…"
 
     def on_article_ready(self, message: ArticleReady) -> None:
         """Put a rendered post on screen and start its read-after timer."""
