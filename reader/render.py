@@ -10,7 +10,8 @@ instead of emitting terminal hyperlinks. Post text never passes through Rich mar
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import ClassVar
 
@@ -23,6 +24,13 @@ from rich.text import Text
 from rich.theme import Theme
 
 Lines = list[list[Segment]]
+
+# Bodies longer than this are cut (with a note): a 20 MB post still opens.
+MAX_RENDER_CHARS = 3_000_000
+# Long bodies are rendered in chunks of about this many characters.
+CHUNK_CHARS = 12_000
+_FENCE_RE = re.compile(r"^ {0,3}(?:```|~~~)", re.MULTILINE)
+_REFERENCE_RE = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.MULTILINE)
 
 HEADING_STYLES = {
     "h1": "bold underline",
@@ -130,6 +138,104 @@ def metadata_line(
     return " · ".join(parts)
 
 
+class ArticleRenderer:
+    """Renders one post at a given width, a chunk of Markdown at a time.
+
+    Long posts are cut at blank lines between top-level blocks (never inside a code
+    fence, never before an indented continuation line), so the first screen can be
+    shown while the rest is still being rendered, and a renderer that is no longer
+    wanted can stop between chunks. Reference-style link definitions are repeated
+    in every chunk so that links resolve wherever they are used.
+    """
+
+    def __init__(self, width: int, *, dark: bool = True) -> None:
+        """Prepare a console of the given width and colour scheme."""
+        self.width = max(width, 10)
+        self.dark = dark
+        self.console = Console(
+            width=self.width,
+            color_system="truecolor",
+            force_terminal=True,
+            legacy_windows=False,
+            theme=DARK_THEME if dark else LIGHT_THEME,
+            emoji=False,
+            highlight=False,
+            markup=False,
+        )
+        self.options = self.console.options.update(width=self.width, highlight=False, markup=False)
+
+    def header(self, title: str, meta: str) -> Lines:
+        """The title, the metadata line and a rule."""
+        lines: Lines = []
+        render = self.console.render_lines
+        lines.extend(render(Text(title, style="article.title"), self.options, pad=False))
+        if meta:
+            lines.extend(render(Text(meta, style="article.meta"), self.options, pad=False))
+        lines.append([Segment("─" * self.width, Style(dim=True))])
+        lines.append([])
+        return lines
+
+    def markdown(self, text: str) -> Lines:
+        """Render a piece of Markdown."""
+        markdown = PostMarkdown(
+            text, code_theme="monokai" if self.dark else "friendly", hyperlinks=False
+        )
+        return self.console.render_lines(markdown, self.options, pad=False)
+
+    def note(self, text: str) -> Lines:
+        """Render a dim note of our own (never post text)."""
+        return self.console.render_lines(Text(text, style="dim italic"), self.options, pad=False)
+
+
+def limit_body(body: str) -> tuple[str, str | None]:
+    """Cut a huge body to MAX_RENDER_CHARS; (body, a note saying so or None)."""
+    if len(body) <= MAX_RENDER_CHARS:
+        return body, None
+    cut = body.rfind("\n", 0, MAX_RENDER_CHARS)
+    cut = cut if cut > 0 else MAX_RENDER_CHARS
+    shown_mb = cut / 1_000_000
+    total_mb = len(body) / 1_000_000
+    return body[
+        :cut
+    ], f"(post cut short: showing {shown_mb:.1f} of {total_mb:.1f} million characters)"
+
+
+def split_markdown(body: str, target: int = CHUNK_CHARS) -> list[str]:
+    """Cut Markdown into chunks of about `target` characters at safe block boundaries."""
+    if len(body) <= target:
+        return [body]
+    chunks: list[str] = []
+    start = 0
+    fence_count = 0
+    scan_from = 0
+    while len(body) - start > target:
+        position = body.find("\n\n", start + target)
+        while position != -1:
+            fence_count += _count_fences(body, scan_from, position)
+            scan_from = position
+            following = body[position + 2 : position + 3]
+            if fence_count % 2 == 0 and following and not following.isspace():
+                break
+            position = body.find("\n\n", position + 2)
+        if position == -1:
+            break
+        chunks.append(body[start:position])
+        start = position + 2
+    chunks.append(body[start:])
+    return chunks
+
+
+def _count_fences(text: str, start: int, end: int) -> int:
+    """How many code fence lines (``` or ~~~ at a line start) lie in text[start:end]."""
+    segment = text[start:end]
+    return len(_FENCE_RE.findall(segment))
+
+
+def reference_definitions(body: str) -> str:
+    """Every reference-style link definition of a body, one per line."""
+    return "\n".join(match.group(0).strip() for match in _REFERENCE_RE.finditer(body))
+
+
 def render_article(
     title: str,
     meta: str,
@@ -138,34 +244,26 @@ def render_article(
     *,
     dark: bool = True,
 ) -> Lines:
-    """Render a post (title, metadata line, Markdown body) to lines `width` cells wide."""
-    width = max(width, 10)
-    console = Console(
-        width=width,
-        color_system="truecolor",
-        force_terminal=True,
-        legacy_windows=False,
-        theme=DARK_THEME if dark else LIGHT_THEME,
-        emoji=False,
-        highlight=False,
-        markup=False,
-    )
-    options = console.options.update(width=width, highlight=False, markup=False)
-    lines: Lines = []
-    lines.extend(console.render_lines(Text(title, style="article.title"), options, pad=False))
-    if meta:
-        lines.extend(console.render_lines(Text(meta, style="article.meta"), options, pad=False))
-    lines.append([Segment("─" * width, Style(dim=True))])
-    lines.append([])
-    if body.strip():
-        markdown = PostMarkdown(
-            body,
-            code_theme="monokai" if dark else "friendly",
-            hyperlinks=False,
-        )
-        lines.extend(console.render_lines(markdown, options, pad=False))
-    else:
-        lines.extend(
-            console.render_lines(Text("(this post has no text)", style="dim"), options, pad=False)
-        )
+    """Render a whole post (title, metadata line, Markdown body) to lines `width` cells wide."""
+    renderer = ArticleRenderer(width, dark=dark)
+    lines = renderer.header(title, meta)
+    for chunk in article_chunks(renderer, body):
+        lines.extend(chunk)
     return lines
+
+
+def article_chunks(renderer: ArticleRenderer, body: str) -> Iterator[Lines]:
+    """The rendered body, chunk by chunk (the caller may stop early)."""
+    body, cut_note = limit_body(body)
+    if not body.strip():
+        yield renderer.note("(this post has no text)")
+        return
+    chunks = split_markdown(body)
+    references = "\n\n" + reference_definitions(body) if len(chunks) > 1 else ""
+    for index, chunk in enumerate(chunks):
+        lines = renderer.markdown(chunk + references if references.strip() else chunk)
+        if index:
+            lines.insert(0, [])
+        yield lines
+    if cut_note:
+        yield [[], *renderer.note(cut_note)]

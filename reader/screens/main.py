@@ -34,6 +34,10 @@ if TYPE_CHECKING:
     from reader.store import Store
 
 
+# A post is put on screen as soon as this many lines are rendered; the rest follows.
+FIRST_SCREEN_LINES = 120
+
+
 class LibraryLoaded(Message):
     """A worker finished reading the library from disk."""
 
@@ -158,6 +162,7 @@ class MainScreen(Screen[None]):
             if cached and not reload:
                 library = Library(self.library_path, cached, [])
                 self.post_message(LibraryLoaded(library, None, provisional=True))
+
         def progress(done: int, total: int) -> None:
             """Report progress unless the cached list is already on screen."""
             if cached is None or reload:
@@ -176,19 +181,28 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="render")
     def render_post(self, post: Post, width: int, dark: bool, keep_scroll: bool) -> None:
-        """Read and render one post, off the UI thread."""
+        """Read and render one post off the UI thread; show the first part at once."""
         from reader.library import PostError, read_body
-        from reader.render import metadata_line, render_article
+        from reader.render import ArticleRenderer, article_chunks, metadata_line
 
+        worker = get_current_worker()
         try:
             body = read_body(post)
         except PostError as error:
             body = f"*This post could not be read: {error}*"
-        if get_current_worker().is_cancelled:
-            return
-        meta = metadata_line(post.date, post.author, post.tags, post.url)
-        lines = render_article(post.title, meta, body, width, dark=dark)
-        if not get_current_worker().is_cancelled:
+        renderer = ArticleRenderer(width, dark=dark)
+        lines = renderer.header(
+            post.title, metadata_line(post.date, post.author, post.tags, post.url)
+        )
+        partial = not keep_scroll  # a re-render keeps its scroll position: no partial
+        for chunk in article_chunks(renderer, body):
+            if worker.is_cancelled:
+                return
+            lines.extend(chunk)
+            if partial and len(lines) >= FIRST_SCREEN_LINES:
+                self.post_message(ArticleReady(post.id, list(lines), width, keep_scroll=False))
+                partial, keep_scroll = False, True
+        if not worker.is_cancelled:
             self.post_message(ArticleReady(post.id, lines, width, keep_scroll))
 
     # Messages from workers and widgets -------------------------------------------
