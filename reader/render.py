@@ -32,6 +32,8 @@ CHUNK_CHARS = 12_000
 _FENCE_RE = re.compile(r"^ {0,3}(?:```|~~~)", re.MULTILINE)
 _REFERENCE_RE = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.MULTILINE)
 
+HEADING_META = "reader-heading"
+
 HEADING_STYLES = {
     "h1": "bold underline",
     "h2": "bold",
@@ -84,7 +86,8 @@ class LeftHeading(Heading):
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         """Render the heading text left-aligned in its level's style."""
         level = int(self.tag[1:]) if self.tag[1:].isdigit() else 1
-        text = Text("#" * level + " ", style=Style(dim=True))
+        # The meta marks the line as a heading, for the contents list and [ / ] jumps.
+        text = Text("#" * level + " ", style=Style(dim=True, meta={HEADING_META: level}))
         text.append_text(self.text)
         text.justify = "left"
         text.stylize(HEADING_STYLES.get(self.tag, ""), level + 1)

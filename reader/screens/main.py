@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 
 from reader.views import View, find_unread, visible_ids
 from reader.widgets.article import ArticleView
+from reader.widgets.article_pane import ArticlePane
 from reader.widgets.post_list import PostList
 
 if TYPE_CHECKING:
@@ -95,7 +96,10 @@ class MainScreen(Screen[None]):
         Binding("m", "toggle_read", "Read/unread"),
         Binding("v", "cycle_view", "View"),
         Binding("r", "reload", "Reload", show=False),
-        Binding("space,pagedown", "page_down", "Page down", show=False),
+        Binding("ctrl+f", "find", "Find in post"),
+        Binding("t", "contents", "Contents", show=False),
+        Binding("space", "space", "Page down, or next unread at the end", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
         Binding("shift+space,pageup", "page_up", "Page up", show=False),
         Binding("l,right", "focus_article", "Focus article", show=False),
         Binding("h,left", "focus_sidebar", "Focus sidebar", show=False),
@@ -121,7 +125,7 @@ class MainScreen(Screen[None]):
         yield Header(show_clock=False, icon="≡")
         with Horizontal(id="panes"):
             yield PostList(id="sidebar")
-            yield ArticleView(id="article")
+            yield ArticlePane(id="article-pane")
         yield Footer()
 
     @property
@@ -131,8 +135,13 @@ class MainScreen(Screen[None]):
 
     @property
     def article(self) -> ArticleView:
-        """The article pane widget."""
+        """The article view."""
         return self.query_one(ArticleView)
+
+    @property
+    def pane(self) -> ArticlePane:
+        """The article pane (article, find bar, contents)."""
+        return self.query_one(ArticlePane)
 
     @property
     def highlighted_id(self) -> str | None:
@@ -253,6 +262,7 @@ class MainScreen(Screen[None]):
         self.article.show(
             message.post_id, message.lines, message.width, keep_scroll=message.keep_scroll
         )
+        self.pane.post_rendered(new_post=not message.keep_scroll)
         if message.keep_scroll:
             return
         self.start_read_timer(message.post_id)
@@ -376,6 +386,26 @@ class MainScreen(Screen[None]):
     def action_page_down(self) -> None:
         """Page the article down, whichever pane has focus."""
         self.article.action_page_down()
+
+    def action_space(self) -> None:
+        """Page down; at the end of a post, mark it read and go on to the next unread."""
+        article = self.article
+        if article.line_count and article.at_end:
+            post_id = self.highlighted_id
+            if post_id is not None:
+                self.cancel_read_timer()
+                self.set_read(post_id, True)
+            self.jump_unread(+1)
+        else:
+            article.action_page_down()
+
+    def action_find(self) -> None:
+        """Find text in the shown post."""
+        self.pane.open_find()
+
+    def action_contents(self) -> None:
+        """Show or hide the shown post's contents."""
+        self.pane.toggle_contents()
 
     def action_page_up(self) -> None:
         """Page the article up, whichever pane has focus."""

@@ -2,11 +2,14 @@
 
 Rendering happens in a worker thread (see `reader.render`); this widget only holds
 the finished lines and draws the few that are on screen, so a long post never
-freezes input while it is shown or scrolled.
+freezes input while it is shown or scrolled. It also knows where the headings are
+(for the contents list and `[` / `]`) and draws find and search highlights.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -17,6 +20,18 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.find import Match
+from reader.render import HEADING_META
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A heading of the shown post and the line it starts on."""
+
+    line: int
+    level: int
+    text: str
+
 
 class ArticleView(ScrollView, can_focus=True):
     """A scrollable view of one rendered post."""
@@ -26,11 +41,16 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("k,up", "scroll_up", "Scroll up", show=False),
         Binding("g,home", "scroll_home", "Scroll to top", show=False),
         Binding("G,end", "scroll_end", "Scroll to end", show=False),
-        Binding("space,pagedown", "page_down", "Page down", show=False),
+        Binding("space", "screen.space", "Page down", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
         Binding("shift+space,pageup", "page_up", "Page up", show=False),
+        Binding("left_square_bracket", "previous_heading", "Previous heading", show=False),
+        Binding("right_square_bracket", "next_heading", "Next heading", show=False),
         Binding("h,left", "screen.focus_sidebar", "Focus sidebar", show=False),
         Binding("l,right", "screen.focus_article", "Focus article", show=False),
     ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"article--match", "article--match-current"}
 
     DEFAULT_CSS = """
     ArticleView {
@@ -38,6 +58,14 @@ class ArticleView(ScrollView, can_focus=True):
         padding: 0 1 0 2;
         scrollbar-gutter: stable;
         scrollbar-size-vertical: 1;
+    }
+    ArticleView > .article--match {
+        background: $warning 40%;
+    }
+    ArticleView > .article--match-current {
+        background: $accent;
+        color: $text;
+        text-style: bold;
     }
     """
 
@@ -48,6 +76,10 @@ class ArticleView(ScrollView, can_focus=True):
         """Start empty."""
         super().__init__(name=name, id=id)
         self._lines: list[Strip] = []
+        self._plain: list[str] | None = None
+        self.headings: list[Heading] = []
+        self._matches: dict[int, list[Match]] = {}
+        self._current: Match | None = None
         self.post_id: str | None = None
         self.rendered_width = 0
 
@@ -66,6 +98,10 @@ class ArticleView(ScrollView, can_focus=True):
     ) -> None:
         """Show rendered lines for a post, from the top unless `keep_scroll`."""
         self._lines = [Strip(line) for line in lines]
+        self._plain = None
+        self.headings = self._find_headings(lines)
+        if post_id != self.post_id:
+            self._matches, self._current = {}, None
         self.post_id = post_id
         self.rendered_width = width
         self.virtual_size = Size(width, len(self._lines))
@@ -73,14 +109,66 @@ class ArticleView(ScrollView, can_focus=True):
             self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
 
+    @staticmethod
+    def _find_headings(lines: list[list[Segment]]) -> list[Heading]:
+        """The heading lines, found by the mark the renderer puts on them."""
+        headings: list[Heading] = []
+        for number, line in enumerate(lines):
+            if not line:
+                continue
+            style = line[0].style
+            if style is not None and style.meta and HEADING_META in style.meta:
+                text = "".join(segment.text for segment in line).strip()
+                level = int(style.meta[HEADING_META])
+                headings.append(Heading(number, level, text[level + 1 :].strip() or text))
+        return headings
+
+    def plain_lines(self) -> list[str]:
+        """The text of every line, without styles (for find and tests)."""
+        if self._plain is None:
+            self._plain = [strip.text for strip in self._lines]
+        return self._plain
+
+    def set_matches(self, matches: Sequence[Match], current: Match | None) -> None:
+        """Highlight matches (and the current one more strongly)."""
+        by_line: dict[int, list[Match]] = {}
+        for match in matches:
+            by_line.setdefault(match.line, []).append(match)
+        self._matches = by_line
+        self._current = current
+        self.refresh()
+
+    def scroll_to_line(self, line: int, *, center: bool = False) -> None:
+        """Scroll so that a line is at the top (or in the middle) of the pane."""
+        target = line - (self.scrollable_content_region.height // 3 if center else 0)
+        self.scroll_to(y=max(0, target), animate=False, immediate=True)
+
+    def action_next_heading(self) -> None:
+        """Scroll to the next heading below the top of the pane."""
+        top = int(self.scroll_y)
+        for heading in self.headings:
+            if heading.line > top:
+                self.scroll_to_line(heading.line)
+                return
+
+    def action_previous_heading(self) -> None:
+        """Scroll to the heading above the top of the pane."""
+        top = int(self.scroll_y)
+        for heading in reversed(self.headings):
+            if heading.line < top:
+                self.scroll_to_line(heading.line)
+                return
+        self.scroll_to_line(0)
+
+    @property
+    def at_end(self) -> bool:
+        """True when the last line is on screen."""
+        return self.scroll_y >= self.max_scroll_y
+
     def on_resize(self, event: Resize) -> None:
         """Ask for a new rendering when the text width changes."""
         if self.post_id is not None and self.text_width != self.rendered_width:
             self.post_message(self.WidthChanged())
-
-    def plain_lines(self) -> list[str]:
-        """The text of every line, without styles (for tests and find)."""
-        return [strip.text for strip in self._lines]
 
     def render_line(self, y: int) -> Strip:
         """Render the line at screen row `y`."""
@@ -90,4 +178,24 @@ class ArticleView(ScrollView, can_focus=True):
         style = self.rich_style
         if index >= len(self._lines):
             return Strip.blank(width, style)
-        return self._lines[index].crop_extend(scroll_x, scroll_x + width, style)
+        strip = self._lines[index]
+        matches = self._matches.get(index)
+        if matches:
+            strip = self._highlight(strip, matches)
+        return strip.crop_extend(scroll_x, scroll_x + width, style)
+
+    def _highlight(self, strip: Strip, matches: list[Match]) -> Strip:
+        """A line with its matches drawn in the highlight styles."""
+        plain = self.get_component_rich_style("article--match", partial=True)
+        current = self.get_component_rich_style("article--match-current", partial=True)
+        cuts = sorted({cut for match in matches for cut in (match.start, match.end)})
+        parts = list(strip.divide([*cuts, strip.cell_length]))
+        offsets = [0, *cuts]
+        starts = {match.start: match for match in matches}
+        styled = []
+        for offset, part in zip(offsets, parts, strict=False):
+            match = starts.get(offset)
+            if match is not None:
+                part = part.apply_style(current if match == self._current else plain)
+            styled.append(part)
+        return Strip.join(styled)

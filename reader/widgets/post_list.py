@@ -45,7 +45,8 @@ class PostList(ScrollView, can_focus=True):
         Binding("enter", "open", "Open post", show=False),
         Binding("l,right", "screen.focus_article", "Focus article", show=False),
         Binding("h,left", "screen.focus_sidebar", "Focus sidebar", show=False),
-        Binding("space,pagedown", "screen.page_down", "Page article down", show=False),
+        Binding("space", "screen.space", "Page article down", show=False),
+        Binding("pagedown", "screen.page_down", "Page article down", show=False),
         Binding("shift+space,pageup", "screen.page_up", "Page article up", show=False),
     ]
 

@@ -10,10 +10,10 @@ from tests.app.conftest import current_title, screen_of, settle, sidebar
 
 
 async def test_a_post_becomes_read_after_it_is_shown_long_enough(start: Any) -> None:
-    async with start(mark_read_after=0.3) as pilot:
+    async with start(mark_read_after=1.5) as pilot:
         row = sidebar(pilot).highlighted
         assert row is not None and row.unread
-        await pilot.pause(0.6)
+        await pilot.pause(2.0)
         row = sidebar(pilot).highlighted
         assert row is not None and not row.unread
         assert screen_of(pilot).store.is_read(row.post_id)
@@ -21,14 +21,14 @@ async def test_a_post_becomes_read_after_it_is_shown_long_enough(start: Any) -> 
 
 
 async def test_running_through_the_list_does_not_mark_what_it_passes(start: Any) -> None:
-    async with start(mark_read_after=0.5) as pilot:
+    async with start(mark_read_after=2.0) as pilot:
         for _ in range(5):
             await pilot.press("j")
             await pilot.pause(0.1)
         await settle(pilot)
         store = screen_of(pilot).store
         assert store.read_ids() == set()
-        await pilot.pause(0.7)
+        await pilot.pause(2.5)
         assert store.read_ids() == {sidebar(pilot).rows[5].post_id}
 
 
@@ -46,14 +46,14 @@ async def test_enter_marks_the_post_read_at_once(start: Any) -> None:
 
 
 async def test_m_toggles_read_and_overrides_the_timer(start: Any) -> None:
-    async with start(mark_read_after=0.3) as pilot:
+    async with start(mark_read_after=2.0) as pilot:
         store = screen_of(pilot).store
         first = sidebar(pilot).rows[0].post_id
         await pilot.press("m")
         assert store.is_read(first)
         await pilot.press("m")
         assert not store.is_read(first)
-        await pilot.pause(0.6)
+        await pilot.pause(2.5)
         assert not store.is_read(first), "the timer must not undo m"
         assert sidebar(pilot).rows[0].unread
 
