@@ -87,7 +87,8 @@ class LeftHeading(Heading):
         """Render the heading text left-aligned in its level's style."""
         level = int(self.tag[1:]) if self.tag[1:].isdigit() else 1
         # The meta marks the line as a heading, for the contents list and [ / ] jumps.
-        text = Text("#" * level + " ", style=Style(dim=True, meta={HEADING_META: level}))
+        text = Text()
+        text.append("#" * level + " ", style=Style(dim=True, meta={HEADING_META: level}))
         text.append_text(self.text)
         text.justify = "left"
         text.stylize(HEADING_STYLES.get(self.tag, ""), level + 1)

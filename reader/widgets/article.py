@@ -118,9 +118,14 @@ class ArticleView(ScrollView, can_focus=True):
                 continue
             style = line[0].style
             if style is not None and style.meta and HEADING_META in style.meta:
-                text = "".join(segment.text for segment in line).strip()
                 level = int(style.meta[HEADING_META])
-                headings.append(Heading(number, level, text[level + 1 :].strip() or text))
+                parts = ["".join(segment.text for segment in line).strip()[level + 1 :]]
+                for following in lines[number + 1 : number + 6]:  # a heading that wrapped
+                    text = "".join(segment.text for segment in following).strip()
+                    if not text:
+                        break
+                    parts.append(text)
+                headings.append(Heading(number, level, " ".join(p.strip() for p in parts)))
         return headings
 
     def plain_lines(self) -> list[str]:

@@ -129,7 +129,7 @@ class ArticlePane(Horizontal):
             self.contents.action_close()
             return
         self.contents.set_headings(self.article.headings)
-        self.contents.open()
+        self.contents.open(int(self.article.scroll_y))
 
     @on(Contents.Chosen)
     def heading_chosen(self, message: Contents.Chosen) -> None:

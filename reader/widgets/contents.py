@@ -25,14 +25,15 @@ class Contents(OptionList):
     ]
 
     DEFAULT_CSS = """
-    Contents {
+    Contents, Contents:focus {
         display: none;
         width: 34;
         max-width: 40%;
+        height: 1fr;
+        border: none;
         border-left: vkey $panel-lighten-2;
-        border-top: none;
-        border-bottom: none;
-        border-right: none;
+        border-title-align: left;
+        padding: 0 1;
     }
     Contents.-open {
         display: block;
@@ -63,6 +64,7 @@ class Contents(OptionList):
 
     def set_headings(self, headings: Sequence[Heading]) -> None:
         """List the headings of the shown post (text is never read as markup)."""
+        keep = self.highlighted
         self.clear_options()
         self._heading_lines = [heading.line for heading in headings]
         if not headings:
@@ -70,13 +72,25 @@ class Contents(OptionList):
             return
         top = min(heading.level for heading in headings)
         self.add_options(
-            Option(Text("  " * (heading.level - top) + heading.text)) for heading in headings
+            Option(
+                Text(
+                    "  " * (heading.level - top) + heading.text,
+                    no_wrap=True,
+                    overflow="ellipsis",
+                )
+            )
+            for heading in headings
         )
+        if keep is not None and keep < len(headings):
+            self.highlighted = keep
 
-    def open(self) -> None:
-        """Show the panel and focus it."""
+    def open(self, top_line: int) -> None:
+        """Show the panel, focus it, and highlight the heading at `top_line` or above it."""
         self.add_class("-open")
         self.focus()
+        if self._heading_lines:
+            above = [i for i, line in enumerate(self._heading_lines) if line <= top_line]
+            self.highlighted = above[-1] if above else 0
 
     def action_close(self) -> None:
         """Hide the panel."""

@@ -30,7 +30,7 @@ class FindBar(Horizontal):
     FindBar.-open {
         display: block;
     }
-    FindBar Input {
+    FindBar > Input, FindBar > Input:focus {
         width: 1fr;
         height: 1;
         border: none;
