@@ -13,8 +13,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 
-from reader.screens.help import HelpScreen
+from reader.screens.help import HelpScreen, binding_commands
 from reader.screens.main import MainScreen
 from reader.store import Store
 from reader.widgets.article import ArticleView
@@ -96,7 +97,12 @@ class ReaderApp(App[int]):
         """The palette: every reader key, then Textual's own commands."""
         main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
         if main is not None:
-            for title, help_text, callback in main.commands():
+            targets: list[tuple[Widget, str, list[BindingType]]] = [
+                (main, "", MainScreen.BINDINGS),
+                (main.post_list, " (in the sidebar)", PostList.BINDINGS),
+                (main.article, " (in the article)", ArticleView.BINDINGS),
+            ]
+            for title, help_text, callback in binding_commands(targets, self.get_key_display):
                 yield SystemCommand(title, help_text, callback)
         yield SystemCommand("Help", "Show every key (? or F1)", self.action_help)
         yield from super().get_system_commands(screen)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from functools import partial
 from typing import ClassVar
 
 from rich.table import Table
@@ -11,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Static
 
 MARKERS = (
@@ -41,6 +43,29 @@ def key_table(sections: Iterable[tuple[str, list[BindingType]]], display: dict[s
     for mark, meaning in MARKERS:
         table.add_row(Text(mark), Text(meaning))
     return table
+
+
+Command = tuple[str, str, Callable[[], Awaitable[object]]]
+
+
+def binding_commands(
+    targets: Iterable[tuple[Widget, str, list[BindingType]]],
+    key_display: Callable[[Binding], str],
+) -> Iterator[Command]:
+    """(title, help, callback) for every binding, for the command palette.
+
+    `targets` pairs each widget with a note on where its keys work and its bindings;
+    a description already given by an earlier target is not repeated.
+    """
+    seen: set[str] = set()
+    for target, where, bindings in targets:
+        expanded = list(Binding.make_bindings(bindings))
+        for binding in expanded:
+            if binding.description in seen or binding.action.startswith("app.help"):
+                continue
+            seen.add(binding.description)
+            keys = ", ".join(key_display(b) for b in expanded if b.action == binding.action)
+            yield binding.description, f"{keys}{where}", partial(target.run_action, binding.action)
 
 
 class HelpScreen(ModalScreen[None]):

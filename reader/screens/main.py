@@ -7,83 +7,34 @@ posts, gives the widgets what to show (attributes down), reacts to their message
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
-from collections.abc import Set as AbstractSet
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.segment import Segment
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widget import Widget
 from textual.widgets import Footer, Header
 from textual.worker import get_current_worker
 
-from reader.views import View, find_unread, visible_ids
+from reader.messages import ArticleReady, LibraryLoaded, LoadProgress
+from reader.screens.confirm import ConfirmScreen
+from reader.session import Session, Sort
+from reader.views import View, find_unread
 from reader.widgets.article import ArticleView
 from reader.widgets.article_pane import ArticlePane
 from reader.widgets.post_list import PostList
 
 if TYPE_CHECKING:
-    from reader.library import Library, Post
+    from reader.library import Post
     from reader.store import Store
 
 
 # A post is put on screen as soon as this many lines are rendered; the rest follows.
 FIRST_SCREEN_LINES = 120
-
-
-class LibraryLoaded(Message):
-    """A worker finished reading the library from disk."""
-
-    def __init__(
-        self,
-        library: Library | None,
-        error: str | None,
-        *,
-        reload: bool = False,
-        provisional: bool = False,
-    ) -> None:
-        """Carry the library, or the one-line reason it could not load.
-
-        `reload` says the user asked for it; `provisional` marks the list from the
-        metadata cache, shown at once while the files are checked.
-        """
-        super().__init__()
-        self.library = library
-        self.error = error
-        self.reload = reload
-        self.provisional = provisional
-
-
-class LoadProgress(Message):
-    """How far a worker has got reading the library."""
-
-    def __init__(self, done: int, total: int) -> None:
-        """Carry the count of files read so far and the total."""
-        super().__init__()
-        self.done = done
-        self.total = total
-
-
-class ArticleReady(Message):
-    """A worker finished rendering a post."""
-
-    def __init__(
-        self, post_id: str, lines: list[list[Segment]], width: int, keep_scroll: bool
-    ) -> None:
-        """Carry the rendered lines of one post."""
-        super().__init__()
-        self.post_id = post_id
-        self.lines = lines
-        self.width = width
-        self.keep_scroll = keep_scroll
 
 
 class MainScreen(Screen[None]):
@@ -95,6 +46,9 @@ class MainScreen(Screen[None]):
         Binding("b", "toggle_bookmark", "Bookmark"),
         Binding("m", "toggle_read", "Read/unread"),
         Binding("v", "cycle_view", "View"),
+        Binding("s", "cycle_sort", "Sort", show=False),
+        Binding("M", "mark_all_read", "Mark view read", show=False),
+        Binding("u", "undo", "Undo", show=False),
         Binding("r", "reload", "Reload", show=False),
         Binding("ctrl+f", "find", "Find in post"),
         Binding("t", "contents", "Contents", show=False),
@@ -113,10 +67,9 @@ class MainScreen(Screen[None]):
         self.library_path = library_path
         self.store = store
         self.mark_read_after = mark_read_after
-        self.posts: dict[str, Post] = {}
-        self.order: list[str] = []
-        self.view = View.parse(store.get_meta("view"))
-        self.sticky: set[str] = set()
+        self.session = Session(
+            store, View.parse(store.get_meta("view")), Sort.parse(store.get_meta("sort"))
+        )
         self.current: str | None = None
         self.read_timer: Timer | None = None
 
@@ -224,10 +177,10 @@ class MainScreen(Screen[None]):
             self.notify(message.error or "No posts", severity="error", markup=False)
             return
         library = message.library
-        first = not self.posts
-        before = self.posts.get(self.current) if self.current is not None else None
-        self.posts = {post.id: post for post in library.posts}
-        self.order = [post.id for post in library.posts]
+        session = self.session
+        first = not session.posts
+        before = session.posts.get(self.current) if self.current is not None else None
+        session.set_posts(library.posts)
         selected = self.store.get_meta("selected") if first else self.highlighted_id
         self.refresh_rows(select=selected if isinstance(selected, str) else None)
         if library.problems:
@@ -243,14 +196,14 @@ class MainScreen(Screen[None]):
                 markup=False,
             )
         if message.reload:
-            self.notify(f"Reloaded {len(self.order)} posts", markup=False)
-        changed = before is not None and before != self.posts.get(before.id)
-        if self.current in self.posts and (message.reload or changed):
+            self.notify(f"Reloaded {len(session.posts)} posts", markup=False)
+        changed = before is not None and before != session.posts.get(before.id)
+        if self.current in session.posts and (message.reload or changed):
             self.show_post(self.current, keep_scroll=True)
 
     def on_load_progress(self, message: LoadProgress) -> None:
         """Say how far reading the library has got."""
-        if not self.posts:
+        if not self.session.posts:
             self.post_list.empty_text = f"Reading posts… {message.done:,} of {message.total:,}"
             self.post_list.refresh()
             self.sub_title = "Loading…"
@@ -289,7 +242,7 @@ class MainScreen(Screen[None]):
 
     def show_post(self, post_id: str, *, keep_scroll: bool) -> None:
         """Ask a worker to render a post into the article pane."""
-        post = self.posts.get(post_id)
+        post = self.session.posts.get(post_id)
         if post is None:
             return
         if post_id != self.current:
@@ -300,35 +253,30 @@ class MainScreen(Screen[None]):
 
     def refresh_rows(self, select: str | None) -> None:
         """Recompute which posts the view lists and give them to the sidebar."""
-        read = self.store.read_ids()
-        bookmarked = self.store.bookmarked_ids()
-        ids = visible_ids(
-            self.order, self.view, read.__contains__, bookmarked.__contains__, self.sticky
-        )
+        session = self.session
+        ids = session.visible()
+        view = session.view
         self.post_list.empty_text = (
-            "No posts" if self.view is View.ALL else f"No {self.view.value} posts — press v"
+            "No posts" if view is View.ALL else f"No {view.value} posts — press v"
         )
-        posts = self.posts
+        posts = session.posts
         titles = [posts[post_id].title for post_id in ids]
-        self.post_list.set_posts(ids, titles, read, bookmarked, select=select)
+        read = self.store.read_ids()
+        self.post_list.set_posts(ids, titles, read, self.store.bookmarked_ids(), select=select)
         if not ids:
             self.current = None
             self.cancel_read_timer()
             self.article.show(None, [], self.article.text_width, keep_scroll=False)
-        self.update_counts(read, bookmarked)
+        self.update_counts()
 
-    def update_counts(
-        self, read: AbstractSet[str] | None = None, bookmarked: AbstractSet[str] | None = None
-    ) -> None:
-        """Show the view and its counts in the header."""
-        posts = self.posts
-        read = self.store.read_ids() if read is None else read
-        bookmarked = self.store.bookmarked_ids() if bookmarked is None else bookmarked
-        unread = len(posts) - sum(1 for post_id in read if post_id in posts)
-        marked = sum(1 for post_id in bookmarked if post_id in posts)
-        shown = len(self.post_list.ids)
+    def update_counts(self) -> None:
+        """Show the view, its counts and the sort in the header."""
+        counts = self.session.counts(len(self.post_list.ids))
+        sort = self.session.sort
         self.sub_title = (
-            f"{self.view.label} {shown}/{len(posts)} · {unread} unread · {marked} bookmarked"
+            f"{self.session.view.label} {counts.shown}/{counts.total} · {counts.unread} unread"
+            f" · {counts.bookmarked} bookmarked"
+            + ("" if sort is Sort.NEWEST else f" · {sort.label}")
         )
 
     # Read status -----------------------------------------------------------------
@@ -357,21 +305,15 @@ class MainScreen(Screen[None]):
             self.read_timer.stop()
             self.read_timer = None
 
-    def set_read(self, post_id: str, value: bool) -> None:
+    def set_read(self, post_id: str, value: bool, *, undoable: str | None = None) -> None:
         """Change a post's read mark and show it."""
-        if self.store.is_read(post_id) == value:
-            return
-        self.store.set_read(post_id, value)
-        self.state_changed(post_id)
+        if self.session.set_read(post_id, value, undoable=undoable):
+            self.marks_changed()
 
-    def state_changed(self, post_id: str) -> None:
-        """Redraw a post's row after its state changed; keep it listed in this view."""
-        if self.view is not View.ALL:
-            self.sticky.add(post_id)
-        read = self.store.read_ids()
-        bookmarked = self.store.bookmarked_ids()
-        self.post_list.set_marks(read, bookmarked)
-        self.update_counts(read, bookmarked)
+    def marks_changed(self) -> None:
+        """Redraw the sidebar's marks and the header's counts."""
+        self.post_list.set_marks(self.store.read_ids(), self.store.bookmarked_ids())
+        self.update_counts()
 
     # Actions ---------------------------------------------------------------------
 
@@ -417,8 +359,10 @@ class MainScreen(Screen[None]):
         if post_id is None:
             return
         value = not self.store.is_bookmarked(post_id)
-        self.store.set_bookmarked(post_id, value)
-        self.state_changed(post_id)
+        title = self.session.posts[post_id].title
+        what = f"bookmarked “{title}”" if value else f"removed the bookmark of “{title}”"
+        self.session.set_bookmarked(post_id, value, undoable=what)
+        self.marks_changed()
         self.notify("Bookmarked" if value else "Bookmark removed", timeout=1.5)
 
     def action_toggle_read(self) -> None:
@@ -427,7 +371,9 @@ class MainScreen(Screen[None]):
         if post_id is None:
             return
         self.cancel_read_timer()
-        self.set_read(post_id, not self.store.is_read(post_id))
+        value = not self.store.is_read(post_id)
+        title = self.session.posts[post_id].title
+        self.set_read(post_id, value, undoable=f"marked “{title}” {'read' if value else 'unread'}")
 
     def action_next_unread(self) -> None:
         """Go to the next unread post, wrapping around."""
@@ -448,44 +394,50 @@ class MainScreen(Screen[None]):
 
     def action_cycle_view(self) -> None:
         """Switch to the next view, keeping the current post where the view holds it."""
-        self.view = self.view.next()
-        self.sticky.clear()
-        self.store.set_meta("view", self.view.value)
-        self.refresh_rows(select=self.nearest_in_view())
-
-    def nearest_in_view(self) -> str | None:
-        """The highlighted post if the view lists it, else the next listed one after it."""
         current = self.highlighted_id
-        if current is None or current not in self.posts:
-            return None
-        ids = set(visible_ids(self.order, self.view, self.store.is_read, self.store.is_bookmarked))
-        start = self.order.index(current)
-        for post_id in self.order[start:] + self.order[:start][::-1]:
-            if post_id in ids:
-                return post_id
-        return None
+        view = self.session.cycle_view()
+        self.store.set_meta("view", view.value)
+        self.refresh_rows(select=self.session.nearest_listed(current))
+
+    def action_cycle_sort(self) -> None:
+        """Switch to the next sort order, keeping the current post selected."""
+        sort = self.session.cycle_sort()
+        self.store.set_meta("sort", sort.value)
+        self.refresh_rows(select=self.highlighted_id)
+        self.notify(f"Sorted {sort.label}", timeout=1.5)
+
+    def action_mark_all_read(self) -> None:
+        """Mark every post of this view read, after asking."""
+        unread = [i for i in self.post_list.ids if not self.store.is_read(i)]
+        if not unread:
+            self.notify("Every post in this view is already read", timeout=2)
+            return
+        count = len(unread)
+        question = (
+            f"Mark {count} post{'s' if count != 1 else ''} in the "
+            f"{self.session.view.label} view read? (u undoes it)"
+        )
+
+        def answered(yes: bool | None) -> None:
+            """Mark them read if the answer was yes."""
+            if yes:
+                self.cancel_read_timer()
+                changed = self.session.mark_all_read(unread)
+                self.marks_changed()
+                self.notify(f"Marked {changed} posts read — u to undo", timeout=4)
+
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    def action_undo(self) -> None:
+        """Undo the last mark change made by hand (m, b or M)."""
+        self.cancel_read_timer()
+        change = self.session.undo()
+        if change is None:
+            self.notify("Nothing to undo", timeout=2)
+            return
+        self.marks_changed()
+        self.notify(f"Undone: {change.description}", timeout=4, markup=False)
 
     def action_reload(self) -> None:
         """Read the library from disk again, keeping the selection."""
         self.load_library(reload=True)
-
-    def commands(self) -> Iterator[tuple[str, str, Callable[[], Awaitable[object]]]]:
-        """(title, help, callback) for every key, for the command palette."""
-        seen: set[str] = set()
-        targets: list[tuple[Widget, str, list[BindingType]]] = [
-            (self, "", self.BINDINGS),
-            (self.post_list, " (in the sidebar)", PostList.BINDINGS),
-            (self.article, " (in the article)", ArticleView.BINDINGS),
-        ]
-        for target, where, bindings in targets:
-            for binding in Binding.make_bindings(bindings):
-                if binding.description in seen or binding.action.startswith("app.help"):
-                    continue
-                seen.add(binding.description)
-                keys = ", ".join(
-                    self.app.get_key_display(b)
-                    for b in Binding.make_bindings(bindings)
-                    if b.action == binding.action
-                )
-                run = target.run_action
-                yield binding.description, f"{keys}{where}", partial(run, binding.action)

@@ -129,3 +129,67 @@ async def test_keys_typed_quickly_act_on_the_post_under_the_cursor(start: Any) -
         third = sidebar(pilot).rows[2].post_id
         assert store.bookmarked_ids() == {third}
         assert store.read_ids() == {third}
+
+
+async def test_capital_m_marks_the_view_read_after_confirming_and_u_undoes_it(
+    start: Any,
+) -> None:
+    from reader.screens.confirm import ConfirmScreen
+
+    async with start() as pilot:
+        store = screen_of(pilot).store
+        first = sidebar(pilot).rows[0].post_id
+        store.set_read(first, True)
+        await pilot.press("M")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        assert "Mark 19 posts" in pilot.app.screen.question
+        await pilot.press("n")
+        await pilot.pause()
+        assert len(store.read_ids()) == 1, "no answers no"
+        await pilot.press("M", "y")
+        await settle(pilot)
+        assert len(store.read_ids()) == 20
+        assert "0 unread" in pilot.app.screen.sub_title
+        assert not any(row.unread for row in sidebar(pilot).rows)
+        await pilot.press("u")
+        await settle(pilot)
+        assert store.read_ids() == {first}, "undo brings back exactly the earlier marks"
+        messages = [n.message for n in pilot.app._notifications]
+        assert any(m.startswith("Undone: marked 19 posts read") for m in messages)
+
+
+async def test_u_undoes_the_last_single_change_and_says_so(start: Any) -> None:
+    async with start() as pilot:
+        store = screen_of(pilot).store
+        await pilot.press("b", "j", "m")
+        await settle(pilot)
+        second = sidebar(pilot).rows[1].post_id
+        assert store.is_read(second)
+        await pilot.press("u")
+        assert not store.is_read(second)
+        await pilot.press("u")
+        assert store.bookmarked_ids() == set()
+        await pilot.press("u")
+        await pilot.pause()
+        messages = [n.message for n in pilot.app._notifications]
+        assert "Nothing to undo" in messages
+
+
+async def test_s_cycles_the_sort_and_keeps_it_for_the_next_start(start: Any) -> None:
+    async with start() as pilot:
+        before = [row.title for row in sidebar(pilot).rows]
+        await pilot.press("j", "j")
+        await settle(pilot)
+        chosen = current_title(pilot)
+        await pilot.press("s")  # oldest first: the digest has no dates, so the order stays
+        await settle(pilot)
+        assert "oldest first" in pilot.app.screen.sub_title
+        await pilot.press("s")
+        await settle(pilot)
+        titles = [row.title for row in sidebar(pilot).rows]
+        assert titles == sorted(before, key=str.casefold)
+        assert current_title(pilot) == chosen, "the selected post stays selected"
+    async with start() as pilot:
+        assert "by title" in pilot.app.screen.sub_title
+        assert [row.title for row in sidebar(pilot).rows] == titles

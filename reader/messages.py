@@ -1,0 +1,58 @@
+"""Messages that workers send to the main screen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.segment import Segment
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from reader.library import Library
+
+
+class LibraryLoaded(Message):
+    """A worker finished reading the library from disk."""
+
+    def __init__(
+        self,
+        library: Library | None,
+        error: str | None,
+        *,
+        reload: bool = False,
+        provisional: bool = False,
+    ) -> None:
+        """Carry the library, or the one-line reason it could not load.
+
+        `reload` says the user asked for it; `provisional` marks the list from the
+        metadata cache, shown at once while the files are checked.
+        """
+        super().__init__()
+        self.library = library
+        self.error = error
+        self.reload = reload
+        self.provisional = provisional
+
+
+class LoadProgress(Message):
+    """How far a worker has got reading the library."""
+
+    def __init__(self, done: int, total: int) -> None:
+        """Carry the count of files read so far and the total."""
+        super().__init__()
+        self.done = done
+        self.total = total
+
+
+class ArticleReady(Message):
+    """A worker finished rendering a post."""
+
+    def __init__(
+        self, post_id: str, lines: list[list[Segment]], width: int, keep_scroll: bool
+    ) -> None:
+        """Carry the rendered lines of one post."""
+        super().__init__()
+        self.post_id = post_id
+        self.lines = lines
+        self.width = width
+        self.keep_scroll = keep_scroll

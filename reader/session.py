@@ -1,0 +1,218 @@
+"""What the reader shows and does, without any UI (UI-free, testable on its own).
+
+A Session holds the loaded posts, the current view and sort, the posts kept listed
+after they stopped matching the view ("sticky"), and an undo history of the user's
+own mark changes. The screen asks it what to list and tells it what the user did;
+the session changes the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from reader.library import Post
+from reader.views import View, visible_ids
+
+UNDO_LIMIT = 50
+
+
+class Sort(StrEnum):
+    """The order of the sidebar, cycled with `s`."""
+
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    TITLE = "title"
+    UNREAD = "unread"
+
+    @property
+    def label(self) -> str:
+        """The name shown to the user."""
+        return {
+            Sort.NEWEST: "newest first",
+            Sort.OLDEST: "oldest first",
+            Sort.TITLE: "by title",
+            Sort.UNREAD: "unread first",
+        }[self]
+
+    def next(self) -> Sort:
+        """The sort that follows this one in the cycle."""
+        order = list(Sort)
+        return order[(order.index(self) + 1) % len(order)]
+
+    @classmethod
+    def parse(cls, value: object) -> Sort:
+        """A sort from a stored value, falling back to newest first."""
+        for sort in cls:
+            if sort.value == value:
+                return sort
+        return cls.NEWEST
+
+
+class StateStore(Protocol):
+    """The parts of reader.store.Store a session uses."""
+
+    def is_read(self, post_id: str) -> bool:
+        """Whether a post is read."""
+
+    def is_bookmarked(self, post_id: str) -> bool:
+        """Whether a post is bookmarked."""
+
+    def set_read(self, post_id: str, value: bool) -> None:
+        """Mark a post read or unread."""
+
+    def set_bookmarked(self, post_id: str, value: bool) -> None:
+        """Bookmark a post or remove its bookmark."""
+
+    def read_ids(self) -> set[str]:
+        """Every read post id."""
+
+    def bookmarked_ids(self) -> set[str]:
+        """Every bookmarked post id."""
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One undoable change: which mark of which posts, and their values before."""
+
+    description: str
+    field: str  # "read" or "bookmarked"
+    before: tuple[tuple[str, bool], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What the header says about the library."""
+
+    shown: int
+    total: int
+    unread: int
+    bookmarked: int
+
+
+def sort_posts(posts: Sequence[Post], sort: Sort, is_read: Callable[[str], bool]) -> list[str]:
+    """Post ids in a sort order; `posts` come in library order (newest first)."""
+    ids = [post.id for post in posts]
+    if sort is Sort.NEWEST:
+        return ids
+    if sort is Sort.OLDEST:
+        dated = [post.id for post in posts if post.date is not None]
+        undated = [post.id for post in posts if post.date is None]
+        return dated[::-1] + undated
+    if sort is Sort.TITLE:
+        return [post.id for post in sorted(posts, key=lambda post: post.title.casefold())]
+    unread = [post_id for post_id in ids if not is_read(post_id)]
+    read = [post_id for post_id in ids if is_read(post_id)]
+    return unread + read
+
+
+class Session:
+    """The posts, view, sort, sticky rows and undo history of one reader window."""
+
+    def __init__(self, store: StateStore, view: View = View.ALL, sort: Sort = Sort.NEWEST) -> None:
+        """Start with no posts."""
+        self.store = store
+        self.view = view
+        self.sort = sort
+        self.posts: dict[str, Post] = {}
+        self.library: list[Post] = []
+        self.order: list[str] = []
+        self.sticky: set[str] = set()
+        self.undo_stack: list[Change] = []
+
+    def set_posts(self, posts: Sequence[Post]) -> None:
+        """Take a freshly loaded library (in library order)."""
+        self.library = list(posts)
+        self.posts = {post.id: post for post in posts}
+        self.resort()
+
+    def resort(self) -> None:
+        """Order the posts by the current sort."""
+        read = self.store.read_ids()
+        self.order = sort_posts(self.library, self.sort, read.__contains__)
+
+    def visible(self) -> list[str]:
+        """The ids the current view lists, in order."""
+        read = self.store.read_ids()
+        bookmarked = self.store.bookmarked_ids()
+        return visible_ids(
+            self.order, self.view, read.__contains__, bookmarked.__contains__, self.sticky
+        )
+
+    def counts(self, shown: int) -> Counts:
+        """The header's numbers."""
+        posts = self.posts
+        read = sum(1 for post_id in self.store.read_ids() if post_id in posts)
+        marked = sum(1 for post_id in self.store.bookmarked_ids() if post_id in posts)
+        return Counts(shown, len(posts), len(posts) - read, marked)
+
+    def keep_listed(self, post_id: str) -> None:
+        """Keep a post in the current view after its state changed."""
+        if self.view is not View.ALL:
+            self.sticky.add(post_id)
+
+    def cycle_view(self) -> View:
+        """Go to the next view; posts kept listed by the last one drop out."""
+        self.view = self.view.next()
+        self.sticky.clear()
+        return self.view
+
+    def cycle_sort(self) -> Sort:
+        """Go to the next sort."""
+        self.sort = self.sort.next()
+        self.resort()
+        return self.sort
+
+    def nearest_listed(self, post_id: str | None) -> str | None:
+        """`post_id` if the view lists it, else the next listed post after it, else before."""
+        if post_id is None or post_id not in self.posts:
+            return None
+        listed = set(self.visible())
+        start = self.order.index(post_id)
+        for candidate in self.order[start:] + self.order[:start][::-1]:
+            if candidate in listed:
+                return candidate
+        return None
+
+    # Changes -------------------------------------------------------------------------
+
+    def set_read(self, post_id: str, value: bool, *, undoable: str | None = None) -> bool:
+        """Mark a post read or unread; True if that changed anything."""
+        return self._set("read", [post_id], value, undoable) > 0
+
+    def set_bookmarked(self, post_id: str, value: bool, *, undoable: str | None = None) -> bool:
+        """Bookmark a post or remove the bookmark; True if that changed anything."""
+        return self._set("bookmarked", [post_id], value, undoable) > 0
+
+    def mark_all_read(self, post_ids: Iterable[str]) -> int:
+        """Mark posts read (one undoable change); how many changed."""
+        ids = list(post_ids)
+        return self._set("read", ids, True, f"marked {len(ids)} posts read")
+
+    def _set(self, field: str, post_ids: list[str], value: bool, undoable: str | None) -> int:
+        """Change one mark of several posts; record it for undo when asked."""
+        current = self.store.is_read if field == "read" else self.store.is_bookmarked
+        setter = self.store.set_read if field == "read" else self.store.set_bookmarked
+        before = tuple((post_id, current(post_id)) for post_id in post_ids)
+        changed = [post_id for post_id, old in before if old != value]
+        for post_id in changed:
+            setter(post_id, value)
+            self.keep_listed(post_id)
+        if changed and undoable is not None:
+            kept = tuple((post_id, old) for post_id, old in before if old != value)
+            self.undo_stack.append(Change(undoable, field, kept))
+            del self.undo_stack[:-UNDO_LIMIT]
+        return len(changed)
+
+    def undo(self) -> Change | None:
+        """Put back the marks of the last undoable change; the change, or None."""
+        if not self.undo_stack:
+            return None
+        change = self.undo_stack.pop()
+        setter = self.store.set_read if change.field == "read" else self.store.set_bookmarked
+        for post_id, old in change.before:
+            setter(post_id, old)
+            self.keep_listed(post_id)
+        return change
