@@ -9,6 +9,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from reader.library import Library
+    from reader.links import Link
 
 
 class LibraryLoaded(Message):
@@ -56,3 +57,23 @@ class ArticleReady(Message):
         self.lines = lines
         self.width = width
         self.keep_scroll = keep_scroll
+
+
+class LinksFound(Message):
+    """A worker found the links of a post."""
+
+    def __init__(self, post_id: str, links: list[Link]) -> None:
+        """Carry the post's links."""
+        super().__init__()
+        self.post_id = post_id
+        self.links = links
+
+
+class Notice(Message):
+    """Something a worker wants the user to know (plain text, never markup)."""
+
+    def __init__(self, text: str, severity: str = "warning") -> None:
+        """Carry the one-line notice."""
+        super().__init__()
+        self.text = text
+        self.severity = severity

@@ -20,8 +20,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header
 from textual.worker import get_current_worker
 
-from reader.messages import ArticleReady, LibraryLoaded, LoadProgress
+from reader.messages import ArticleReady, LibraryLoaded, LinksFound, LoadProgress, Notice
 from reader.screens.confirm import ConfirmScreen
+from reader.screens.links import LinksScreen
 from reader.session import Session, Sort
 from reader.views import View, find_unread
 from reader.widgets.article import ArticleView
@@ -51,6 +52,9 @@ class MainScreen(Screen[None]):
         Binding("u", "undo", "Undo", show=False),
         Binding("r", "reload", "Reload", show=False),
         Binding("ctrl+f", "find", "Find in post"),
+        Binding("o", "open_url", "Open post's url", show=False),
+        Binding("f", "links", "Links", show=False),
+        Binding("y", "copy_url", "Copy post's url", show=False),
         Binding("t", "contents", "Contents", show=False),
         Binding("space", "space", "Page down, or next unread at the end", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
@@ -167,6 +171,28 @@ class MainScreen(Screen[None]):
         if not worker.is_cancelled:
             self.post_message(ArticleReady(post.id, lines, width, keep_scroll))
 
+    @work(thread=True, exclusive=True, group="links")
+    def find_links(self, post: Post) -> None:
+        """Read a post and list its links, off the UI thread."""
+        from reader.library import PostError, read_body
+        from reader.links import extract_links
+
+        try:
+            links = extract_links(read_body(post))
+        except PostError as error:
+            self.post_message(Notice(f"Cannot read the post: {error}"))
+            return
+        self.post_message(LinksFound(post.id, links))
+
+    @work(thread=True, group="browser")
+    def open_in_browser(self, url: str) -> None:
+        """Open a link in the web browser, off the UI thread; say why not if it fails."""
+        from reader.links import open_link
+
+        problem = open_link(url)
+        if problem is not None:
+            self.post_message(Notice(problem))
+
     # Messages from workers and widgets -------------------------------------------
 
     def on_library_loaded(self, message: LibraryLoaded) -> None:
@@ -200,6 +226,28 @@ class MainScreen(Screen[None]):
         changed = before is not None and before != session.posts.get(before.id)
         if self.current in session.posts and (message.reload or changed):
             self.show_post(self.current, keep_scroll=True)
+
+    def on_notice(self, message: Notice) -> None:
+        """Show a worker's notice."""
+        if message.severity == "error":
+            self.notify(message.text, severity="error", markup=False)
+        else:
+            self.notify(message.text, severity="warning", markup=False)
+
+    def on_links_found(self, message: LinksFound) -> None:
+        """Offer the post's links to choose from."""
+        if message.post_id != self.highlighted_id:
+            return
+        if not message.links:
+            self.notify("This post has no links", timeout=2)
+            return
+
+        def chosen(url: str | None) -> None:
+            """Open the chosen link."""
+            if url is not None:
+                self.open_url(url)
+
+        self.app.push_screen(LinksScreen(message.links), chosen)
 
     def on_load_progress(self, message: LoadProgress) -> None:
         """Say how far reading the library has got."""
@@ -340,6 +388,45 @@ class MainScreen(Screen[None]):
             self.jump_unread(+1)
         else:
             article.action_page_down()
+
+    def highlighted_post(self) -> Post | None:
+        """The post under the sidebar cursor."""
+        post_id = self.highlighted_id
+        return None if post_id is None else self.session.posts.get(post_id)
+
+    def open_url(self, url: str) -> None:
+        """Open a link if it is safe (http, https, mailto), else say why not."""
+        from reader.links import unsafe_reason
+
+        reason = unsafe_reason(url)
+        if reason is not None:
+            self.notify(f"Not opened: {reason}", severity="warning", markup=False)
+            return
+        self.notify(f"Opening {url}", timeout=2, markup=False)
+        self.open_in_browser(url)
+
+    def action_open_url(self) -> None:
+        """Open the post's own url (front matter) in the web browser."""
+        post = self.highlighted_post()
+        if post is not None and post.url:
+            self.open_url(post.url)
+        elif post is not None:
+            self.notify("This post has no url", timeout=2)
+
+    def action_links(self) -> None:
+        """Show the post's links to pick one to open."""
+        post = self.highlighted_post()
+        if post is not None:
+            self.find_links(post)
+
+    def action_copy_url(self) -> None:
+        """Copy the post's url to the clipboard."""
+        post = self.highlighted_post()
+        if post is not None and post.url:
+            self.app.copy_to_clipboard(post.url)
+            self.notify(f"Copied {post.url}", timeout=2, markup=False)
+        elif post is not None:
+            self.notify("This post has no url", timeout=2)
 
     def action_find(self) -> None:
         """Find text in the shown post."""

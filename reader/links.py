@@ -1,0 +1,78 @@
+"""Links in posts (UI-free): find them, and open only the safe ones.
+
+Only http, https and mailto links are ever opened, and only through the standard
+`webbrowser` module (never a shell). Anything else, `javascript:`, `file:` or an odd
+scheme, is refused with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+MAX_URL_CHARS = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link of a post: its text and its target."""
+
+    text: str
+    url: str
+
+
+def unsafe_reason(url: str) -> str | None:
+    """Why a URL must not be opened, or None when it is fine to open."""
+    if not url.strip():
+        return "the link is empty"
+    if len(url) > MAX_URL_CHARS:
+        return "the link is too long"
+    if any(ord(char) < 32 or ord(char) == 127 for char in url):
+        return "the link holds control characters"
+    scheme = urlsplit(url.strip()).scheme.lower()
+    if not scheme:
+        return f"“{url[:60]}” is not a web link (no http, https or mailto)"
+    if scheme not in SAFE_SCHEMES:
+        return f"{scheme}: links are not opened (only http, https and mailto)"
+    return None
+
+
+def open_link(url: str) -> str | None:
+    """Open a safe link in the web browser; a one-line problem, or None on success."""
+    reason = unsafe_reason(url)
+    if reason is not None:
+        return reason
+    try:
+        opened = webbrowser.open(url.strip(), new=2)
+    except webbrowser.Error as error:
+        return f"no web browser could open the link: {error}"
+    return None if opened else "no web browser could open the link"
+
+
+def extract_links(markdown: str) -> list[Link]:
+    """Every link of a Markdown body (inline, reference and autolinks), first use first."""
+    parser = MarkdownIt("commonmark", {"linkify": False})
+    links: list[Link] = []
+    seen: set[tuple[str, str]] = set()
+    for token in parser.parse(markdown):
+        children = token.children or []
+        index = 0
+        while index < len(children):
+            child = children[index]
+            if child.type == "link_open":
+                href = str(child.attrs.get("href", ""))
+                parts: list[str] = []
+                index += 1
+                while index < len(children) and children[index].type != "link_close":
+                    parts.append(children[index].content)
+                    index += 1
+                text = " ".join("".join(parts).split()) or href
+                if (text, href) not in seen and href:
+                    seen.add((text, href))
+                    links.append(Link(text, href))
+            index += 1
+    return links

@@ -1,0 +1,97 @@
+"""Pilot tests: o opens the post's url, f picks a link, y copies the url."""
+
+from __future__ import annotations
+
+import webbrowser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reader.screens.links import LinksScreen
+from tests.app.conftest import settle
+
+POST = """---
+title: Linked post
+url: https://example.org/linked
+date: 2001-01-01
+---
+
+Read [the first](https://example.org/one), [a script](javascript:alert(1)) and
+[a file][f], or write to [me](mailto:me@example.org).
+
+[f]: ssh://example.org/repo
+"""
+
+
+@pytest.fixture
+def linked(tmp_path: Path) -> Path:
+    """A library with one post that has a url and links."""
+    folder = tmp_path / "linked"
+    folder.mkdir()
+    (folder / "post.md").write_text(POST)
+    (folder / "plain.md").write_text("---\ntitle: Plain\ndate: 2000-01-01\n---\n\nNo links.\n")
+    return folder
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record what would be opened in the web browser."""
+    calls: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: calls.append(url) or True)
+    return calls
+
+
+def notices(pilot: Any) -> list[str]:
+    """The texts of the notifications shown so far."""
+    return [n.message for n in pilot.app._notifications]
+
+
+async def test_o_opens_the_posts_url(start: Any, linked: Path, opened: list[str]) -> None:
+    async with start(linked) as pilot:
+        await pilot.press("o")
+        await settle(pilot)
+        assert opened == ["https://example.org/linked"]
+        await pilot.press("j", "o")
+        await settle(pilot)
+        assert "This post has no url" in notices(pilot)
+        assert len(opened) == 1
+
+
+async def test_f_lists_links_and_opens_the_chosen_one(
+    start: Any, linked: Path, opened: list[str]
+) -> None:
+    async with start(linked) as pilot:
+        await pilot.press("f")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, LinksScreen)
+        assert [link.url for link in screen.links] == [
+            "https://example.org/one",
+            "ssh://example.org/repo",
+            "mailto:me@example.org",
+        ]
+        await pilot.press("1")
+        await settle(pilot)
+        assert opened == ["https://example.org/one"]
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert opened == ["https://example.org/one"], "an ssh: link is never opened"
+        assert any("ssh: links are not opened" in n for n in notices(pilot))
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        assert opened[-1] == "mailto:me@example.org"
+
+
+async def test_y_copies_the_posts_url(start: Any, linked: Path) -> None:
+    async with start(linked) as pilot:
+        copied: list[str] = []
+        pilot.app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        await pilot.press("y")
+        await pilot.pause()
+        assert copied == ["https://example.org/linked"]
+        assert "Copied https://example.org/linked" in notices(pilot)
