@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -13,6 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.widget import Widget
 
 from reader.screens.help import HelpScreen, binding_commands
@@ -20,6 +21,17 @@ from reader.screens.main import MainScreen
 from reader.store import Store
 from reader.widgets.article import ArticleView
 from reader.widgets.post_list import PostList
+
+
+def binding_ids() -> set[str]:
+    """Every binding id a config file may give keys to."""
+    classes = (ReaderApp, MainScreen, PostList, ArticleView)
+    return {
+        binding.id
+        for cls in classes
+        for binding in Binding.make_bindings(cls.BINDINGS)
+        if binding.id is not None
+    }
 
 
 class StateProblem(Message):
@@ -38,7 +50,8 @@ class ReaderApp(App[int]):
     TITLE = "reader"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+p", "command_palette", "Commands", show=False),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="command_palette"),
+        Binding("ctrl+t", "change_theme", "Theme", show=False, id="change_theme"),
     ]
 
     def __init__(
@@ -48,6 +61,9 @@ class ReaderApp(App[int]):
         *,
         mark_read_after: float = 2.0,
         notices: Iterable[str] = (),
+        theme: str | None = None,
+        sort: str | None = None,
+        keymap: Mapping[str, str] | None = None,
     ) -> None:
         """Keep what the screen needs; nothing is read from disk here."""
         super().__init__()
@@ -55,15 +71,42 @@ class ReaderApp(App[int]):
         self.store = store
         self.mark_read_after = mark_read_after
         self.notices = list(notices)
+        self.chosen_theme = theme
+        self.sort = sort
+        self.keymap_overrides = dict(keymap or {})
 
     def on_mount(self) -> None:
-        """Show the main screen and any notices from start-up."""
-        self.push_screen(MainScreen(self.library_path, self.store, self.mark_read_after))
+        """Apply theme and keys, show the main screen and any notices from start-up."""
+        self.apply_theme()
+        if self.keymap_overrides:
+            self.set_keymap(self.keymap_overrides)
+        self.theme_changed_signal.subscribe(self, self.remember_theme)
+        self.push_screen(
+            MainScreen(self.library_path, self.store, self.mark_read_after, sort=self.sort)
+        )
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGHUP):
             loop.add_signal_handler(signum, self.exit)
         for notice in self.notices:
             self.notify(notice, severity="warning", timeout=10, markup=False)
+
+    def apply_theme(self) -> None:
+        """Use the configured theme, else the one chosen last time, else Textual's default."""
+        remembered = self.store.get_meta("theme")
+        for name in (self.chosen_theme, remembered):
+            if isinstance(name, str) and name in self.available_themes:
+                self.theme = name
+                return
+        if self.chosen_theme is not None:
+            self.notices.append(
+                f"unknown theme '{self.chosen_theme}' in the config; "
+                f"themes: {', '.join(sorted(self.available_themes))}"
+            )
+
+    def remember_theme(self, theme: Theme) -> None:
+        """Keep the theme chosen (ctrl+t or the palette) for the next start."""
+        if self.store.get_meta("theme") != theme.name:
+            self.store.set_meta("theme", theme.name)
 
     def report_state_problem(self, text: str) -> None:
         """Called from the store's writer thread: show the problem, or print it after exit."""
@@ -91,7 +134,7 @@ class ReaderApp(App[int]):
             for binding in Binding.make_bindings(bindings)
             for key in [binding.key]
         }
-        self.push_screen(HelpScreen(sections, display))
+        self.push_screen(HelpScreen(sections, display, self.keymap_overrides))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette: every reader key, then Textual's own commands."""

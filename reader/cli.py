@@ -12,9 +12,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from reader import __version__
+
+if TYPE_CHECKING:
+    from reader.config import Config
 
 POST_SUFFIXES = (".md", ".markdown")
 
@@ -65,11 +68,57 @@ def build_parser() -> Parser:
         "--mark-read-after",
         metavar="SECONDS",
         type=seconds,
-        default=2.0,
+        default=None,
         help="mark a post read after it has been shown this long (0: at once; default 2)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="the config file (default: config.toml in the user config directory)",
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     return parser
+
+
+def build_config_parser() -> Parser:
+    """The parser for `reader config --show`."""
+    parser = Parser(prog="reader config", description="Show the effective configuration.")
+    parser.add_argument("--show", action="store_true", required=True, help="print the settings")
+    parser.add_argument("--config", metavar="FILE", help="the config file to read")
+    return parser
+
+
+def read_config(option: str | None) -> tuple[Config, list[str]]:
+    """The config from `--config FILE` or the default place, with its problems."""
+    from reader.config import load_config
+    from reader.paths import config_dir
+
+    if option:
+        return load_config(Path(option), explicit=True)
+    return load_config(config_dir() / "config.toml")
+
+
+def run_config(argv: Sequence[str]) -> int:
+    """`reader config --show`: print the effective settings as TOML."""
+    from reader.config import describe
+    from reader.paths import bundled_articles
+
+    args = build_config_parser().parse_args(argv)
+    config, problems = read_config(args.config)
+    problems += check_keymap(config.keys, config.path)[1]
+    for problem in problems:
+        print(f"reader: {problem}", file=sys.stderr)
+    print(
+        describe(
+            config,
+            library=config.library or bundled_articles(),
+            theme=config.theme or "textual-dark",
+            mark_read_after=2.0 if config.mark_read_after is None else config.mark_read_after,
+            sort=config.sort or "newest",
+        ),
+        end="",
+    )
+    return 0
 
 
 def build_import_parser() -> Parser:
@@ -124,13 +173,34 @@ def run_import(argv: Sequence[str]) -> int:
     return 0
 
 
+def check_keymap(keys: dict[str, str], path: Path | None) -> tuple[dict[str, str], list[str]]:
+    """Keep the key overrides whose binding id exists; report the others."""
+    from reader.app import binding_ids
+
+    known = binding_ids()
+    keymap = {binding_id: spec for binding_id, spec in keys.items() if binding_id in known}
+    problems = [
+        f"{path}: unknown key binding id '{binding_id}' (ignored; see README for the ids)"
+        for binding_id in keys
+        if binding_id not in known
+    ]
+    return keymap, problems
+
+
 def run_reader(argv: Sequence[str]) -> int:
     """Start the TUI on a library."""
     from reader.paths import bundled_articles, default_state_path
 
     args = build_parser().parse_args(argv)
-    library = check_library_path(Path(args.path) if args.path else bundled_articles())
+    config, config_problems = read_config(args.config)
+    for problem in config_problems:
+        print(f"reader: {problem}", file=sys.stderr)
+    default_library = config.library or bundled_articles()
+    library = check_library_path(Path(args.path) if args.path else default_library)
     state_path = Path(args.state) if args.state else default_state_path()
+    mark_read_after = args.mark_read_after
+    if mark_read_after is None:
+        mark_read_after = 2.0 if config.mark_read_after is None else config.mark_read_after
 
     from reader.app import ReaderApp
     from reader.store import Store
@@ -148,7 +218,18 @@ def run_reader(argv: Sequence[str]) -> int:
     notices = store.open()
     for notice in notices:
         print(f"reader: {notice}", file=sys.stderr)
-    app = ReaderApp(library, store, mark_read_after=args.mark_read_after, notices=notices)
+    keymap, key_problems = check_keymap(config.keys, config.path)
+    for problem in key_problems:
+        print(f"reader: {problem}", file=sys.stderr)
+    app = ReaderApp(
+        library,
+        store,
+        mark_read_after=mark_read_after,
+        notices=[*config_problems, *key_problems, *notices],
+        theme=config.theme,
+        sort=config.sort,
+        keymap=keymap,
+    )
     apps.append(app)
     try:
         app.run()
@@ -163,6 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args and args[0] == "import":
             return run_import(args[1:])
+        if args and args[0] == "config":
+            return run_config(args[1:])
         return run_reader(args)
     except UsageError as error:
         print(f"reader: error: {error}", file=sys.stderr)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from functools import partial
 from typing import ClassVar
 
@@ -21,8 +21,16 @@ MARKERS = (
 )
 
 
-def key_table(sections: Iterable[tuple[str, list[BindingType]]], display: dict[str, str]) -> Table:
-    """A table of keys and what they do, one section per place the keys work."""
+def key_table(
+    sections: Iterable[tuple[str, list[BindingType]]],
+    display: dict[str, str],
+    keymap: Mapping[str, str] | None = None,
+) -> Table:
+    """A table of keys and what they do, one section per place the keys work.
+
+    `keymap` holds the user's overrides (binding id -> keys), shown instead of the defaults.
+    """
+    keymap = keymap or {}
     table = Table(box=None, show_header=False, padding=(0, 2), expand=False)
     table.add_column(style="bold")
     table.add_column()
@@ -33,9 +41,11 @@ def key_table(sections: Iterable[tuple[str, list[BindingType]]], display: dict[s
             if binding.action.startswith("screen."):
                 continue  # the same key is listed under the screen's own bindings
             keys, description = by_action.setdefault(binding.action, ([], binding.description))
-            label = display.get(binding.key, binding.key)
-            if label not in keys:
-                keys.append(label)
+            override = keymap.get(binding.id or "")
+            for key in override.split(",") if override else [binding.key]:
+                label = display.get(key.strip(), key.strip())
+                if label not in keys:
+                    keys.append(label)
         for keys, description in by_action.values():
             table.add_row(Text(" / ".join(keys)), Text(description))
         table.add_row("", "")
@@ -93,12 +103,15 @@ class HelpScreen(ModalScreen[None]):
     """
 
     def __init__(
-        self, sections: list[tuple[str, list[BindingType]]], display: dict[str, str]
+        self,
+        sections: list[tuple[str, list[BindingType]]],
+        display: dict[str, str],
+        keymap: Mapping[str, str] | None = None,
     ) -> None:
-        """Take the bindings to list, grouped by where they work."""
+        """Take the bindings to list, grouped by where they work, and the user's keys."""
         super().__init__()
         self.sections = sections
-        self.table = key_table(sections, display)
+        self.table = key_table(sections, display, keymap)
 
     def compose(self) -> ComposeResult:
         """Show the table of keys."""

@@ -42,37 +42,39 @@ class MainScreen(Screen[None]):
     """Sidebar of posts on the left, the highlighted post on the right."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "next_unread", "Next unread"),
-        Binding("p", "previous_unread", "Prev unread"),
-        Binding("b", "toggle_bookmark", "Bookmark"),
-        Binding("m", "toggle_read", "Read/unread"),
-        Binding("v", "cycle_view", "View"),
-        Binding("s", "cycle_sort", "Sort", show=False),
-        Binding("M", "mark_all_read", "Mark view read", show=False),
-        Binding("u", "undo", "Undo", show=False),
-        Binding("r", "reload", "Reload", show=False),
-        Binding("ctrl+f", "find", "Find in post"),
-        Binding("o", "open_url", "Open post's url", show=False),
-        Binding("f", "links", "Links", show=False),
-        Binding("y", "copy_url", "Copy post's url", show=False),
-        Binding("t", "contents", "Contents", show=False),
-        Binding("space", "space", "Page down, or next unread at the end", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("shift+space,pageup", "page_up", "Page up", show=False),
-        Binding("l,right", "focus_article", "Focus article", show=False),
-        Binding("h,left", "focus_sidebar", "Focus sidebar", show=False),
-        Binding("question_mark,f1", "app.help", "Help"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("n", "next_unread", "Next unread", id="next_unread"),
+        Binding("p", "previous_unread", "Prev unread", id="previous_unread"),
+        Binding("b", "toggle_bookmark", "Bookmark", id="toggle_bookmark"),
+        Binding("m", "toggle_read", "Read/unread", id="toggle_read"),
+        Binding("v", "cycle_view", "View", id="cycle_view"),
+        Binding("s", "cycle_sort", "Sort", show=False, id="cycle_sort"),
+        Binding("M", "mark_all_read", "Mark view read", show=False, id="mark_all_read"),
+        Binding("u", "undo", "Undo", show=False, id="undo"),
+        Binding("r", "reload", "Reload", show=False, id="reload"),
+        Binding("ctrl+f", "find", "Find in post", id="find"),
+        Binding("o", "open_url", "Open post's url", show=False, id="open_url"),
+        Binding("f", "links", "Links", show=False, id="links"),
+        Binding("y", "copy_url", "Copy post's url", show=False, id="copy_url"),
+        Binding("t", "contents", "Contents", show=False, id="contents"),
+        Binding("space", "space", "Page down, or next unread at the end", show=False, id="space"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="page_down"),
+        Binding("shift+space,pageup", "page_up", "Page up", show=False, id="page_up"),
+        Binding("l,right", "focus_article", "Focus article", show=False, id="focus_article"),
+        Binding("h,left", "focus_sidebar", "Focus sidebar", show=False, id="focus_sidebar"),
+        Binding("question_mark,f1", "app.help", "Help", id="help"),
+        Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, library_path: Path, store: Store, mark_read_after: float) -> None:
-        """Remember where the posts are, the store, and the read-after delay."""
+    def __init__(
+        self, library_path: Path, store: Store, mark_read_after: float, sort: str | None = None
+    ) -> None:
+        """Remember where the posts are, the store, the read-after delay and a sort to use."""
         super().__init__()
         self.library_path = library_path
         self.store = store
         self.mark_read_after = mark_read_after
         self.session = Session(
-            store, View.parse(store.get_meta("view")), Sort.parse(store.get_meta("sort"))
+            store, View.parse(store.get_meta("view")), Sort.parse(sort or store.get_meta("sort"))
         )
         self.current: str | None = None
         self.read_timer: Timer | None = None
@@ -109,7 +111,13 @@ class MainScreen(Screen[None]):
         """Start loading the library; keys work as soon as it arrives."""
         self.post_list.focus()
         self.sub_title = "Loading…"
+        self.app.theme_changed_signal.subscribe(self, self.theme_changed)
         self.load_library(reload=False)
+
+    def theme_changed(self, _theme: object) -> None:
+        """Render the post again in the new theme's colours."""
+        if self.current is not None:
+            self.show_post(self.current, keep_scroll=True)
 
     # Workers ---------------------------------------------------------------------
 

@@ -37,17 +37,41 @@ class ArticleView(ScrollView, can_focus=True):
     """A scrollable view of one rendered post."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "scroll_down", "Scroll down", show=False),
-        Binding("k,up", "scroll_up", "Scroll up", show=False),
-        Binding("g,home", "scroll_home", "Scroll to top", show=False),
-        Binding("G,end", "scroll_end", "Scroll to end", show=False),
-        Binding("space", "screen.space", "Page down", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("shift+space,pageup", "page_up", "Page up", show=False),
-        Binding("left_square_bracket", "previous_heading", "Previous heading", show=False),
-        Binding("right_square_bracket", "next_heading", "Next heading", show=False),
-        Binding("h,left", "screen.focus_sidebar", "Focus sidebar", show=False),
-        Binding("l,right", "screen.focus_article", "Focus article", show=False),
+        Binding("j,down", "scroll_down", "Scroll down", show=False, id="article.scroll_down"),
+        Binding("k,up", "scroll_up", "Scroll up", show=False, id="article.scroll_up"),
+        Binding("g,home", "scroll_home", "Scroll to top", show=False, id="article.scroll_home"),
+        Binding("G,end", "scroll_end", "Scroll to end", show=False, id="article.scroll_end"),
+        Binding("space", "screen.space", "Page down", show=False, id="article.space"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="article.page_down"),
+        Binding("shift+space,pageup", "page_up", "Page up", show=False, id="article.page_up"),
+        Binding(
+            "left_square_bracket",
+            "previous_heading",
+            "Previous heading",
+            show=False,
+            id="article.previous_heading",
+        ),
+        Binding(
+            "right_square_bracket",
+            "next_heading",
+            "Next heading",
+            show=False,
+            id="article.next_heading",
+        ),
+        Binding(
+            "h,left",
+            "screen.focus_sidebar",
+            "Focus sidebar",
+            show=False,
+            id="article.focus_sidebar",
+        ),
+        Binding(
+            "l,right",
+            "screen.focus_article",
+            "Focus article",
+            show=False,
+            id="article.focus_article",
+        ),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"article--match", "article--match-current"}

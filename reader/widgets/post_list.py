@@ -38,16 +38,36 @@ class PostList(ScrollView, can_focus=True):
     """A cursor over a list of post titles, with unread and bookmark markers."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Next post", show=False),
-        Binding("k,up", "cursor_up", "Previous post", show=False),
-        Binding("g,home", "first", "First post", show=False),
-        Binding("G,end", "last", "Last post", show=False),
-        Binding("enter", "open", "Open post", show=False),
-        Binding("l,right", "screen.focus_article", "Focus article", show=False),
-        Binding("h,left", "screen.focus_sidebar", "Focus sidebar", show=False),
-        Binding("space", "screen.space", "Page article down", show=False),
-        Binding("pagedown", "screen.page_down", "Page article down", show=False),
-        Binding("shift+space,pageup", "screen.page_up", "Page article up", show=False),
+        Binding("j,down", "cursor_down", "Next post", show=False, id="sidebar.cursor_down"),
+        Binding("k,up", "cursor_up", "Previous post", show=False, id="sidebar.cursor_up"),
+        Binding("g,home", "first", "First post", show=False, id="sidebar.first"),
+        Binding("G,end", "last", "Last post", show=False, id="sidebar.last"),
+        Binding("enter", "open", "Open post", show=False, id="sidebar.open"),
+        Binding(
+            "l,right",
+            "screen.focus_article",
+            "Focus article",
+            show=False,
+            id="sidebar.focus_article",
+        ),
+        Binding(
+            "h,left",
+            "screen.focus_sidebar",
+            "Focus sidebar",
+            show=False,
+            id="sidebar.focus_sidebar",
+        ),
+        Binding("space", "screen.space", "Page article down", show=False, id="sidebar.space"),
+        Binding(
+            "pagedown", "screen.page_down", "Page article down", show=False, id="sidebar.page_down"
+        ),
+        Binding(
+            "shift+space,pageup",
+            "screen.page_up",
+            "Page article up",
+            show=False,
+            id="sidebar.page_up",
+        ),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
