@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len
+
+_URL_RE = re.compile(r"(?:https?://|mailto:)[^\s()<>]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,3 +47,23 @@ def find_matches(lines: Sequence[str], needle: str) -> list[Match]:
 def spans_to_matches(line: int, text: str, spans: Sequence[tuple[int, int]]) -> list[Match]:
     """Character spans on one line turned into cell-range matches."""
     return [Match(line, cell_len(text[:start]), cell_len(text[:end])) for start, end in spans]
+
+
+def link_at(lines: Sequence[str], line: int, column: int) -> str | None:
+    """The web address shown at a cell of the rendered post, if any.
+
+    An address cut by the line's end goes on at the start of the next line.
+    """
+    if not 0 <= line < len(lines):
+        return None
+    text = lines[line]
+    for found in _URL_RE.finditer(text):
+        start, end = cell_len(text[: found.start()]), cell_len(text[: found.end()])
+        if start <= column < end:
+            url = found.group(0)
+            if found.end() == len(text.rstrip()) and line + 1 < len(lines):
+                follow = re.match(r"[^\s()<>]+", lines[line + 1])
+                if follow:
+                    url += follow.group(0)
+            return url.rstrip(".,;:")
+    return None

@@ -288,6 +288,11 @@ class MainScreen(Screen[None]):
         self.set_read(message.post_id, True)
         self.article.focus()
 
+    @on(ArticleView.LinkClicked)
+    def link_clicked(self, message: ArticleView.LinkClicked) -> None:
+        """Open a clicked link if it is safe."""
+        self.open_url(message.url)
+
     @on(ArticleView.WidthChanged)
     def article_resized(self) -> None:
         """Re-render the current post when the pane's width changes."""

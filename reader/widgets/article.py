@@ -14,13 +14,13 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from textual.binding import Binding, BindingType
-from textual.events import Resize
+from textual.events import Click, Resize
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.find import Match
+from reader.find import Match, link_at
 from reader.render import HEADING_META
 
 
@@ -95,6 +95,14 @@ class ArticleView(ScrollView, can_focus=True):
 
     class WidthChanged(Message):
         """The pane's text width changed: the post needs rendering again."""
+
+    class LinkClicked(Message):
+        """A link's address was clicked."""
+
+        def __init__(self, url: str) -> None:
+            """Carry the address."""
+            super().__init__()
+            self.url = url
 
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         """Start empty."""
@@ -198,6 +206,15 @@ class ArticleView(ScrollView, can_focus=True):
         """Ask for a new rendering when the text width changes."""
         if self.post_id is not None and self.text_width != self.rendered_width:
             self.post_message(self.WidthChanged())
+
+    def on_click(self, event: Click) -> None:
+        """A click on a link's address asks for it to be opened."""
+        region = self.content_region
+        line = int(self.scroll_y) + event.screen_y - region.y
+        column = int(self.scroll_x) + event.screen_x - region.x
+        url = link_at(self.plain_lines(), line, column)
+        if url is not None:
+            self.post_message(self.LinkClicked(url))
 
     def render_line(self, y: int) -> Strip:
         """Render the line at screen row `y`."""

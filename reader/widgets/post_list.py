@@ -14,6 +14,7 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -246,6 +247,13 @@ class PostList(ScrollView, can_focus=True):
         post_id = self.highlighted_id
         if post_id is not None:
             self.post_message(self.Opened(post_id))
+
+    def on_click(self, event: Click) -> None:
+        """A click on a title shows that post."""
+        index = int(self.scroll_offset.y) + event.y
+        if 0 <= index < len(self._ids):
+            self.focus()
+            self.move_to(index)
 
     def render_line(self, y: int) -> Strip:
         """Render the row at screen line `y`."""

@@ -95,3 +95,28 @@ async def test_y_copies_the_posts_url(start: Any, linked: Path) -> None:
         await pilot.pause()
         assert copied == ["https://example.org/linked"]
         assert "Copied https://example.org/linked" in notices(pilot)
+
+
+async def test_clicking_a_title_shows_it_and_clicking_an_address_opens_it(
+    start: Any, linked: Path, opened: list[str]
+) -> None:
+    from reader.widgets.article import ArticleView
+    from reader.widgets.post_list import PostList
+    from tests.app.conftest import article, current_title
+
+    async with start(linked) as pilot:
+        await pilot.click(PostList, offset=(4, 1))
+        await settle(pilot)
+        assert current_title(pilot) == "Plain"
+        await pilot.click(PostList, offset=(4, 0))
+        await settle(pilot)
+        assert current_title(pilot) == "Linked post"
+        lines = article(pilot).plain_lines()
+        row = next(i for i, text in enumerate(lines) if "https://example.org/one" in text)
+        column = lines[row].index("https://example.org/one") + 3
+        await pilot.click(ArticleView, offset=(column + 2, row))
+        await settle(pilot)
+        assert opened == ["https://example.org/one"]
+        await pilot.click(ArticleView, offset=(2, row))  # a word, not an address
+        await settle(pilot)
+        assert opened == ["https://example.org/one"]
