@@ -1,0 +1,63 @@
+"""Fixtures for end-to-end tests: the installed `reader` command and real terminals."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.terminal import Terminal
+
+TerminalFactory = Callable[..., Terminal]
+
+# How long a test waits for the screen to change before it fails. Only a guard against
+# a hung reader: generous, because starting Python and Textual on a busy CI machine
+# running tests in parallel can take many seconds.
+WAIT_TIMEOUT = 30.0
+
+
+@pytest.fixture
+def reader_cmd() -> Path:
+    """The `reader` console script installed next to this Python."""
+    path = Path(sys.executable).parent / "reader"
+    if not path.is_file() or not os.access(path, os.X_OK):
+        pytest.fail(
+            f"the `reader` console script is missing at {path}: "
+            "install the project into this environment (pip install -e '.[test]')",
+            pytrace=False,
+        )
+    return path
+
+
+@pytest.fixture
+def term() -> Iterator[TerminalFactory]:
+    """Start commands in real pseudo-terminals; every one is closed at teardown.
+
+    `term(argv, env=None, columns=100, lines=30)` runs `argv` with a copy of this
+    process's environment (the isolated HOME, XDG_* and READER_STATE of the test)
+    plus `env`, in a terminal of that size whose `wait_for` gives up after WAIT_TIMEOUT.
+    """
+    started: list[Terminal] = []
+
+    def start(
+        argv: Sequence[str | os.PathLike[str]],
+        env: Mapping[str, str] | None = None,
+        *,
+        columns: int = 100,
+        lines: int = 30,
+    ) -> Terminal:
+        child_env = os.environ.copy()
+        child_env.update(env or {})
+        command = [os.fspath(arg) for arg in argv]
+        terminal = Terminal(
+            command, env=child_env, columns=columns, lines=lines, timeout=WAIT_TIMEOUT
+        )
+        started.append(terminal)
+        return terminal
+
+    yield start
+    for terminal in started:
+        terminal.close()
