@@ -104,6 +104,8 @@ def _load_toml(raw: str) -> object:
         return tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
         raise FrontMatterError(f"front matter is not valid TOML: {_first_line(exc)}") from None
+    except RecursionError:
+        raise FrontMatterError("front matter is nested too deeply") from None
 
 
 def _load_yaml(raw: str) -> object:

@@ -81,7 +81,7 @@ class Problem:
 
     def __str__(self) -> str:
         """Return "<relative path or file name>: <message>"."""
-        return f"{_display_path(self.path)}: {self.message}"
+        return f"{clean_line(_display_path(self.path))}: {self.message}"
 
 
 @dataclass
@@ -388,7 +388,8 @@ def _dedupe_ids(posts: list[Post], problems: list[Problem]) -> list[Post]:
                 number += 1
             new_id = f"{post.id}#{number}"
             taken.add(new_id)
-            message = f"duplicate id {post.id!r} (also in {_display_path(owner.path)})"
+            where = clean_line(_display_path(owner.path))
+            message = f"duplicate id {post.id!r} (also in {where})"
             problems.append(Problem(post.path, f"{message}; shown as {new_id!r}"))
             post = dataclasses.replace(post, id=new_id)
         result.append(post)
