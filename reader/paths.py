@@ -29,6 +29,11 @@ def config_dir() -> Path:
     return platformdirs.user_config_path(APP_NAME)
 
 
+def feeds_dir() -> Path:
+    """Where `reader import feed` puts posts by default."""
+    return platformdirs.user_data_path(APP_NAME) / "feeds"
+
+
 def cache_dir() -> Path:
     """Where the reader keeps caches it can always rebuild (XDG_CACHE_HOME on Linux)."""
     return platformdirs.user_cache_path(APP_NAME)

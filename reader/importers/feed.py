@@ -1,0 +1,386 @@
+"""Import an RSS (0.9x, 1.0, 2.0) or Atom feed as Markdown files with front matter.
+
+SOURCE is a local file or an http(s) URL. URLs are fetched here with urllib (a
+timeout, a size limit enforced while reading, redirects only to http(s)); feedparser
+only ever sees bytes, so it never opens a URL or a file itself. Each entry becomes
+``<slug>-<hash>.md``: the slug comes from the title and the hash from the entry's id,
+so two entries with the same title never share a file. Importing again matches
+entries by id: changed ones are rewritten in place, unchanged files are not touched.
+UI-free: never imports textual.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.client import HTTPException, HTTPResponse
+from pathlib import Path
+from typing import Any
+
+from reader import __version__
+from reader.frontmatter import FrontMatterError, split_front_matter
+from reader.importers.digest import _write_atomic, slugify
+from reader.sanitize import clean_line, clean_text
+
+__all__ = [
+    "FeedError",
+    "ImportResult",
+    "entry_fields",
+    "html_to_markdown",
+    "import_feed",
+    "render_entry",
+]
+
+USER_AGENT = f"reader/{__version__}"
+HASH_CHARS = 10
+_CHUNK = 64 * 1024
+_REMOVED_TAGS = ("script", "style", "iframe")
+# Characters json.dumps(ensure_ascii=False) leaves raw that YAML rejects, reads as line
+# breaks, or that reader.frontmatter would turn into visible symbols before parsing.
+_YAML_ESCAPES = {
+    code: f"\\u{code:04x}"
+    for code in [*range(0x7F, 0xA0), 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF, *range(0xD800, 0xE000)]
+}
+
+
+class FeedError(Exception):
+    """A feed that cannot be imported; the message is one line."""
+
+
+@dataclass
+class ImportResult:
+    """What an import did: counts, and the files of every entry of the feed, in feed order."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    paths: list[Path] = field(default_factory=list)
+
+
+class _SameSchemeRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects to http(s) URLs only (urllib would also follow ftp://)."""
+
+    def http_error_302(
+        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any
+    ) -> Any:
+        """Refuse a redirect to any scheme but http and https, then redirect as usual."""
+        location = headers.get("location") or headers.get("uri") or ""
+        target = urllib.parse.urljoin(req.full_url, location)
+        scheme = urllib.parse.urlsplit(target).scheme.lower()
+        if scheme not in ("http", "https"):
+            fp.close()
+            shown = clean_line(req.full_url)
+            raise FeedError(f"cannot fetch {shown}: redirected to a {scheme or 'bad'} URL")
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    """An opener with http(s) only: no file:, ftp: or data: handlers (proxies are honoured)."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.ProxyHandler(),
+        urllib.request.HTTPHandler(),
+        urllib.request.HTTPSHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+        _SameSchemeRedirects(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
+def _reason(error: BaseException) -> str:
+    """A short, terminal-safe description of a network or file error."""
+    if isinstance(error, urllib.error.HTTPError):
+        return clean_line(f"HTTP {error.code} {error.reason or ''}")
+    if isinstance(error, urllib.error.URLError):
+        inner = error.reason
+        return _reason(inner) if isinstance(inner, BaseException) else clean_line(str(inner))
+    if isinstance(error, TimeoutError):
+        return "timed out"
+    if isinstance(error, OSError) and error.strerror:
+        return clean_line(error.strerror)
+    return clean_line(str(error)) or type(error).__name__
+
+
+def _too_large(source: str, max_bytes: int) -> FeedError:
+    """The error for a feed over the size limit."""
+    return FeedError(f"{source} is too large (over {max_bytes:,} bytes)")
+
+
+def _fetch(url: str, timeout: float, max_bytes: int) -> tuple[bytes, dict[str, str]]:
+    """GET url; return the body and the headers feedparser needs. Raises FeedError."""
+    shown = clean_line(url)
+    deadline = time.monotonic() + timeout
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+    try:
+        response: HTTPResponse = _opener().open(request, timeout=timeout)
+        with response:
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and int(length) > max_bytes:
+                raise _too_large(shown, max_bytes)
+            chunks: list[bytes] = []
+            size = 0
+            while chunk := response.read1(_CHUNK):  # read1: no waiting for a full chunk
+                size += len(chunk)
+                if size > max_bytes:
+                    raise _too_large(shown, max_bytes)
+                if time.monotonic() > deadline:
+                    raise TimeoutError("timed out")
+                chunks.append(chunk)
+            headers = {
+                "content-type": response.headers.get("Content-Type", ""),
+                "content-location": response.geturl(),
+            }
+    except FeedError:
+        raise
+    except (OSError, HTTPException, ValueError) as error:  # URLError, HTTPError, timeouts
+        if isinstance(error, urllib.error.HTTPError):
+            error.close()
+        raise FeedError(f"cannot fetch {shown}: {_reason(error)}") from None
+    return b"".join(chunks), headers
+
+
+def _read_file(path: Path, max_bytes: int) -> bytes:
+    """Read a local feed file of at most max_bytes. Raises FeedError."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as error:
+        raise FeedError(f"cannot read {clean_line(str(path))}: {_reason(error)}") from None
+    if len(data) > max_bytes:
+        raise _too_large(clean_line(str(path)), max_bytes)
+    return data
+
+
+def _load(source: str, timeout: float, max_bytes: int) -> tuple[bytes, dict[str, str]]:
+    """The feed's bytes and headers, from an http(s) URL or an existing file."""
+    try:
+        scheme = urllib.parse.urlsplit(source).scheme.lower()
+    except ValueError:  # e.g. "http://[::1"
+        scheme = ""
+    if scheme in ("http", "https"):
+        return _fetch(source, timeout, max_bytes)
+    path = Path(source)
+    if path.is_file():
+        return _read_file(path, max_bytes), {}
+    shown = clean_line(source)
+    if "://" in source:
+        raise FeedError(f"only http and https URLs can be fetched: {shown}")
+    if path.exists():
+        raise FeedError(f"not a file: {shown}")
+    raise FeedError(f"no such file: {shown}")
+
+
+def html_to_markdown(html: str) -> str:
+    """Convert an HTML fragment to Markdown (ATX headings, `*` bullets), dropping scripts.
+
+    <script>, <style> and <iframe> elements are removed with their content.
+    """
+    from bs4 import BeautifulSoup
+    from markdownify import MarkdownConverter
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.find_all(_REMOVED_TAGS):
+        tag.decompose()
+    converter = MarkdownConverter(heading_style="atx", bullets="*", escape_misc=False)
+    try:
+        markdown: str = converter.convert_soup(soup)
+    except RecursionError:  # nested too deeply for markdownify: keep the text
+        markdown = soup.get_text("\n")
+    return markdown.strip("\n")
+
+
+def _html_text(html: str) -> str:
+    """The text of an HTML fragment (for titles given as HTML)."""
+    from bs4 import BeautifulSoup
+
+    return str(BeautifulSoup(html, "html.parser").get_text())
+
+
+def _is_html(detail: object) -> bool:
+    """Whether a feedparser *_detail dict says its value is HTML."""
+    kind = detail.get("type", "") if isinstance(detail, Mapping) else ""
+    return isinstance(kind, str) and "html" in kind
+
+
+def _text(value: object) -> str:
+    """A feedparser value as a string ('' for anything else)."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _date(entry: Mapping[str, Any]) -> str | None:
+    """The entry's published (else updated) time as ISO 8601 UTC, or None."""
+    for key in ("published_parsed", "updated_parsed"):
+        parsed = entry.get(key)
+        if parsed is not None:
+            try:
+                year, month, day, hour, minute, second = parsed[:6]
+                stamp = datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC)
+            except (TypeError, ValueError, OverflowError):
+                continue
+            return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None
+
+
+def entry_fields(entry: Mapping[str, Any]) -> tuple[dict[str, object], str]:
+    """The front matter fields and the Markdown body of one feedparser entry."""
+    title = _text(entry.get("title"))
+    if title and _is_html(entry.get("title_detail")):
+        title = " ".join(_html_text(title).split())
+    date = _date(entry)
+    link = _text(entry.get("link"))
+    entry_id = _text(entry.get("id")) or link
+    if not entry_id:
+        key = f"{title}\n{date or ''}" if title or date else repr(entry.get("summary"))
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+        entry_id = f"sha256:{digest[:32]}"
+    tags: dict[str, None] = {}
+    for tag in entry.get("tags") or []:
+        term = _text(tag.get("term")) if isinstance(tag, Mapping) else ""
+        if term:
+            tags.setdefault(term, None)
+    fields: dict[str, object] = {"id": entry_id}
+    if title:
+        fields["title"] = title
+    if date:
+        fields["date"] = date
+    if author := _text(entry.get("author")):
+        fields["author"] = author
+    if tags:
+        fields["tags"] = list(tags)
+    if link:
+        fields["url"] = link
+    content = entry.get("content") or []
+    detail: object = content[0] if content and isinstance(content[0], Mapping) else None
+    if isinstance(detail, Mapping):
+        raw = detail.get("value", "")
+    else:
+        raw, detail = entry.get("summary", ""), entry.get("summary_detail")
+    raw = raw if isinstance(raw, str) else ""
+    plain = isinstance(detail, Mapping) and not _is_html(detail) and detail.get("type")
+    body = raw.strip() if plain else html_to_markdown(raw)
+    return fields, clean_text(body)
+
+
+def _yaml_value(value: object) -> str:
+    """One front matter value as JSON, which YAML reads back exactly."""
+    return json.dumps(value, ensure_ascii=False).translate(_YAML_ESCAPES)
+
+
+def render_entry(fields: Mapping[str, object], body: str) -> str:
+    """The Markdown file text for one entry: YAML front matter, a blank line, the body."""
+    lines = ["---", *(f"{key}: {_yaml_value(value)}" for key, value in fields.items()), "---"]
+    text = "\n".join(lines) + "\n"
+    body = body.strip("\n")
+    return f"{text}\n{body}\n" if body else text
+
+
+def _front_matter_id(path: Path) -> str | None:
+    """The `id` in a post file's front matter, or None if it has none or cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64 * 1024).decode("utf-8", errors="replace")
+        fields, _ = split_front_matter(head)
+    except (OSError, FrontMatterError):
+        return None
+    value = fields.get("id")
+    return value if isinstance(value, str) else None
+
+
+class _Index:
+    """Finds the file of an entry id among the `<slug>-<hash>.md` files of a directory."""
+
+    def __init__(self, into: Path) -> None:
+        """List the directory once, grouping the post files by their hash part."""
+        self._into = into
+        self._names: set[str] = set()
+        self._by_hash: dict[str, list[str]] = {}
+        for entry in os.scandir(into):
+            name = entry.name
+            if name.endswith(".md") and not name.startswith("."):
+                self._names.add(name)
+                self._by_hash.setdefault(name[:-3].rpartition("-")[2], []).append(name)
+
+    def find(self, entry_id: str, title: str) -> tuple[Path, bool]:
+        """(path, exists): the entry's existing file, else a new name no other file has."""
+        digest = hashlib.sha256(entry_id.encode("utf-8", "surrogatepass")).hexdigest()
+        sizes = range(HASH_CHARS, len(digest) + 1, 6)
+        for size in sizes:
+            for name in sorted(self._by_hash.get(digest[:size], [])):
+                if _front_matter_id(self._into / name) == entry_id:
+                    return self._into / name, True
+        for size in sizes:  # a longer hash only if another file took the short name
+            name = f"{slugify(title)}-{digest[:size]}.md"
+            if name not in self._names:
+                self._names.add(name)
+                return self._into / name, False
+        raise FeedError(f"cannot name a file for entry {clean_line(entry_id)!r}")
+
+
+def import_feed(
+    source: str,
+    into: Path,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    timeout: float = 15.0,
+    max_bytes: int = 20 * 1024 * 1024,
+) -> ImportResult:
+    """Import the feed at source (a file, or an http(s) URL) into the directory into.
+
+    Raises FeedError (one line) when the feed cannot be fetched, is too large or is
+    not a feed; OSError from writing into passes through. Entries repeating an id
+    seen earlier in the same feed are skipped. progress(done, total) follows each entry.
+    """
+    import feedparser
+
+    data, headers = _load(source, timeout, max_bytes)
+    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    entries = list(parsed.get("entries") or [])
+    feed_title = _text(parsed.get("feed", {}).get("title"))
+    if not entries and (not parsed.get("version") or (parsed.get("bozo") and not feed_title)):
+        raise FeedError(f"not an RSS or Atom feed: {clean_line(source)}")
+    into.mkdir(parents=True, exist_ok=True)
+    index = _Index(into)
+    result = ImportResult()
+    seen: set[str] = set()
+    for done, entry in enumerate(entries, start=1):
+        fields, body = entry_fields(entry)
+        entry_id = str(fields["id"])
+        if entry_id not in seen:
+            seen.add(entry_id)
+            path, exists = index.find(entry_id, str(fields.get("title", "")))
+            data = render_entry(fields, body).encode("utf-8")
+            if exists and _same_bytes(path, data):
+                result.unchanged += 1
+            else:
+                _write_atomic(path, data)
+                if exists:
+                    result.updated += 1
+                else:
+                    result.added += 1
+            result.paths.append(path)
+        if progress is not None:
+            progress(done, len(entries))
+    return result
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    """Whether the file at path holds exactly data."""
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
