@@ -50,7 +50,8 @@ def build_parser() -> Parser:
     parser = Parser(
         prog="reader",
         description="Read a directory of Markdown posts in the terminal.",
-        epilog="Also: `reader import digest FILE --into DIR` turns a plain-text digest into posts.",
+        epilog="Also: reader import digest|feed ..., reader list, reader export bookmarks, "
+        "reader mark ID, reader config --show (each has --help).",
     )
     parser.add_argument(
         "path",
@@ -124,7 +125,7 @@ def run_config(argv: Sequence[str]) -> int:
 def build_import_parser() -> Parser:
     """The parser for `reader import digest FILE --into DIR`."""
     parser = Parser(prog="reader import", description="Turn other formats into posts.")
-    parser.add_argument("format", choices=["digest"], help="the source format")
+    parser.add_argument("format", choices=["digest", "feed"], help="the source format")
     parser.add_argument("source", metavar="FILE", help="the file to import")
     parser.add_argument("--into", metavar="DIR", required=True, help="where to write posts")
     return parser
@@ -198,6 +199,8 @@ def run_reader(argv: Sequence[str]) -> int:
     default_library = config.library or bundled_articles()
     library = check_library_path(Path(args.path) if args.path else default_library)
     state_path = Path(args.state) if args.state else default_state_path()
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("the reader needs a terminal (stdin and stdout must be a TTY)")
     mark_read_after = args.mark_read_after
     if mark_read_after is None:
         mark_read_after = 2.0 if config.mark_read_after is None else config.mark_read_after
@@ -242,6 +245,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `reader` command; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
+        from reader.commands import run_subcommand  # deferred: reader.commands imports this module
+
+        if (status := run_subcommand(args)) is not None:
+            return status
         if args and args[0] == "import":
             return run_import(args[1:])
         if args and args[0] == "config":

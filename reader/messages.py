@@ -49,14 +49,28 @@ class ArticleReady(Message):
     """A worker finished rendering a post."""
 
     def __init__(
-        self, post_id: str, lines: list[list[Segment]], width: int, keep_scroll: bool
+        self,
+        post_id: str,
+        lines: list[list[Segment]],
+        width: int,
+        keep_scroll: bool,
+        *,
+        dark: bool = True,
+        complete: bool = True,
+        prefetch: bool = False,
     ) -> None:
-        """Carry the rendered lines of one post."""
+        """Carry the rendered lines of one post (`complete` when nothing more follows).
+
+        `prefetch` marks a post rendered ahead of time, to keep, not to show.
+        """
         super().__init__()
         self.post_id = post_id
         self.lines = lines
         self.width = width
         self.keep_scroll = keep_scroll
+        self.dark = dark
+        self.complete = complete
+        self.prefetch = prefetch
 
 
 class LinksFound(Message):

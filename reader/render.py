@@ -11,9 +11,10 @@ instead of emitting terminal hyperlinks. Post text never passes through Rich mar
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from markdown_it.token import Token
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -23,13 +24,22 @@ from rich.style import Style
 from rich.text import Text
 from rich.theme import Theme
 
+if TYPE_CHECKING:
+    from reader.library import Post
+
 Lines = list[list[Segment]]
 
 # Bodies longer than this are cut (with a note): a 20 MB post still opens.
 MAX_RENDER_CHARS = 3_000_000
+DEEP_NOTE = "(this part is nested too deeply to format; shown as plain text)"
 # Long bodies are rendered in chunks of about this many characters.
 CHUNK_CHARS = 12_000
 _FENCE_RE = re.compile(r"^ {0,3}(?:```|~~~)", re.MULTILINE)
+# Deeper than markdown-it's nesting limit, the rest of a block would silently vanish.
+_TOO_DEEP_RE = re.compile(
+    r"^(?:[ \t]*>){12,}|^[ \t]{24,}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)|^(?:[ \t]*[-*+][ \t]+){8,}",
+    re.MULTILINE,
+)
 _REFERENCE_RE = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.MULTILINE)
 
 HEADING_META = "reader-heading"
@@ -186,6 +196,10 @@ class ArticleRenderer:
         )
         return self.console.render_lines(markdown, self.options, pad=False)
 
+    def plain(self, text: str) -> Lines:
+        """Render post text as it is, wrapped but not formatted."""
+        return self.console.render_lines(Text(text), self.options, pad=False)
+
     def note(self, text: str) -> Lines:
         """Render a dim note of our own (never post text)."""
         return self.console.render_lines(Text(text, style="dim italic"), self.options, pad=False)
@@ -265,9 +279,62 @@ def article_chunks(renderer: ArticleRenderer, body: str) -> Iterator[Lines]:
     chunks = split_markdown(body)
     references = "\n\n" + reference_definitions(body) if len(chunks) > 1 else ""
     for index, chunk in enumerate(chunks):
-        lines = renderer.markdown(chunk + references if references.strip() else chunk)
+        if _TOO_DEEP_RE.search(chunk):
+            lines = [*renderer.note(DEEP_NOTE), [], *renderer.plain(chunk)]
+        else:
+            lines = renderer.markdown(chunk + references if references.strip() else chunk)
         if index:
             lines.insert(0, [])
         yield lines
     if cut_note:
         yield [[], *renderer.note(cut_note)]
+
+
+def rendered_chunks(post: Post, width: int, dark: bool) -> Iterator[list[list[Segment]]]:
+    """Read and render a post; yields the lines rendered so far after each chunk."""
+    from reader.library import PostError, read_body
+
+    try:
+        body = read_body(post)
+    except PostError as error:
+        body = f"*This post could not be read: {error}*"
+    renderer = ArticleRenderer(width, dark=dark)
+    lines = renderer.header(post.title, metadata_line(post.date, post.author, post.tags, post.url))
+    for chunk in article_chunks(renderer, body):
+        lines.extend(chunk)
+        yield lines
+
+
+class RenderCache:
+    """The last few rendered posts, keyed on (post id, width, dark)."""
+
+    SIZE = 12
+    MAX_LINES = 3000  # longer posts are not kept (memory)
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self.entries: OrderedDict[tuple[str, int, bool], list[list[Segment]]] = OrderedDict()
+
+    def __contains__(self, key: object) -> bool:
+        """Whether a rendering is kept."""
+        return key in self.entries
+
+    def get(self, key: tuple[str, int, bool]) -> list[list[Segment]] | None:
+        """A kept rendering, marked as recently used."""
+        lines = self.entries.get(key)
+        if lines is not None:
+            self.entries.move_to_end(key)
+        return lines
+
+    def put(self, key: tuple[str, int, bool], lines: list[list[Segment]]) -> None:
+        """Keep a rendering, forgetting the oldest beyond SIZE."""
+        if len(lines) > self.MAX_LINES:
+            return
+        self.entries[key] = lines
+        self.entries.move_to_end(key)
+        while len(self.entries) > self.SIZE:
+            self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget everything (the files may have changed)."""
+        self.entries.clear()

@@ -112,7 +112,7 @@ def import_digest(source: Path, into: Path) -> list[Path]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DigestError(f"{source.name}: not valid UTF-8 (byte {exc.start})") from None
+        raise DigestError(f"not valid UTF-8 (byte {exc.start})") from None
     records = parse_digest(text)
     width = max(2, len(str(len(records))))
     into.mkdir(parents=True, exist_ok=True)

@@ -87,3 +87,13 @@ def test_raw_html_blocks_are_shown_not_dropped() -> None:
 
 def test_an_empty_post_says_so() -> None:
     assert "(this post has no text)" in plain(render_article("T", "", "  \n", 80))
+
+
+def test_text_after_a_too_deep_list_or_quote_is_still_shown() -> None:
+    deep_list = "".join("  " * i + f"- level {i}\n" for i in range(30))
+    deep_quote = ">" * 40 + " a deep quote\n"
+    body = f"Intro.\n\n{deep_list}\nAfter the list.\n\n{deep_quote}\nAfter the quote.\n\n## End\n"
+    text = "\n".join(plain(render_article("T", "", body, 80)))
+    for wanted in ("level 29", "After the list.", "a deep quote", "After the quote.", "End"):
+        assert wanted in text, wanted
+    assert "nested too deeply" in text

@@ -1,0 +1,338 @@
+"""The core of the reader's one screen: the post sidebar beside the article pane.
+
+The screen owns the flow of data: it asks workers to load the library and render
+posts, gives the widgets what to show (attributes down), reacts to their messages
+(messages up), and is the only place that changes the store.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.segment import Segment
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header
+from textual.worker import get_current_worker
+
+from reader.messages import ArticleReady, LibraryLoaded, LoadProgress, Notice
+from reader.render import RenderCache, rendered_chunks
+from reader.session import Session, Sort
+from reader.views import View
+from reader.widgets.article import ArticleView
+from reader.widgets.article_pane import ArticlePane
+from reader.widgets.post_list import PostList
+
+if TYPE_CHECKING:
+    from reader.library import Post
+    from reader.store import Store
+
+
+# A post is put on screen as soon as this many lines are rendered; the rest follows.
+FIRST_SCREEN_LINES = 120
+
+
+class ReaderScreen(Screen[None]):
+    """The sidebar beside the article: loading, showing posts, read marks (no key actions)."""
+
+    def __init__(
+        self, library_path: Path, store: Store, mark_read_after: float, sort: str | None = None
+    ) -> None:
+        """Remember where the posts are, the store, the read-after delay and a sort to use."""
+        super().__init__()
+        self.library_path = library_path
+        self.store = store
+        self.mark_read_after = mark_read_after
+        self.session = Session(
+            store, View.parse(store.get_meta("view")), Sort.parse(sort or store.get_meta("sort"))
+        )
+        self.current: str | None = None
+        self.rendered = RenderCache()
+        self.read_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        """Lay out the header, the two panes and the footer."""
+        yield Header(show_clock=False, icon="≡")
+        with Horizontal(id="panes"):
+            yield PostList(id="sidebar")
+            yield ArticlePane(id="article-pane")
+        yield Footer()
+
+    @property
+    def post_list(self) -> PostList:
+        """The sidebar widget."""
+        return self.query_one(PostList)
+
+    @property
+    def article(self) -> ArticleView:
+        """The article view."""
+        return self.query_one(ArticleView)
+
+    @property
+    def pane(self) -> ArticlePane:
+        """The article pane (article, find bar, contents)."""
+        return self.query_one(ArticlePane)
+
+    @property
+    def highlighted_id(self) -> str | None:
+        """The post under the sidebar cursor: what b, m and friends act on."""
+        return self.post_list.highlighted_id
+
+    def on_mount(self) -> None:
+        """Start loading the library; keys work as soon as it arrives."""
+        self.post_list.focus()
+        self.sub_title = "Loading…"
+        self.app.theme_changed_signal.subscribe(self, self.theme_changed)
+        self.load_library(reload=False)
+
+    def theme_changed(self, _theme: object) -> None:
+        """Render the post again in the new theme's colours."""
+        if self.current is not None:
+            self.show_post(self.current, keep_scroll=True)
+
+    # Workers ---------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="library")
+    def load_library(self, reload: bool) -> None:
+        """Read every post's metadata, off the UI thread; show cached metadata first."""
+        from reader.cache import MetadataCache
+        from reader.library import Library, LibraryError, load_library
+        from reader.paths import cache_dir
+
+        cache = None
+        cached: list[Post] | None = None
+        if self.library_path.is_dir():
+            cache = MetadataCache.for_root(cache_dir(), self.library_path)
+            cached = cache.load()
+            if cached and not reload:
+                library = Library(self.library_path, cached, [])
+                self.post_message(LibraryLoaded(library, None, provisional=True))
+
+        def progress(done: int, total: int) -> None:
+            """Report progress unless the cached list is already on screen."""
+            if cached is None or reload:
+                self.post_message(LoadProgress(done, total))
+
+        try:
+            library = load_library(self.library_path, cache, progress)
+        except LibraryError as error:
+            self.post_message(LibraryLoaded(None, str(error), reload=reload))
+            return
+        if reload or library.posts != cached or library.problems:
+            self.post_message(LibraryLoaded(library, None, reload=reload))
+        if cache is not None:
+            cache.retain(library.posts)
+            cache.save()
+
+    @work(thread=True, exclusive=True, group="render")
+    def render_post(self, post: Post, width: int, dark: bool, keep_scroll: bool) -> None:
+        """Read and render one post off the UI thread; show the first part at once."""
+        worker = get_current_worker()
+        partial = not keep_scroll  # a re-render keeps its scroll position: no partial
+        lines: list[list[Segment]] = []
+        for lines in rendered_chunks(post, width, dark):
+            if worker.is_cancelled:
+                return
+            if partial and len(lines) >= FIRST_SCREEN_LINES:
+                message = ArticleReady(post.id, list(lines), width, False, complete=False)
+                self.post_message(message)
+                partial, keep_scroll = False, True
+        if not worker.is_cancelled:
+            self.post_message(ArticleReady(post.id, lines, width, keep_scroll, dark=dark))
+
+    @work(thread=True, exclusive=True, group="prefetch")
+    def prefetch(self, posts: list[Post], width: int, dark: bool) -> None:
+        """Render the posts next to the shown one ahead of time, so j and k are instant."""
+        worker = get_current_worker()
+        for post in posts:
+            lines: list[list[Segment]] = []
+            for lines in rendered_chunks(post, width, dark):
+                if worker.is_cancelled or len(lines) > RenderCache.MAX_LINES:
+                    return
+            self.post_message(ArticleReady(post.id, lines, width, True, dark=dark, prefetch=True))
+
+    # Messages from workers and widgets -------------------------------------------
+
+    def on_library_loaded(self, message: LibraryLoaded) -> None:
+        """Show the loaded posts and restore (or keep) the selection."""
+        if message.library is None:
+            self.post_list.empty_text = message.error or "No posts"
+            self.post_list.set_posts([], [], set(), set())
+            self.notify(message.error or "No posts", severity="error", markup=False)
+            return
+        library = message.library
+        session = self.session
+        self.rendered.clear()
+        first = not session.posts
+        before = session.posts.get(self.current) if self.current is not None else None
+        session.set_posts(library.posts)
+        selected = self.store.get_meta("selected") if first else self.highlighted_id
+        self.refresh_rows(select=selected if isinstance(selected, str) else None)
+        if library.problems:
+            shown = "\n".join(str(problem) for problem in library.problems[:5])
+            more = len(library.problems) - 5
+            if more > 0:
+                shown += f"\n… and {more} more"
+            count = len(library.problems)
+            self.notify(
+                f"Problems with {count} post file{'s' if count != 1 else ''}:\n{shown}",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+        if message.reload:
+            self.notify(f"Reloaded {len(session.posts)} posts", markup=False)
+        changed = before is not None and before != session.posts.get(before.id)
+        if self.current in session.posts and (message.reload or changed):
+            self.show_post(self.current, keep_scroll=True)
+
+    def on_notice(self, message: Notice) -> None:
+        """Show a worker's notice."""
+        if message.severity == "error":
+            self.notify(message.text, severity="error", markup=False)
+        else:
+            self.notify(message.text, severity="warning", markup=False)
+
+    def on_load_progress(self, message: LoadProgress) -> None:
+        """Say how far reading the library has got."""
+        if not self.session.posts:
+            self.post_list.empty_text = f"Reading posts… {message.done:,} of {message.total:,}"
+            self.post_list.refresh()
+            self.sub_title = "Loading…"
+
+    def on_article_ready(self, message: ArticleReady) -> None:
+        """Put a rendered post on screen and start its read-after timer."""
+        if message.complete:
+            self.rendered.put((message.post_id, message.width, message.dark), message.lines)
+        if message.prefetch or message.post_id != self.current:
+            return
+        self.article.show(
+            message.post_id, message.lines, message.width, keep_scroll=message.keep_scroll
+        )
+        self.pane.post_rendered(new_post=not message.keep_scroll)
+        if message.complete:
+            self.prefetch_neighbours(message.post_id)
+        if message.keep_scroll:
+            return
+        self.start_read_timer(message.post_id)
+
+    def prefetch_neighbours(self, post_id: str) -> None:
+        """Render the next and previous posts of the list in the background."""
+        index = self.post_list.index_of(post_id)
+        if index is None:
+            return
+        ids = self.post_list.ids
+        width, dark = self.article.text_width, self.app.current_theme.dark
+        wanted = [
+            self.session.posts[ids[i]]
+            for i in (index + 1, index - 1)
+            if 0 <= i < len(ids) and (ids[i], width, dark) not in self.rendered
+        ]
+        if wanted:
+            self.prefetch(wanted, width, dark)
+
+    @on(PostList.Highlighted)
+    def post_highlighted(self, message: PostList.Highlighted) -> None:
+        """Show the post under the cursor."""
+        if message.post_id != self.current:
+            self.show_post(message.post_id, keep_scroll=False)
+
+    @on(PostList.Opened)
+    def post_opened(self, message: PostList.Opened) -> None:
+        """Enter: read the post now and move into it."""
+        self.set_read(message.post_id, True)
+        self.article.focus()
+
+    @on(ArticleView.WidthChanged)
+    def article_resized(self) -> None:
+        """Re-render the current post when the pane's width changes."""
+        if self.current is not None:
+            self.show_post(self.current, keep_scroll=True)
+
+    # Showing posts ---------------------------------------------------------------
+
+    def show_post(self, post_id: str, *, keep_scroll: bool) -> None:
+        """Ask a worker to render a post into the article pane."""
+        post = self.session.posts.get(post_id)
+        if post is None:
+            return
+        if post_id != self.current:
+            self.cancel_read_timer()
+            self.current = post_id
+            self.store.set_meta("selected", post_id)
+        width, dark = self.article.text_width, self.app.current_theme.dark
+        cached = None if keep_scroll else self.rendered.get((post_id, width, dark))
+        if cached is not None:
+            self.workers.cancel_group(self, "render")
+            self.on_article_ready(ArticleReady(post_id, cached, width, False, dark=dark))
+            return
+        self.render_post(post, width, dark, keep_scroll)
+
+    def refresh_rows(self, select: str | None) -> None:
+        """Recompute which posts the view lists and give them to the sidebar."""
+        session = self.session
+        ids = session.visible()
+        view = session.view
+        self.post_list.empty_text = (
+            "No posts" if view is View.ALL else f"No {view.value} posts — press v"
+        )
+        posts = session.posts
+        titles = [posts[post_id].title for post_id in ids]
+        read = self.store.read_ids()
+        self.post_list.set_posts(ids, titles, read, self.store.bookmarked_ids(), select=select)
+        if not ids:
+            self.current = None
+            self.cancel_read_timer()
+            self.article.show(None, [], self.article.text_width, keep_scroll=False)
+        self.update_counts()
+
+    def update_counts(self) -> None:
+        """Show the view, its counts and the sort in the header."""
+        counts = self.session.counts(len(self.post_list.ids))
+        sort = self.session.sort
+        self.sub_title = (
+            f"{self.session.view.label} {counts.shown}/{counts.total} · {counts.unread} unread"
+            f" · {counts.bookmarked} bookmarked"
+            + ("" if sort is Sort.NEWEST else f" · {sort.label}")
+        )
+
+    # Read status -----------------------------------------------------------------
+
+    def start_read_timer(self, post_id: str) -> None:
+        """Mark the shown post read once it has been on screen long enough."""
+        self.cancel_read_timer()
+        if self.store.is_read(post_id):
+            return
+        if self.mark_read_after <= 0:
+            self.set_read(post_id, True)
+            return
+        self.read_timer = self.set_timer(
+            self.mark_read_after, partial(self.read_timer_fired, post_id)
+        )
+
+    def read_timer_fired(self, post_id: str) -> None:
+        """The post stayed on screen: it is read now."""
+        self.read_timer = None
+        if post_id == self.current:
+            self.set_read(post_id, True)
+
+    def cancel_read_timer(self) -> None:
+        """Forget a pending read-after timer."""
+        if self.read_timer is not None:
+            self.read_timer.stop()
+            self.read_timer = None
+
+    def set_read(self, post_id: str, value: bool, *, undoable: str | None = None) -> None:
+        """Change a post's read mark and show it."""
+        if self.session.set_read(post_id, value, undoable=undoable):
+            self.marks_changed()
+
+    def marks_changed(self) -> None:
+        """Redraw the sidebar's marks and the header's counts."""
+        self.post_list.set_marks(self.store.read_ids(), self.store.bookmarked_ids())
+        self.update_counts()

@@ -1,0 +1,544 @@
+"""Full-text search of a library's posts (UI-free): query parsing, highlighting, an FTS5 index.
+
+The index is a contentless SQLite FTS5 table (title, author, tags, body) in a cache file
+that is rebuilt whenever in doubt. `docs` maps each post id to its FTS row and the file's
+size and mtime; a changed post whose body is indexed cannot be deleted from a contentless
+table, so its old row is left as an unreachable tombstone, and once tombstones pile up the
+whole index is rebuilt. Text is folded by `normalise` before it is indexed and before it
+is searched, so both sides agree on case, accents and ligatures.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import re
+import sqlite3
+import threading
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.library import Post, PostError
+
+SCHEMA_VERSION = 1
+BATCH = 500
+MAX_TOMBSTONES = 1000  # dead rows tolerated (or a quarter of the live ones) before a rebuild
+STATES = frozenset({"unread", "read", "bookmarked"})
+_WORD_RE = re.compile(r"[^\W_]+")
+# One item of the search box: [-][tag:|author:|is:]("quoted, maybe unclosed" | word).
+_ITEM_RE = re.compile(r'(?=\S)(-?)(?:(tag|author|is):)?(?:"([^"]*)"?|(\S*))', re.IGNORECASE)
+_TAG_GAP = " \ue000 "  # a private-use token between tags, so a phrase cannot span two tags
+_SCHEMA = f"""
+CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT INTO meta VALUES ('next_doc', 1), ('dead', 0);
+CREATE TABLE docs(post_id BLOB PRIMARY KEY, doc INTEGER NOT NULL UNIQUE, file BLOB NOT NULL,
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, title TEXT NOT NULL,
+    author TEXT NOT NULL, tags TEXT NOT NULL, has_body INTEGER NOT NULL);
+CREATE VIRTUAL TABLE fts USING fts5(title, author, tags, body, content='', columnsize=0,
+    prefix='1 2', tokenize='unicode61 remove_diacritics 2');
+PRAGMA user_version = {SCHEMA_VERSION};
+"""
+_INSERT = "INSERT INTO fts(rowid, title, author, tags, body) VALUES (?, ?, ?, ?, ?)"
+_DELETE = "INSERT INTO fts(fts, rowid, title, author, tags, body) VALUES ('delete', ?, ?, ?, ?, ?)"
+_MATCH = "SELECT rowid FROM fts WHERE fts MATCH ?"
+_UPSERT = "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)"
+# post_id, doc, file, size, mtime_ns, title, author, tags, has_body
+Row = tuple[bytes, int, bytes, int, int, str, str, str, int]
+Fields = tuple[str, str, str]  # title, author, tags: normalised, as indexed
+Change = tuple[bytes, Post, Row | None, tuple[int, int], Fields]
+
+
+def normalise(text: str) -> str:
+    """Casefold text and strip accents (NFKD, combining marks dropped): 'Ćafé ﬁ' -> 'cafe fi'."""
+    if text.isascii():
+        return text.lower()
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    return "".join(char for char in folded if not unicodedata.combining(char))
+
+
+_fold_char = functools.lru_cache(maxsize=8192)(normalise)
+
+
+def _tokens(text: str) -> list[str]:
+    """The normalised words of text (letters and digits; everything else separates)."""
+    return _WORD_RE.findall(normalise(text))
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed search: words, phrases and operators, all to be satisfied together."""
+
+    terms: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    states: frozenset[str] = frozenset()
+
+    @property
+    def empty(self) -> bool:
+        """True when there is nothing at all to filter on."""
+        parts = (self.terms, self.phrases, self.excluded, self.tags, self.authors, self.states)
+        return not any(parts)
+
+    def highlight_words(self) -> tuple[str, ...]:
+        """The normalised words to highlight: those of the terms and phrases."""
+        words = (word for text in self.terms + self.phrases for word in _tokens(text))
+        return tuple(dict.fromkeys(words))
+
+
+def parse_query(text: str) -> Query:
+    """Parse the search box text; never raises, and no user text is ever FTS5 syntax."""
+    found: dict[str, list[str]] = {"": [], '"': [], "-": [], "tag": [], "author": []}
+    states: set[str] = set()
+    for item in _ITEM_RE.finditer(text):
+        negated, key, quoted = item[1] == "-", (item[2] or "").lower(), item[3] is not None
+        value = item[3].strip() if quoted else item[4]
+        if key == "is":
+            state = normalise(value).strip()
+            if state in STATES:
+                if not negated:
+                    states.add(state)
+                elif state != "bookmarked":  # -is:read = is:unread; -is:bookmarked is ignored
+                    states.add("unread" if state == "read" else "read")
+                continue
+            key = ""  # an unknown is:xxx is the plain word xxx
+        if not _tokens(value):
+            continue
+        slot = "-" if negated else key or ('"' if quoted else "")
+        found[slot].append(value)
+    return Query(
+        terms=tuple(found[""]),
+        phrases=tuple(found['"']),
+        excluded=tuple(found["-"]),
+        tags=tuple(found["tag"]),
+        authors=tuple(found["author"]),
+        states=frozenset(states),
+    )
+
+
+def highlight_spans(text: str, words: Sequence[str]) -> list[tuple[int, int]]:
+    """(start, end) offsets in text of each word found as the start of a word of text, merged."""
+    wanted = sorted({token for word in words for token in _tokens(word)})
+    if not wanted or not text:
+        return []
+    parts: list[str] = []
+    origin: list[int] = []  # origin[j]: the index in text of the character behind norm[j]
+    for index, char in enumerate(text):
+        folded = char.lower() if char.isascii() else _fold_char(char)
+        parts.append(folded)
+        origin.extend([index] * len(folded))
+    norm = "".join(parts)
+    spans: list[tuple[int, int]] = []
+    for match in _WORD_RE.finditer(norm):
+        start, token = match.start(), match.group()
+        if start and origin[start - 1] == origin[start]:
+            continue  # the word starts inside one character's folding ("½" -> "1⁄2")
+        for word in wanted:
+            if token.startswith(word):
+                stop = origin[start + len(word) - 1] + 1
+                while stop < len(text) and not _fold_char(text[stop]):
+                    stop += 1  # take the combining accents that follow along
+                spans.append((origin[start], stop))
+    merged: list[tuple[int, int]] = []
+    for start, stop in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(stop, merged[-1][1]))
+        else:
+            merged.append((start, stop))
+    return merged
+
+
+def index_path(cache_dir: Path, root: Path) -> Path:
+    """The index file of a library root (hashed like MetadataCache.for_root)."""
+    digest = hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:20]
+    return cache_dir / f"search-{digest}.sqlite3"
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Matching post ids: title matches first, then the rest, each in library order."""
+
+    ids: list[str]
+    title_matches: frozenset[str]
+
+    @property
+    def count(self) -> int:
+        """How many posts match."""
+        return len(self.ids)
+
+
+def _phrase(text: str) -> str:
+    """text as an FTS5 string whose last word is a prefix ('' if it has no words)."""
+    tokens = _tokens(text)
+    return '"' + " ".join(tokens).replace('"', '""') + '"*' if tokens else ""
+
+
+def _expressions(query: Query) -> tuple[str, str, str]:
+    """The FTS5 (must match, must not match, title match) expressions of a query."""
+    words = [p for p in map(_phrase, query.terms + query.phrases) if p]
+    tags = [f"{{tags}} : {p}" for p in map(_phrase, query.tags) if p]
+    authors = [f"{{author}} : {p}" for p in map(_phrase, query.authors) if p]
+    excluded = [p for p in map(_phrase, query.excluded) if p]
+    title = f"{{title}} : ({' AND '.join(words)})" if words else ""
+    return " AND ".join(words + tags + authors), " OR ".join(excluded), title
+
+
+def _blob(text: str) -> bytes:
+    """text as UTF-8 bytes that round-trip even lone surrogates (from odd file names)."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _clean(text: str) -> str:
+    """Normalised text that SQLite can store (lone surrogates replaced)."""
+    text = normalise(text)
+    return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _fields(post: Post) -> tuple[str, str, str]:
+    """The indexed (title, author, tags) of a post."""
+    return _clean(post.title), _clean(post.author or ""), _clean(_TAG_GAP.join(post.tags))
+
+
+def _stat(file: str) -> tuple[int, int]:
+    """(size, mtime_ns) of a file, (-1, -1) if it cannot be read."""
+    try:
+        info = os.stat(file)
+    except OSError:
+        return -1, -1
+    return info.st_size, info.st_mtime_ns
+
+
+def _remove_files(db_path: Path) -> None:
+    """Delete a database file and its WAL companions."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(f"{db_path}{suffix}")
+
+
+class SearchIndex:
+    """A full-text index of a library's posts in SQLite FTS5, rebuilt whenever in doubt.
+
+    sync() and search() may run at the same time in two threads: a file index has a
+    writer and a reader connection (WAL), so a search sees every batch committed so far.
+    """
+
+    def __init__(self, db_path: Path | None) -> None:
+        """Index into db_path (None: in memory); nothing is opened until open()."""
+        self.db_path = db_path
+        self.problem: str | None = None  # the last one-line problem, for a status line
+        self._writer: sqlite3.Connection | None = None
+        self._reader: sqlite3.Connection | None = None  # the writer itself when in memory
+        self._ids: dict[int, str] = {}  # FTS rowid -> post id, for live rows only
+        self._generation = 0  # bumped whenever _ids changes, to know when _ranks is stale
+        self._ranks: tuple[Mapping[str, int], object, dict[int, int], list[str]] | None = None
+        self._with_body = 0
+        self._damaged = False  # a search hit a damaged file: the next sync rebuilds it
+        self._sync_lock = threading.Lock()  # one sync at a time
+        self._write_lock = threading.Lock()  # guards the writer connection
+        self._read_lock = threading.Lock()  # guards the reader connection
+
+    def open(self) -> str | None:
+        """Open or create the index; a one-line message if it was rebuilt or kept in memory."""
+        with self._write_lock, self._read_lock:
+            self.problem = None
+            try:
+                self._attach(self.db_path)
+            except (sqlite3.OperationalError, OSError) as exc:  # unwritable or locked: leave it
+                self.problem = f"search index kept in memory ({exc})"
+                self._attach(None)
+            except sqlite3.Error as exc:  # not a database, damaged, or another schema version
+                self._rebuild(f"search index rebuilt ({exc})")
+            return self.problem
+
+    def _rebuild(self, message: str) -> None:
+        """Delete the index file and start afresh, in memory if even that fails (locked)."""
+        self._close()
+        self.problem = message
+        try:
+            if self.db_path is not None:
+                _remove_files(self.db_path)
+            self._attach(self.db_path)
+        except (sqlite3.Error, OSError) as exc:
+            self.problem = f"{message}; kept in memory ({exc})"
+            self._attach(None)
+
+    def _attach(self, path: Path | None) -> None:
+        """Connect to the index (creating it); a file gets WAL mode and a separate reader."""
+        self._close()
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        target = ":memory:" if path is None else str(path)
+        self._writer = self._reader = conn = _connect(target)
+        if path is not None:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA journal_size_limit=67108864")  # trim the WAL after checkpoints
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if version == 0 and not tables:
+            conn.executescript(_SCHEMA)
+        elif version != SCHEMA_VERSION or not {"meta", "docs", "fts"} <= tables:
+            raise sqlite3.DatabaseError(f"schema version {version}, not {SCHEMA_VERSION}")
+        rows = conn.execute("SELECT doc, post_id, has_body FROM docs").fetchall()
+        self._ids = {doc: post_id.decode("utf-8", "surrogatepass") for doc, post_id, _ in rows}
+        self._with_body = sum(1 for row in rows if row[2])
+        self._generation += 1
+        if path is not None:
+            self._reader = _connect(target)
+            self._reader.execute("PRAGMA query_only=1")
+
+    def _close(self) -> None:
+        """Close the connections (the caller holds the locks)."""
+        for conn in {self._reader, self._writer}:
+            if conn is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.close()
+        self._reader = self._writer = None
+        self._ids, self._with_body = {}, 0
+        self._generation += 1
+
+    def close(self) -> None:
+        """Close the index; open() may be called again."""
+        with self._sync_lock, self._write_lock, self._read_lock:
+            self._close()
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """Hold the writer's lock (and the reader's, in memory) inside a transaction."""
+        with self._write_lock:
+            shared = self._reader is self._writer
+            with self._read_lock if shared else contextlib.nullcontext():
+                conn = self._writer
+                if conn is None:
+                    raise sqlite3.ProgrammingError("the search index is closed")
+                conn.execute("BEGIN")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+
+    @property
+    def indexed_count(self) -> int:
+        """How many posts have had their body indexed."""
+        return self._with_body
+
+    def sync(
+        self,
+        posts: Sequence[Post],
+        read_body: Callable[[Post], str],
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> int:
+        """Bring the index in line with posts (metadata first, then bodies); count reindexed."""
+        with self._sync_lock:
+            if self._writer is None:
+                self.open()
+            if self._damaged:
+                with self._write_lock, self._read_lock:
+                    self._rebuild(f"search index rebuilt ({self.problem})")
+                self._damaged = False
+            for attempt in range(2):
+                try:
+                    report = progress or (lambda done, total: None)
+                    return _Sync(self, posts, read_body, report, cancelled).run()
+                except sqlite3.Error as exc:
+                    if attempt:
+                        self.problem = f"search index failed: {exc}"
+                        break
+                    with self._write_lock, self._read_lock:
+                        self._rebuild(f"search index rebuilt ({exc})")
+            return 0
+
+    def search(
+        self,
+        query: Query,
+        order: Mapping[str, int],
+        *,
+        is_read: Callable[[str], bool] | None = None,
+        is_bookmarked: Callable[[str], bool] | None = None,
+    ) -> SearchResult:
+        """The posts of `order` matching query: title matches first, each group in order.
+
+        Pass a new `order` mapping when the library changes rather than editing it in place.
+        """
+        positive, negative, title = _expressions(query)
+        try:
+            with self._read_lock:
+                if positive:
+                    docs = self._match(f"({positive}) NOT ({negative})" if negative else positive)
+                else:
+                    docs = self._match(negative) if negative else []
+                titles = self._match(title) if title else []
+        except sqlite3.Error as exc:
+            self.problem = f"search failed: {exc}"
+            self._damaged = type(exc) is sqlite3.DatabaseError  # "malformed", not "closed"
+            return SearchResult([], frozenset())
+        if positive:  # in rank space: ints, sorted without a key function
+            rank, by_rank = self._rank_of(order)
+            get = rank.get
+            ranks = sorted(r for r in map(get, docs) if r is not None)
+            in_title = {r for r in map(get, titles) if r is not None}
+            first = [r for r in ranks if r in in_title] if in_title else []
+            rest = [r for r in ranks if r not in in_title] if first else ranks
+            found = [by_rank[r] for r in first + rest]
+            title_ids = frozenset(by_rank[r] for r in first)
+        else:  # operators only: every listed post, indexed yet or not, is a candidate
+            excluded = {self._ids.get(doc) for doc in docs}
+            found = sorted((i for i in order if i not in excluded), key=order.__getitem__)
+            title_ids = frozenset()
+        if query.states:
+            read, marked = is_read or _never, is_bookmarked or _never
+            tests = {"unread": lambda i: not read(i), "read": read, "bookmarked": marked}
+            for state in sorted(query.states):
+                found = [post_id for post_id in found if tests[state](post_id)]
+            title_ids = title_ids.intersection(found)
+        return SearchResult(found, title_ids)
+
+    def _rank_of(self, order: Mapping[str, int]) -> tuple[dict[int, int], list[str]]:
+        """FTS rowid -> dense library rank, and rank -> post id; cached per order and write."""
+        generation, cached = (self._generation, len(order)), self._ranks
+        if cached is not None and cached[0] is order and cached[1] == generation:
+            return cached[2], cached[3]
+        pairs = sorted((order[i], doc) for doc, i in self._ids.copy().items() if i in order)
+        rank = {doc: n for n, (_, doc) in enumerate(pairs)}
+        by_rank = [self._ids.get(doc, "") for _, doc in pairs]
+        self._ranks = (order, generation, rank, by_rank)
+        return rank, by_rank
+
+    def _match(self, expression: str) -> list[int]:
+        """The FTS rowids matching an expression (the caller holds the read lock)."""
+        if self._reader is None:
+            raise sqlite3.ProgrammingError("the search index is closed")
+        return [row for (row,) in self._reader.execute(_MATCH, (expression,))]
+
+
+def _never(post_id: str) -> bool:
+    """The state test used when the caller gave none."""
+    return False
+
+
+def _connect(target: str) -> sqlite3.Connection:
+    """A connection usable from any thread (our locks guard it), in autocommit mode."""
+    return sqlite3.connect(target, timeout=5, check_same_thread=False, isolation_level=None)
+
+
+@dataclass
+class _Sync:
+    """One sync run: plan the changes, write the metadata, then fill in the bodies."""
+
+    index: SearchIndex
+    posts: Sequence[Post]
+    read_body: Callable[[Post], str]
+    progress: Callable[[int, int], None]
+    cancelled: Callable[[], bool]
+
+    def run(self) -> int:
+        """Sync and return how many posts were (re)indexed."""
+        index = self.index
+        self.written: set[bytes] = set()
+        with index._writing() as conn:
+            rows: list[Row] = conn.execute("SELECT * FROM docs").fetchall()
+            dead = conn.execute("SELECT value FROM meta WHERE key = 'dead'").fetchone()[0]
+            if dead > max(MAX_TOMBSTONES, len(rows) // 4):  # too many tombstones: start afresh
+                conn.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
+                conn.execute("DELETE FROM docs")
+                conn.execute("UPDATE meta SET value = 0 WHERE key = 'dead'")
+                rows, index._ids, index._with_body = [], {}, 0
+                index._generation += 1
+        known = {row[0]: row for row in rows}
+        listed: dict[bytes, Post] = {}
+        for post in self.posts:
+            listed.setdefault(_blob(post.id), post)
+        changes: list[Change] = []
+        for key, post in listed.items():
+            row, stat, fields = known.get(key), _stat(post.file), _fields(post)
+            if row is None or row[2:8] != (_blob(post.file), *stat, *fields):
+                changes.append((key, post, row, stat, fields))
+        # The posts whose body is missing, with (rowid, title, author, tags) as indexed.
+        self.pending = {key: (row[1], *row[5:8]) for key, row in known.items() if not row[8]}
+        gone = [row for key, row in known.items() if key not in listed]
+        bodies = {c[0] for c in changes} | {key for key in listed if key in self.pending}
+        self.total = len(changes) + len(bodies)
+        with index._writing() as conn:
+            for row in gone:
+                self._drop(conn, row)
+                self.pending.pop(row[0], None)
+            conn.executemany("DELETE FROM docs WHERE post_id = ?", [(row[0],) for row in gone])
+        for start in range(0, len(changes), BATCH):
+            if not self._write_metadata(changes[start : start + BATCH]):
+                return len(self.written)
+            self.progress(min(start + BATCH, len(changes)), self.total)
+        todo = [(key, post) for key, post in listed.items() if key in self.pending]
+        for start in range(0, len(todo), BATCH):
+            if not self._write_bodies(todo[start : start + BATCH]):
+                return len(self.written)
+            self.progress(min(len(changes) + start + BATCH, self.total), self.total)
+        while len(self.written) >= BATCH and not self.cancelled():
+            with index._writing() as conn:  # merge the many small segments, a step at a time
+                before = conn.total_changes
+                conn.execute("INSERT INTO fts(fts, rank) VALUES ('merge', -2000)")
+                if conn.total_changes - before < 2:  # nothing left to merge
+                    break
+        return len(self.written)
+
+    def _drop(self, conn: sqlite3.Connection, row: Row) -> int | None:
+        """Remove a post's FTS row; its rowid if that can be reused, else None (a tombstone)."""
+        doc = row[1]
+        self.index._ids.pop(doc, None)
+        self.index._generation += 1
+        if not row[8]:  # no body yet: the exact values indexed are known, so delete them
+            conn.execute(_DELETE, (doc, *row[5:8], ""))
+            return doc
+        conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'dead'")
+        self.index._with_body -= 1
+        return None
+
+    def _write_metadata(self, batch: list[Change]) -> bool:
+        """Index the titles, authors and tags of a batch of posts; False if cancelled."""
+        index = self.index
+        added: list[tuple[int, str]] = []
+        with index._writing() as conn:
+            next_doc = conn.execute("SELECT value FROM meta WHERE key = 'next_doc'").fetchone()[0]
+            for key, post, row, (size, mtime), fields in batch:
+                if self.cancelled():
+                    break
+                doc = None if row is None else self._drop(conn, row)
+                if doc is None:
+                    doc, next_doc = next_doc, next_doc + 1
+                conn.execute(_INSERT, (doc, *fields, ""))
+                conn.execute(_UPSERT, (key, doc, _blob(post.file), size, mtime, *fields))
+                added.append((doc, post.id))
+                self.pending[key] = (doc, *fields)
+                self.written.add(key)
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'next_doc'", (next_doc,))
+            index._ids.update(added)
+            index._generation += 1
+        return len(added) == len(batch)
+
+    def _write_bodies(self, batch: list[tuple[bytes, Post]]) -> bool:
+        """Read and index the bodies of a batch of posts; False if cancelled."""
+        bodies: list[tuple[bytes, str]] = []
+        for key, post in batch:
+            if self.cancelled():
+                break
+            try:
+                bodies.append((key, _clean(self.read_body(post))))
+            except PostError:
+                bodies.append((key, ""))
+        with self.index._writing() as conn:
+            for key, body in bodies:
+                doc, title, author, tags = self.pending.pop(key)
+                conn.execute(_DELETE, (doc, title, author, tags, ""))
+                conn.execute(_INSERT, (doc, title, author, tags, body))
+                conn.execute("UPDATE docs SET has_body = 1 WHERE post_id = ?", (key,))
+                self.written.add(key)
+        self.index._with_body += len(bodies)
+        return len(bodies) == len(batch)
