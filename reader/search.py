@@ -407,9 +407,10 @@ class SearchIndex:
         generation, cached = (self._generation, len(order)), self._ranks
         if cached is not None and cached[0] is order and cached[1] == generation:
             return cached[2], cached[3]
-        pairs = sorted((order[i], doc) for doc, i in self._ids.copy().items() if i in order)
+        ids = self._ids.copy()  # atomic under the GIL, while a sync may be changing _ids
+        pairs = sorted((order[i], doc) for doc, i in ids.items() if i in order)
         rank = {doc: n for n, (_, doc) in enumerate(pairs)}
-        by_rank = [self._ids.get(doc, "") for _, doc in pairs]
+        by_rank = [ids[doc] for _, doc in pairs]
         self._ranks = (order, generation, rank, by_rank)
         return rank, by_rank
 

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from reader.library import Post
-from reader.views import View, visible_ids
+from reader.views import View, is_in_progress, visible_ids
 
 UNDO_LIMIT = 50
 
@@ -71,6 +71,9 @@ class StateStore(Protocol):
 
     def bookmarked_ids(self) -> set[str]:
         """Every bookmarked post id."""
+
+    def positions(self) -> dict[str, float]:
+        """Every post's reading position that is set."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,9 +140,23 @@ class Session:
         """The ids the current view lists, in order."""
         read = self.store.read_ids()
         bookmarked = self.store.bookmarked_ids()
+        begun = self.in_progress()
         return visible_ids(
-            self.order, self.view, read.__contains__, bookmarked.__contains__, self.sticky
+            self.order,
+            self.view,
+            read.__contains__,
+            bookmarked.__contains__,
+            self.sticky,
+            begun.__contains__,
         )
+
+    def in_progress(self) -> dict[str, float]:
+        """Posts begun but not finished, with how far they were read."""
+        return {
+            post_id: position
+            for post_id, position in self.store.positions().items()
+            if is_in_progress(position)
+        }
 
     def counts(self, shown: int) -> Counts:
         """The header's numbers."""

@@ -24,7 +24,7 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 POSTS = "posts"
 META = "meta"
 RESERVED_META = frozenset({"schema", "updated_meta"})
@@ -41,6 +41,7 @@ class PostState:
     bookmarked: bool = False
     bookmarked_at: float | None = None
     updated: float = 0.0
+    position: float | None = None  # how far the post was read, 0.0 (top) to 1.0 (end)
 
 
 class AtomicJSONStorage(Storage):
@@ -148,8 +149,14 @@ def _migrate_0_to_1(data: Json) -> Json:
     return {**data, META: {key: {**doc, "schema": 1} for key, doc in meta.items()}}
 
 
+def _migrate_1_to_2(data: Json) -> Json:
+    """Schema 2 adds an optional reading `position` to posts: stamp the number only."""
+    meta = data.get(META) or {"1": {}}
+    return {**data, META: {key: {**doc, "schema": 2} for key, doc in meta.items()}}
+
+
 # MIGRATIONS[n] turns a whole database dict of schema n into schema n + 1.
-MIGRATIONS: dict[int, Callable[[Json], Json]] = {0: _migrate_0_to_1}
+MIGRATIONS: dict[int, Callable[[Json], Json]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
 
 
 class _Invalid(ValueError):
@@ -267,6 +274,10 @@ def _post_from_doc(doc: Json) -> tuple[str, PostState]:
         if not (_is_time(value) or (value is None and name != "updated")):
             raise _Invalid(f"post {post_id!r}: {name!r} is not a time")
         values[name] = None if value is None else float(value)
+    position = doc.get("position")
+    if position is not None and not (_is_time(position) and 0.0 <= position <= 1.0):
+        raise _Invalid(f"post {post_id!r}: 'position' is not a number from 0 to 1")
+    values["position"] = None if position is None else float(position)
     return post_id, PostState(**values)
 
 

@@ -154,6 +154,30 @@ class Store:
             self._dirty.add(post_id)
         self._wake.set()
 
+    def position(self, post_id: str) -> float | None:
+        """How far a post was read (0.0 top to 1.0 end), or None if never scrolled."""
+        return self.state(post_id).position
+
+    def set_position(self, post_id: str, fraction: float) -> None:
+        """Remember how far a post was read (in memory now, on disk soon)."""
+        fraction = round(min(max(float(fraction), 0.0), 1.0), 4)
+        with self._lock:
+            old = self._posts.get(post_id, _NO_STATE)
+            if old.position == fraction:
+                return
+            self._posts[post_id] = replace(old, position=fraction, updated=_stamp(old.updated))
+            self._dirty.add(post_id)
+        self._wake.set()
+
+    def positions(self) -> dict[str, float]:
+        """Every post's reading position that is set."""
+        with self._lock:
+            return {
+                post_id: state.position
+                for post_id, state in self._posts.items()
+                if state.position is not None
+            }
+
     def get_meta(self, key: str, default: object = None) -> object:
         """A stored UI value such as "selected" or "view"."""
         with self._lock:

@@ -12,6 +12,7 @@ class View(StrEnum):
     ALL = "all"
     UNREAD = "unread"
     BOOKMARKED = "bookmarked"
+    IN_PROGRESS = "in progress"
 
     @property
     def label(self) -> str:
@@ -38,6 +39,7 @@ def visible_ids(
     is_read: Callable[[str], bool],
     is_bookmarked: Callable[[str], bool],
     sticky: frozenset[str] | set[str] = frozenset(),
+    in_progress: Callable[[str], bool] = lambda _post_id: False,
 ) -> list[str]:
     """The post ids a view lists, in library order.
 
@@ -48,7 +50,14 @@ def visible_ids(
         return list(ids)
     if view is View.UNREAD:
         return [i for i in ids if i in sticky or not is_read(i)]
+    if view is View.IN_PROGRESS:
+        return [i for i in ids if i in sticky or in_progress(i)]
     return [i for i in ids if i in sticky or is_bookmarked(i)]
+
+
+def is_in_progress(position: float | None) -> bool:
+    """A post begun but not finished."""
+    return position is not None and 0.0 < position < 1.0
 
 
 def find_unread(

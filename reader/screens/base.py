@@ -52,6 +52,8 @@ class ReaderScreen(Screen[None]):
             store, View.parse(store.get_meta("view")), Sort.parse(sort or store.get_meta("sort"))
         )
         self.current: str | None = None
+        self.complete = False  # the shown post is fully rendered (positions are meaningful)
+        self.restore_pending: str | None = None  # a post whose position is yet to be restored
         self.rendered = RenderCache()
         self.read_timer: Timer | None = None
 
@@ -211,15 +213,46 @@ class ReaderScreen(Screen[None]):
             self.rendered.put((message.post_id, message.width, message.dark), message.lines)
         if message.prefetch or message.post_id != self.current:
             return
+        if not message.keep_scroll:
+            self.restore_pending = message.post_id
+        self.complete = message.complete
         self.article.show(
             message.post_id, message.lines, message.width, keep_scroll=message.keep_scroll
         )
         self.pane.post_rendered(new_post=not message.keep_scroll)
         if message.complete:
             self.prefetch_neighbours(message.post_id)
+            if self.restore_pending == message.post_id:
+                self.call_after_refresh(self.restore_position, message.post_id)
         if message.keep_scroll:
             return
         self.start_read_timer(message.post_id)
+
+    def restore_position(self, post_id: str) -> None:
+        """Scroll a freshly shown post to where it was left."""
+        if post_id != self.current or self.restore_pending != post_id:
+            return
+        self.restore_pending = None
+        position = self.store.position(post_id)
+        if position is not None and 0.0 < position < 1.0:
+            self.article.scroll_to_fraction(position)
+
+    @on(ArticleView.Scrolled)
+    def article_scrolled(self, message: ArticleView.Scrolled) -> None:
+        """Remember how far the post was read; reaching its end marks it read."""
+        post_id = message.post_id
+        if post_id is None or post_id != self.current or not self.complete:
+            return
+        if self.restore_pending == post_id or message.fraction is None:
+            return
+        before = self.store.position(post_id)
+        self.store.set_position(post_id, message.fraction)
+        if message.at_end and not self.store.is_read(post_id):
+            self.cancel_read_timer()
+            self.session.set_read(post_id, True)
+            self.marks_changed()
+        elif before is None or int(before * 100) != int(message.fraction * 100):
+            self.marks_changed()
 
     def prefetch_neighbours(self, post_id: str) -> None:
         """Render the next and previous posts of the list in the background."""
@@ -284,7 +317,9 @@ class ReaderScreen(Screen[None]):
         posts = session.posts
         titles = [posts[post_id].title for post_id in ids]
         read = self.store.read_ids()
-        self.post_list.set_posts(ids, titles, read, self.store.bookmarked_ids(), select=select)
+        self.post_list.set_posts(
+            ids, titles, read, self.store.bookmarked_ids(), select, session.in_progress()
+        )
         if not ids:
             self.current = None
             self.cancel_read_timer()
@@ -334,5 +369,7 @@ class ReaderScreen(Screen[None]):
 
     def marks_changed(self) -> None:
         """Redraw the sidebar's marks and the header's counts."""
-        self.post_list.set_marks(self.store.read_ids(), self.store.bookmarked_ids())
+        self.post_list.set_marks(
+            self.store.read_ids(), self.store.bookmarked_ids(), self.session.in_progress()
+        )
         self.update_counts()

@@ -167,7 +167,8 @@ class MainScreen(ReaderScreen):
 
     def action_cycle_view(self) -> None:
         """Switch to the next view, keeping the current post where the view holds it."""
-        current = self.highlighted_id
+        selected = self.store.get_meta("selected")  # the last post shown, even from an empty view
+        current = self.highlighted_id or (selected if isinstance(selected, str) else None)
         view = self.session.cycle_view()
         self.store.set_meta("view", view.value)
         self.refresh_rows(select=self.session.nearest_listed(current))

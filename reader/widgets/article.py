@@ -96,6 +96,16 @@ class ArticleView(ScrollView, can_focus=True):
     class WidthChanged(Message):
         """The pane's text width changed: the post needs rendering again."""
 
+    class Scrolled(Message):
+        """The article was scrolled (to remember the reading position)."""
+
+        def __init__(self, post_id: str | None, fraction: float | None, at_end: bool) -> None:
+            """Carry how far down the post is shown (None when it fits on screen)."""
+            super().__init__()
+            self.post_id = post_id
+            self.fraction = fraction
+            self.at_end = at_end
+
     class LinkClicked(Message):
         """A link's address was clicked."""
 
@@ -201,6 +211,18 @@ class ArticleView(ScrollView, can_focus=True):
     def at_end(self) -> bool:
         """True when the last line is on screen."""
         return self.scroll_y >= self.max_scroll_y
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Redraw, and say how far down the post the reader is."""
+        super().watch_scroll_y(old_value, new_value)
+        if old_value != new_value:
+            maximum = self.max_scroll_y
+            fraction = min(new_value / maximum, 1.0) if maximum > 0 else None
+            self.post_message(self.Scrolled(self.post_id, fraction, new_value >= maximum > 0))
+
+    def scroll_to_fraction(self, fraction: float) -> None:
+        """Scroll to a reading position (0.0 top, 1.0 end)."""
+        self.scroll_to(y=round(fraction * self.max_scroll_y), animate=False, immediate=True)
 
     def on_resize(self, event: Resize) -> None:
         """Ask for a new rendering when the text width changes."""

@@ -7,6 +7,7 @@ when the cursor moves or a post is opened (messages up); it never touches the st
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import ClassVar
@@ -33,6 +34,7 @@ class Row:
     title: str
     unread: bool
     bookmarked: bool
+    progress: float | None = None
 
 
 class PostList(ScrollView, can_focus=True):
@@ -129,6 +131,7 @@ class PostList(ScrollView, can_focus=True):
         self._titles: list[str] = []
         self._read: AbstractSet[str] = frozenset()
         self._bookmarked: AbstractSet[str] = frozenset()
+        self._progress: Mapping[str, float] = {}
         self._index: dict[str, int] | None = None
         self.empty_text = "Loading…"
 
@@ -150,6 +153,7 @@ class PostList(ScrollView, can_focus=True):
             self._titles[index],
             unread=post_id not in self._read,
             bookmarked=post_id in self._bookmarked,
+            progress=self._progress.get(post_id),
         )
 
     @property
@@ -179,14 +183,19 @@ class PostList(ScrollView, can_focus=True):
         read: AbstractSet[str],
         bookmarked: AbstractSet[str],
         select: str | None = None,
+        progress: Mapping[str, float] | None = None,
     ) -> None:
-        """Replace the list; put the cursor on `select` when listed, else keep its index."""
+        """Replace the list; put the cursor on `select` when listed, else keep its index.
+
+        `progress` holds how far begun posts were read, shown as a percentage.
+        """
         old = self.highlighted_id
         self._ids = ids
         self._titles = titles
         self._index = None
         self._read = read
         self._bookmarked = bookmarked
+        self._progress = progress or {}
         self.virtual_size = Size(0, len(ids))
         target = self.index_of(select) if select is not None else None
         if target is None:
@@ -199,10 +208,17 @@ class PostList(ScrollView, can_focus=True):
         if new is not None and new != old:
             self.post_message(self.Highlighted(new))
 
-    def set_marks(self, read: AbstractSet[str], bookmarked: AbstractSet[str]) -> None:
-        """Show new read and bookmark marks."""
+    def set_marks(
+        self,
+        read: AbstractSet[str],
+        bookmarked: AbstractSet[str],
+        progress: Mapping[str, float] | None = None,
+    ) -> None:
+        """Show new read and bookmark marks (and reading progress, when given)."""
         self._read = read
         self._bookmarked = bookmarked
+        if progress is not None:
+            self._progress = progress
         self.refresh()
 
     def move_to(self, index: int) -> None:
@@ -279,6 +295,10 @@ class PostList(ScrollView, can_focus=True):
         text.append(BOOKMARK_MARK if row.bookmarked else " ", marker)
         text.append(" ")
         text.append(row.title)
+        if row.progress is not None:
+            percent = f" {min(int(row.progress * 100), 99)}%"
+            text.truncate(max(width - len(percent), 1), overflow="ellipsis", pad=True)
+            text.append(percent, marker)
         text.truncate(max(width, 1), overflow="ellipsis", pad=True)
         segments = [
             Segment(seg.text, style + seg.style if seg.style else style)

@@ -13,7 +13,7 @@ from reader.screens.help import HelpScreen
 from tests.app.conftest import article_text, current_title, screen_of, settle, sidebar, titles
 
 
-async def test_v_cycles_all_unread_bookmarked_and_keeps_the_current_post(start: Any) -> None:
+async def test_v_cycles_the_four_views_and_keeps_the_current_post(start: Any) -> None:
     async with start() as pilot:
         store = screen_of(pilot).store
         rows = sidebar(pilot).rows
@@ -32,6 +32,9 @@ async def test_v_cycles_all_unread_bookmarked_and_keeps_the_current_post(start: 
         assert titles(pilot) == [rows[3].title]
         await pilot.press("v")
         await settle(pilot)
+        assert pilot.app.screen.sub_title.startswith("In progress 0/20")
+        await pilot.press("v")
+        await settle(pilot)
         assert pilot.app.screen.sub_title.startswith("All 20/20")
         assert current_title(pilot) == rows[3].title
 
@@ -47,7 +50,7 @@ async def test_a_post_read_in_the_unread_view_stays_listed_until_the_view_is_lef
         assert len(titles(pilot)) == 20, "the read post stays under the cursor"
         assert sidebar(pilot).cursor == 1
         assert not sidebar(pilot).rows[1].unread
-        await pilot.press("v", "v", "v")
+        await pilot.press("v", "v", "v", "v")
         await settle(pilot)
         assert len(titles(pilot)) == 19
 

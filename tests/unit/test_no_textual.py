@@ -30,6 +30,7 @@ CORE_MODULES = [
     "reader.render",
     "reader.cache",
     "reader.statefile",
+    "reader.search",
 ]
 
 PROBE = """

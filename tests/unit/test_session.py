@@ -82,9 +82,8 @@ def test_changes_keep_posts_listed_until_the_view_changes(session: Session) -> N
     assert session.view is View.UNREAD
     session.set_read("c", True)
     assert "c" in session.visible()
-    session.cycle_view()
-    session.cycle_view()
-    session.cycle_view()
+    for _ in range(4):
+        session.cycle_view()
     assert session.view is View.UNREAD
     assert "c" not in session.visible()
 

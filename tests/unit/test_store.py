@@ -90,7 +90,15 @@ def test_round_trip(opened: Callable[..., Store], path: Path) -> None:
     with TinyDB(path) as db:
         assert db.tables() == {"posts", "meta"}
         docs = {doc["id"]: doc for doc in db.table("posts").all()}
-        assert set(docs["a"]) == {"id", "read", "read_at", "bookmarked", "bookmarked_at", "updated"}
+        assert set(docs["a"]) == {
+            "id",
+            "read",
+            "read_at",
+            "bookmarked",
+            "bookmarked_at",
+            "updated",
+            "position",
+        }
         assert docs["b"]["bookmarked"] is True and docs["b"]["read"] is False
         [meta] = db.table("meta").all()
         assert meta["schema"] == SCHEMA_VERSION
@@ -207,10 +215,14 @@ def test_empty_file_is_empty_state(opened: Callable[..., Store], path: Path) -> 
 def test_migration_from_schema_0(opened: Callable[..., Store], path: Path) -> None:
     """A file without a schema number (version 0) is read and rewritten as the current one."""
     path.parent.mkdir(parents=True)
-    path.write_text(json.dumps({
-        "posts": {"1": {"id": "a", "read": True, "read_at": 3.0, "updated": 3.0}},
-        "meta": {"1": {"selected": "a"}},
-    }))
+    path.write_text(
+        json.dumps(
+            {
+                "posts": {"1": {"id": "a", "read": True, "read_at": 3.0, "updated": 3.0}},
+                "meta": {"1": {"selected": "a"}},
+            }
+        )
+    )
     store = opened()
     assert store.is_read("a") and store.get_meta("selected") == "a"
     store.set_bookmarked("b", True)
@@ -324,3 +336,33 @@ def test_store_does_not_import_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_reading_positions_round_trip(path: Path) -> None:
+    store = Store(path, debounce=0.01)
+    store.open()
+    store.set_position("a", 0.4237)
+    store.set_position("b", 7.0)  # clamped to the end
+    store.close()
+    again = Store(path)
+    again.open()
+    assert again.position("a") == 0.4237
+    assert again.position("b") == 1.0
+    assert again.position("c") is None
+    assert again.positions() == {"a": 0.4237, "b": 1.0}
+    again.close()
+
+
+def test_a_schema_1_file_is_migrated_and_keeps_its_marks(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        '{"posts": {"1": {"id": "a", "read": true, "read_at": 1.0, "bookmarked": false,'
+        ' "bookmarked_at": null, "updated": 1.0}}, "meta": {"1": {"schema": 1,'
+        ' "selected": "a", "updated_meta": 1.0}}}'
+    )
+    store = Store(path, debounce=0.01)
+    assert store.open() == []
+    assert store.is_read("a") and store.position("a") is None
+    store.set_position("a", 0.5)
+    store.close()
+    assert '"schema": 2' in path.read_text()

@@ -343,12 +343,12 @@ def test_bad_file_that_cannot_be_moved(
 
 def test_newer_schema_is_read_only(path: Path, errors: Errors) -> None:
     """A file from a newer reader is shown but never changed."""
-    content = GOOD.replace(b'"schema": 1', b'"schema": 2')
+    content = GOOD.replace(b'"schema": 1', b'"schema": 3')
     path.parent.mkdir(parents=True)
     path.write_bytes(content)
     store = Store(path, on_error=errors, debounce=NEVER)
     assert store.open() == [
-        f"state file {path} was written by a newer reader (schema 2); it will not be changed"
+        f"state file {path} was written by a newer reader (schema 3); it will not be changed"
     ]
     assert store.read_only and store.is_read("a")
     store.set_read("b", True)

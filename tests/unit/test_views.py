@@ -22,11 +22,12 @@ def member_of(ids: set[str]) -> Callable[[str], bool]:
 def test_views_cycle_all_unread_bookmarked_and_back() -> None:
     assert View.ALL.next() is View.UNREAD
     assert View.UNREAD.next() is View.BOOKMARKED
-    assert View.BOOKMARKED.next() is View.ALL
+    assert View.BOOKMARKED.next() is View.IN_PROGRESS
+    assert View.IN_PROGRESS.next() is View.ALL
 
 
 def test_labels_are_shown_capitalised() -> None:
-    assert [view.label for view in View] == ["All", "Unread", "Bookmarked"]
+    assert [view.label for view in View] == ["All", "Unread", "Bookmarked", "In progress"]
 
 
 @pytest.mark.parametrize("view", list(View))
