@@ -10,6 +10,7 @@ from textual.message import Message
 if TYPE_CHECKING:
     from reader.library import Library
     from reader.links import Link
+    from reader.search import SearchIndex
 
 
 class LibraryLoaded(Message):
@@ -91,3 +92,24 @@ class Notice(Message):
         super().__init__()
         self.text = text
         self.severity = severity
+
+
+class IndexReady(Message):
+    """The search index is open (its sync goes on in the background)."""
+
+    def __init__(self, index: SearchIndex, problem: str | None) -> None:
+        """Carry the index and what went wrong opening it, if anything."""
+        super().__init__()
+        self.index = index
+        self.problem = problem
+
+
+class SearchDone(Message):
+    """A search finished: the hits of one query text."""
+
+    def __init__(self, text: str, ids: list[str] | None, words: tuple[str, ...]) -> None:
+        """Carry the query text, the hits (None: no search) and the words to highlight."""
+        super().__init__()
+        self.text = text
+        self.ids = ids
+        self.words = words

@@ -124,11 +124,14 @@ class Session:
         self.order: list[str] = []
         self.sticky: set[str] = set()
         self.undo_stack: list[Change] = []
+        self.search_ids: list[str] | None = None  # the hits of a search, listed instead of the view
+        self.rank: dict[str, int] = {}  # post id -> place in library order (a new dict per load)
 
     def set_posts(self, posts: Sequence[Post]) -> None:
         """Take a freshly loaded library (in library order)."""
         self.library = list(posts)
         self.posts = {post.id: post for post in posts}
+        self.rank = {post.id: index for index, post in enumerate(posts)}
         self.resort()
 
     def resort(self) -> None:
@@ -137,7 +140,10 @@ class Session:
         self.order = sort_posts(self.library, self.sort, read.__contains__)
 
     def visible(self) -> list[str]:
-        """The ids the current view lists, in order."""
+        """The ids the current view lists (or the search hits), in order."""
+        if self.search_ids is not None:
+            posts = self.posts
+            return [post_id for post_id in self.search_ids if post_id in posts]
         read = self.store.read_ids()
         bookmarked = self.store.bookmarked_ids()
         begun = self.in_progress()

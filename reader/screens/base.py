@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from rich.segment import Segment
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header
@@ -27,9 +27,11 @@ from reader.views import View
 from reader.widgets.article import ArticleView
 from reader.widgets.article_pane import ArticlePane
 from reader.widgets.post_list import PostList
+from reader.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
     from reader.library import Post
+    from reader.search import SearchIndex
     from reader.store import Store
 
 
@@ -54,6 +56,10 @@ class ReaderScreen(Screen[None]):
         self.current: str | None = None
         self.complete = False  # the shown post is fully rendered (positions are meaningful)
         self.restore_pending: str | None = None  # a post whose position is yet to be restored
+        self.index: SearchIndex | None = None
+        self.search_text = ""
+        self.before_search: str | None = None  # the post selected when the search began
+        self.highlight_pending: tuple[str, ...] = ()  # search words to highlight once shown
         self.rendered = RenderCache()
         self.read_timer: Timer | None = None
 
@@ -61,7 +67,9 @@ class ReaderScreen(Screen[None]):
         """Lay out the header, the two panes and the footer."""
         yield Header(show_clock=False, icon="≡")
         with Horizontal(id="panes"):
-            yield PostList(id="sidebar")
+            with Vertical(id="sidebar-column"):
+                yield SearchBar(id="search")
+                yield PostList(id="sidebar")
             yield ArticlePane(id="article-pane")
         yield Footer()
 
@@ -173,6 +181,8 @@ class ReaderScreen(Screen[None]):
         first = not session.posts
         before = session.posts.get(self.current) if self.current is not None else None
         session.set_posts(library.posts)
+        if not message.provisional:
+            self.library_ready(library.posts)
         selected = self.store.get_meta("selected") if first else self.highlighted_id
         self.refresh_rows(select=selected if isinstance(selected, str) else None)
         if library.problems:
@@ -222,11 +232,19 @@ class ReaderScreen(Screen[None]):
         self.pane.post_rendered(new_post=not message.keep_scroll)
         if message.complete:
             self.prefetch_neighbours(message.post_id)
+            if self.highlight_pending:
+                self.apply_search_highlight()
             if self.restore_pending == message.post_id:
                 self.call_after_refresh(self.restore_position, message.post_id)
         if message.keep_scroll:
             return
         self.start_read_timer(message.post_id)
+
+    def apply_search_highlight(self) -> None:
+        """Highlight pending search words in the shown post (the main screen does this)."""
+
+    def library_ready(self, posts: list[Post]) -> None:
+        """The library was (re)loaded (the main screen updates the search index)."""
 
     def restore_position(self, post_id: str) -> None:
         """Scroll a freshly shown post to where it was left."""
@@ -330,8 +348,9 @@ class ReaderScreen(Screen[None]):
         """Show the view, its counts and the sort in the header."""
         counts = self.session.counts(len(self.post_list.ids))
         sort = self.session.sort
+        label = "Search" if self.session.search_ids is not None else self.session.view.label
         self.sub_title = (
-            f"{self.session.view.label} {counts.shown}/{counts.total} · {counts.unread} unread"
+            f"{label} {counts.shown}/{counts.total} · {counts.unread} unread"
             f" · {counts.bookmarked} bookmarked"
             + ("" if sort is Sort.NEWEST else f" · {sort.label}")
         )

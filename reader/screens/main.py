@@ -10,13 +10,15 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.binding import Binding, BindingType
+from textual.worker import get_current_worker
 
-from reader.messages import LinksFound, Notice
+from reader.messages import IndexReady, LinksFound, Notice, SearchDone
 from reader.screens.base import ReaderScreen
 from reader.screens.confirm import ConfirmScreen
 from reader.screens.links import LinksScreen
 from reader.views import find_unread
 from reader.widgets.article import ArticleView
+from reader.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
     from reader.library import Post
@@ -35,6 +37,7 @@ class MainScreen(ReaderScreen):
         Binding("M", "mark_all_read", "Mark view read", show=False, id="mark_all_read"),
         Binding("u", "undo", "Undo", show=False, id="undo"),
         Binding("r", "reload", "Reload", show=False, id="reload"),
+        Binding("slash", "search", "Search", id="search"),
         Binding("ctrl+f", "find", "Find in post", id="find"),
         Binding("o", "open_url", "Open post's url", show=False, id="open_url"),
         Binding("f", "links", "Links", show=False, id="links"),
@@ -259,3 +262,134 @@ class MainScreen(ReaderScreen):
     def link_clicked(self, message: ArticleView.LinkClicked) -> None:
         """Open a clicked link if it is safe."""
         self.open_url(message.url)
+
+    # Search ----------------------------------------------------------------------------
+
+    @property
+    def search_bar(self) -> SearchBar:
+        """The search box over the sidebar."""
+        return self.query_one(SearchBar)
+
+    def library_ready(self, posts: list[Post]) -> None:
+        """The library was (re)loaded: bring the search index up to date."""
+        self.sync_index(posts)
+        if self.search_text:
+            self.run_search(self.search_text)
+
+    @work(thread=True, exclusive=True, group="index")
+    def sync_index(self, posts: list[Post]) -> None:
+        """Open the search index (once) and index new and changed posts, off the UI thread."""
+        from reader.library import read_body
+        from reader.paths import cache_dir
+        from reader.search import SearchIndex, index_path
+
+        worker = get_current_worker()
+        index = self.index
+        if index is None:
+            root = self.library_path if self.library_path.is_dir() else self.library_path.parent
+            index = SearchIndex(index_path(cache_dir(), root))
+            self.post_message(IndexReady(index, index.open()))
+        index.sync(posts, read_body, cancelled=lambda: worker.is_cancelled)
+
+    def on_index_ready(self, message: IndexReady) -> None:
+        """Keep the index for searches; say if it had to be rebuilt."""
+        self.index = message.index
+        if message.problem:
+            self.notify(message.problem, severity="warning", markup=False)
+
+    def on_unmount(self) -> None:
+        """Stop indexing and close the index."""
+        self.workers.cancel_group(self, "index")
+        if self.index is not None:
+            self.index.close()
+
+    def action_search(self) -> None:
+        """Open the search box (`/`)."""
+        if self.session.search_ids is None and not self.search_bar.is_open:
+            self.before_search = self.highlighted_id
+        self.search_bar.open()
+
+    @on(SearchBar.QueryChanged)
+    def search_changed(self, message: SearchBar.QueryChanged) -> None:
+        """Search again as the query changes."""
+        self.search_text = message.text
+        self.run_search(message.text)
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, text: str) -> None:
+        """Run a query against the index, off the UI thread."""
+        from reader.search import highlight_spans, normalise, parse_query
+
+        query = parse_query(text)
+        if query.empty:
+            self.post_message(SearchDone(text, None, ()))
+            return
+        session, store, index = self.session, self.store, self.index
+        if index is not None:
+            result = index.search(
+                query, session.rank, is_read=store.is_read, is_bookmarked=store.is_bookmarked
+            )
+            ids = result.ids
+        else:  # the index is not open yet: titles only
+            words = query.highlight_words()
+            ids = [
+                post.id
+                for post in session.library
+                if all(highlight_spans(post.title, [word]) for word in words)
+                and normalise(post.title) != ""
+            ]
+        self.post_message(SearchDone(text, ids, query.highlight_words()))
+
+    def on_search_done(self, message: SearchDone) -> None:
+        """List the hits (or the view again when the query is empty)."""
+        if message.text != self.search_text:
+            return  # a newer query is on its way
+        self.session.search_ids = message.ids
+        self.post_list.highlight_words = message.words
+        if message.ids is None:
+            self.refresh_rows(select=self.highlighted_id)
+        else:
+            self.refresh_rows(select=message.ids[0] if message.ids else None)
+            if not message.ids:
+                self.post_list.empty_text = "No posts match"
+                self.post_list.refresh()
+
+    @on(SearchBar.QuerySubmitted)
+    def search_submitted(self) -> None:
+        """Enter: open the first hit with the words highlighted in it."""
+        if not self.post_list.ids:
+            return
+        self.post_list.move_to(0)
+        self.highlight_pending = self.post_list.highlight_words
+        self.article.focus()
+        if self.complete and self.current == self.post_list.ids[0]:
+            self.apply_search_highlight()
+
+    @on(SearchBar.LeftToResults)
+    def search_left(self) -> None:
+        """Down from the search box: go through the hits."""
+        self.post_list.focus()
+
+    @on(SearchBar.SearchCleared)
+    def search_cleared(self) -> None:
+        """Escape: back to the view and the post selected before the search."""
+        self.search_text = ""
+        self.session.search_ids = None
+        self.post_list.highlight_words = ()
+        self.highlight_pending = ()
+        self.pane.highlight([])
+        self.refresh_rows(select=self.before_search)
+        self.post_list.focus()
+
+    def apply_search_highlight(self) -> None:
+        """Highlight the search words in the shown post and scroll to the first."""
+        from reader.find import spans_to_matches
+        from reader.search import highlight_spans
+
+        words, self.highlight_pending = self.highlight_pending, ()
+        matches = [
+            match
+            for number, line in enumerate(self.article.plain_lines())
+            for match in spans_to_matches(number, line, highlight_spans(line, words))
+        ]
+        self.pane.highlight(matches)

@@ -22,6 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.search import highlight_spans
+
 UNREAD_MARK = "●"
 BOOKMARK_MARK = "★"
 
@@ -78,6 +80,7 @@ class PostList(ScrollView, can_focus=True):
         "post-list--unread",
         "post-list--marker",
         "post-list--empty",
+        "post-list--match",
     }
 
     DEFAULT_CSS = """
@@ -99,6 +102,10 @@ class PostList(ScrollView, can_focus=True):
     }
     PostList > .post-list--marker {
         color: $accent;
+    }
+    PostList > .post-list--match {
+        background: $warning 50%;
+        text-style: bold underline;
     }
     PostList > .post-list--empty {
         color: $text-muted;
@@ -134,6 +141,7 @@ class PostList(ScrollView, can_focus=True):
         self._progress: Mapping[str, float] = {}
         self._index: dict[str, int] | None = None
         self.empty_text = "Loading…"
+        self.highlight_words: tuple[str, ...] = ()  # search words to highlight in titles
 
     @property
     def ids(self) -> list[str]:
@@ -295,6 +303,10 @@ class PostList(ScrollView, can_focus=True):
         text.append(BOOKMARK_MARK if row.bookmarked else " ", marker)
         text.append(" ")
         text.append(row.title)
+        if self.highlight_words:
+            match = self.get_component_rich_style("post-list--match", partial=True)
+            for start, end in highlight_spans(row.title, self.highlight_words):
+                text.stylize(match, start + 3, end + 3)
         if row.progress is not None:
             percent = f" {min(int(row.progress * 100), 99)}%"
             text.truncate(max(width - len(percent), 1), overflow="ellipsis", pad=True)

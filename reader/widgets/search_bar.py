@@ -1,0 +1,85 @@
+"""The search box over the sidebar (`/`): narrows the list as you type."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Input
+
+
+class SearchBar(Input):
+    """An input for a search query; hidden until `/`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "clear", "Clear search", show=False, id="search.clear"),
+        Binding("down", "leave", "To the results", show=False, id="search.leave"),
+    ]
+
+    DEFAULT_CSS = """
+    SearchBar, SearchBar:focus {
+        display: none;
+        height: 1;
+        border: none;
+        padding: 0 1;
+        background: $panel;
+    }
+    SearchBar.-open {
+        display: block;
+    }
+    """
+
+    class QueryChanged(Message):
+        """The query text changed."""
+
+        def __init__(self, text: str) -> None:
+            """Carry the query."""
+            super().__init__()
+            self.text = text
+
+    class QuerySubmitted(Message):
+        """Enter: open the first hit."""
+
+    class SearchCleared(Message):
+        """Escape: the search is over."""
+
+    class LeftToResults(Message):
+        """Down: move to the results, keeping the search."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        """Start hidden."""
+        super().__init__(placeholder='Search: words "a phrase" tag: author: is:unread -word', id=id)
+
+    @property
+    def is_open(self) -> bool:
+        """True while the search box is shown."""
+        return self.has_class("-open")
+
+    def open(self) -> None:
+        """Show the box and put the cursor in it."""
+        self.add_class("-open")
+        self.focus()
+
+    @on(Input.Changed)
+    def text_changed(self, event: Input.Changed) -> None:
+        """Pass the new query up."""
+        event.stop()
+        self.post_message(self.QueryChanged(event.value))
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        """Enter: pass it up."""
+        event.stop()
+        self.post_message(self.QuerySubmitted())
+
+    def action_clear(self) -> None:
+        """Escape: hide the box and end the search."""
+        self.remove_class("-open")
+        self.value = ""
+        self.post_message(self.SearchCleared())
+
+    def action_leave(self) -> None:
+        """Down: go to the results."""
+        self.post_message(self.LeftToResults())

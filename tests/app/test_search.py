@@ -1,0 +1,88 @@
+"""Pilot tests: search posts with `/`, open the first hit, escape restores the list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from reader.widgets.search_bar import SearchBar
+from tests.app.conftest import article, current_title, screen_of, settle, sidebar, titles
+
+CRISIS = [
+    "The Coming Sales Talent Crisis, Part 3",
+    "The Coming Sales Talent Crisis, Part 2",
+    "The Coming Sales Talent Crisis",
+]
+
+
+async def search(pilot: Any, text: str) -> None:
+    """Type a query into the open search box and wait for the hits."""
+    bar = screen_of(pilot).query_one(SearchBar)
+    bar.value = ""
+    await pilot.press(*text) if text else None
+    await settle(pilot)
+    await settle(pilot)
+
+
+async def test_slash_searches_titles_and_bodies_and_escape_restores(start: Any) -> None:
+    async with start() as pilot:
+        await pilot.press("j", "j")
+        await settle(pilot)
+        before = current_title(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        assert screen_of(pilot).query_one(SearchBar).has_focus
+        await search(pilot, "crisis")
+        assert titles(pilot)[:3] == CRISIS, "title matches first, in library order"
+        assert pilot.app.screen.sub_title.startswith(f"Search {len(titles(pilot))}/20")
+        assert sidebar(pilot).highlight_words == ("crisis",)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(titles(pilot)) == 20
+        assert current_title(pilot) == before
+
+
+async def test_search_is_case_and_accent_insensitive_with_operators(
+    start: Any, tmp_path: Path
+) -> None:
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    (folder / "a.md").write_text(
+        "---\ntitle: Crème brûlée\ndate: 2024-01-03\ntags: [dessert]\n---\n\nSugar.\n"
+    )
+    (folder / "b.md").write_text(
+        "---\ntitle: Bread\ndate: 2024-01-02\nauthor: Ann Baker\n---\n\nA creme filling.\n"
+    )
+    (folder / "c.md").write_text("---\ntitle: Soup\ndate: 2024-01-01\n---\n\nSalt.\n")
+    async with start(folder) as pilot:
+        await pilot.press("slash")
+        await search(pilot, "CREME")
+        assert titles(pilot) == ["Crème brûlée", "Bread"]
+        await search(pilot, "creme -sugar")
+        assert titles(pilot) == ["Bread"]
+        await search(pilot, "tag:dessert")
+        assert titles(pilot) == ["Crème brûlée"]
+        await search(pilot, "author:ann")
+        assert titles(pilot) == ["Bread"]
+        await search(pilot, '"creme filling"')
+        assert titles(pilot) == ["Bread"]
+        screen_of(pilot).store.set_read(sidebar(pilot).rows[0].post_id, True)
+        await search(pilot, "is:unread")
+        assert titles(pilot) == ["Crème brûlée", "Soup"]
+        await search(pilot, "nothingmatches")
+        assert titles(pilot) == []
+        assert sidebar(pilot).empty_text == "No posts match"
+
+
+async def test_enter_opens_the_first_hit_with_the_match_highlighted(start: Any) -> None:
+    async with start() as pilot:
+        await pilot.press("slash")
+        await search(pilot, "procurement")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert current_title(pilot).startswith("Strategic Procurement")
+        assert pilot.app.focused is article(pilot)
+        pane = screen_of(pilot).pane
+        assert pane.matches, "the words are highlighted in the article"
+        lines = article(pilot).plain_lines()
+        assert all("procurement" in lines[m.line].lower() for m in pane.matches)
