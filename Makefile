@@ -10,12 +10,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
+# compileall: keep start-up fast even where PYTHONDONTWRITEBYTECODE stops Python caching bytecode.
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q -e .
+	$(BIN)/python -m compileall -q -j 0 reader $(VENV)/lib > /dev/null
 	touch $@
 
 $(TEST_STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/python -m compileall -q -j 0 reader $(VENV)/lib > /dev/null
 	touch $@ $(STAMP)
 
 run: $(STAMP)

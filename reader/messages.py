@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.segment import Segment
 from textual.message import Message
+from textual.strip import Strip
 
 if TYPE_CHECKING:
     from reader.library import Library
@@ -52,7 +52,7 @@ class ArticleReady(Message):
     def __init__(
         self,
         post_id: str,
-        lines: list[list[Segment]],
+        lines: list[Strip],
         width: int,
         keep_scroll: bool,
         *,

@@ -14,7 +14,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from markdown_it.token import Token
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from reader.library import Post
 
 Lines = list[list[Segment]]
+T = TypeVar("T")
 
 # Bodies longer than this are cut (with a note): a 20 MB post still opens.
 MAX_RENDER_CHARS = 3_000_000
@@ -305,7 +306,7 @@ def rendered_chunks(post: Post, width: int, dark: bool) -> Iterator[list[list[Se
         yield lines
 
 
-class RenderCache:
+class RenderCache(Generic[T]):
     """The last few rendered posts, keyed on (post id, width, dark)."""
 
     SIZE = 12
@@ -313,20 +314,20 @@ class RenderCache:
 
     def __init__(self) -> None:
         """Start empty."""
-        self.entries: OrderedDict[tuple[str, int, bool], list[list[Segment]]] = OrderedDict()
+        self.entries: OrderedDict[tuple[str, int, bool], list[T]] = OrderedDict()
 
     def __contains__(self, key: object) -> bool:
         """Whether a rendering is kept."""
         return key in self.entries
 
-    def get(self, key: tuple[str, int, bool]) -> list[list[Segment]] | None:
+    def get(self, key: tuple[str, int, bool]) -> list[T] | None:
         """A kept rendering, marked as recently used."""
         lines = self.entries.get(key)
         if lines is not None:
             self.entries.move_to_end(key)
         return lines
 
-    def put(self, key: tuple[str, int, bool], lines: list[list[Segment]]) -> None:
+    def put(self, key: tuple[str, int, bool], lines: list[T]) -> None:
         """Keep a rendering, forgetting the oldest beyond SIZE."""
         if len(lines) > self.MAX_LINES:
             return

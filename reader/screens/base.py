@@ -7,6 +7,7 @@ posts, gives the widgets what to show (attributes down), reacts to their message
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import Footer, Header
 from textual.worker import get_current_worker
@@ -37,6 +39,12 @@ if TYPE_CHECKING:
 
 # A post is put on screen as soon as this many lines are rendered; the rest follows.
 FIRST_SCREEN_LINES = 120
+# Between later chunks the rendering thread sleeps this long, so keys are answered at once.
+CHUNK_PAUSE = 0.003
+
+
+class LoadCancelled(Exception):
+    """The screen went away while the library was loading."""
 
 
 class ReaderScreen(Screen[None]):
@@ -60,7 +68,7 @@ class ReaderScreen(Screen[None]):
         self.search_text = ""
         self.before_search: str | None = None  # the post selected when the search began
         self.highlight_pending: tuple[str, ...] = ()  # search words to highlight once shown
-        self.rendered = RenderCache()
+        self.rendered: RenderCache[Strip] = RenderCache()
         self.read_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -123,8 +131,12 @@ class ReaderScreen(Screen[None]):
                 library = Library(self.library_path, cached, [])
                 self.post_message(LibraryLoaded(library, None, provisional=True))
 
+        worker = get_current_worker()
+
         def progress(done: int, total: int) -> None:
-            """Report progress unless the cached list is already on screen."""
+            """Report progress unless the cached list is already on screen; stop on quit."""
+            if worker.is_cancelled:
+                raise LoadCancelled
             if cached is None or reload:
                 self.post_message(LoadProgress(done, total))
 
@@ -132,6 +144,8 @@ class ReaderScreen(Screen[None]):
             library = load_library(self.library_path, cache, progress)
         except LibraryError as error:
             self.post_message(LibraryLoaded(None, str(error), reload=reload))
+            return
+        except LoadCancelled:
             return
         if reload or library.posts != cached or library.problems:
             self.post_message(LibraryLoaded(library, None, reload=reload))
@@ -144,16 +158,19 @@ class ReaderScreen(Screen[None]):
         """Read and render one post off the UI thread; show the first part at once."""
         worker = get_current_worker()
         partial = not keep_scroll  # a re-render keeps its scroll position: no partial
-        lines: list[list[Segment]] = []
+        strips: list[Strip] = []
         for lines in rendered_chunks(post, width, dark):
             if worker.is_cancelled:
                 return
-            if partial and len(lines) >= FIRST_SCREEN_LINES:
-                message = ArticleReady(post.id, list(lines), width, False, complete=False)
+            strips.extend(Strip(line) for line in lines[len(strips) :])
+            if partial and len(strips) >= FIRST_SCREEN_LINES:
+                message = ArticleReady(post.id, list(strips), width, False, complete=False)
                 self.post_message(message)
                 partial, keep_scroll = False, True
+            elif not partial:
+                time.sleep(CHUNK_PAUSE)  # let the UI thread answer keys between chunks
         if not worker.is_cancelled:
-            self.post_message(ArticleReady(post.id, lines, width, keep_scroll, dark=dark))
+            self.post_message(ArticleReady(post.id, strips, width, keep_scroll, dark=dark))
 
     @work(thread=True, exclusive=True, group="prefetch")
     def prefetch(self, posts: list[Post], width: int, dark: bool) -> None:
@@ -164,7 +181,9 @@ class ReaderScreen(Screen[None]):
             for lines in rendered_chunks(post, width, dark):
                 if worker.is_cancelled or len(lines) > RenderCache.MAX_LINES:
                     return
-            self.post_message(ArticleReady(post.id, lines, width, True, dark=dark, prefetch=True))
+                time.sleep(CHUNK_PAUSE)
+            strips = [Strip(line) for line in lines]
+            self.post_message(ArticleReady(post.id, strips, width, True, dark=dark, prefetch=True))
 
     # Messages from workers and widgets -------------------------------------------
 

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.segment import Segment
 from textual.binding import Binding, BindingType
 from textual.events import Click, Resize
 from textual.geometry import Size
@@ -136,10 +135,10 @@ class ArticleView(ScrollView, can_focus=True):
         return max(self.scrollable_content_region.width, 20)
 
     def show(
-        self, post_id: str | None, lines: list[list[Segment]], width: int, *, keep_scroll: bool
+        self, post_id: str | None, lines: list[Strip], width: int, *, keep_scroll: bool
     ) -> None:
         """Show rendered lines for a post, from the top unless `keep_scroll`."""
-        self._lines = [Strip(line) for line in lines]
+        self._lines = lines
         self._plain = None
         self.headings = self._find_headings(lines)
         if post_id != self.post_id:
@@ -152,18 +151,17 @@ class ArticleView(ScrollView, can_focus=True):
         self.refresh()
 
     @staticmethod
-    def _find_headings(lines: list[list[Segment]]) -> list[Heading]:
+    def _find_headings(lines: list[Strip]) -> list[Heading]:
         """The heading lines, found by the mark the renderer puts on them."""
         headings: list[Heading] = []
         for number, line in enumerate(lines):
-            if not line:
-                continue
-            style = line[0].style
+            first = next(iter(line), None)
+            style = first.style if first is not None else None
             if style is not None and style.meta and HEADING_META in style.meta:
                 level = int(style.meta[HEADING_META])
-                parts = ["".join(segment.text for segment in line).strip()[level + 1 :]]
+                parts = [line.text.strip()[level + 1 :]]
                 for following in lines[number + 1 : number + 6]:  # a heading that wrapped
-                    text = "".join(segment.text for segment in following).strip()
+                    text = following.text.strip()
                     if not text:
                         break
                     parts.append(text)
