@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 
+# The style meta key the renderer puts on heading lines (for contents and [ / ] jumps).
+HEADING_META = "reader-heading"
+
 _URL_RE = re.compile(r"(?:https?://|mailto:)[^\s()<>]+")
 
 

@@ -11,10 +11,9 @@ instead of emitting terminal hyperlinks. Post text never passes through Rich mar
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, ClassVar
 
 from markdown_it.token import Token
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -24,11 +23,12 @@ from rich.style import Style
 from rich.text import Text
 from rich.theme import Theme
 
+from reader.find import HEADING_META
+
 if TYPE_CHECKING:
     from reader.library import Post
 
 Lines = list[list[Segment]]
-T = TypeVar("T")
 
 # Bodies longer than this are cut (with a note): a 20 MB post still opens.
 MAX_RENDER_CHARS = 3_000_000
@@ -43,7 +43,6 @@ _TOO_DEEP_RE = re.compile(
 )
 _REFERENCE_RE = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.MULTILINE)
 
-HEADING_META = "reader-heading"
 
 HEADING_STYLES = {
     "h1": "bold underline",
@@ -304,38 +303,3 @@ def rendered_chunks(post: Post, width: int, dark: bool) -> Iterator[list[list[Se
     for chunk in article_chunks(renderer, body):
         lines.extend(chunk)
         yield lines
-
-
-class RenderCache(Generic[T]):
-    """The last few rendered posts, keyed on (post id, width, dark)."""
-
-    SIZE = 12
-    MAX_LINES = 3000  # longer posts are not kept (memory)
-
-    def __init__(self) -> None:
-        """Start empty."""
-        self.entries: OrderedDict[tuple[str, int, bool], list[T]] = OrderedDict()
-
-    def __contains__(self, key: object) -> bool:
-        """Whether a rendering is kept."""
-        return key in self.entries
-
-    def get(self, key: tuple[str, int, bool]) -> list[T] | None:
-        """A kept rendering, marked as recently used."""
-        lines = self.entries.get(key)
-        if lines is not None:
-            self.entries.move_to_end(key)
-        return lines
-
-    def put(self, key: tuple[str, int, bool], lines: list[T]) -> None:
-        """Keep a rendering, forgetting the oldest beyond SIZE."""
-        if len(lines) > self.MAX_LINES:
-            return
-        self.entries[key] = lines
-        self.entries.move_to_end(key)
-        while len(self.entries) > self.SIZE:
-            self.entries.popitem(last=False)
-
-    def clear(self) -> None:
-        """Forget everything (the files may have changed)."""
-        self.entries.clear()

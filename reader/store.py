@@ -19,8 +19,10 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from filelock import FileLock, Timeout
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 from reader.statefile import (
     RESERVED_META,
@@ -217,6 +219,8 @@ class Store:
                     return True
             if self._read_only:
                 return False
+            from filelock import Timeout  # deferred: importing filelock costs start-up time
+
             try:
                 self._path.parent.mkdir(parents=True, exist_ok=True)
                 with self._get_file_lock():
@@ -322,6 +326,8 @@ class Store:
     def _get_file_lock(self) -> FileLock:
         """The inter-process lock beside the state file (created lazily)."""
         if self._file_lock is None:
+            from filelock import FileLock
+
             lock_path = f"{self._path}.lock"
             self._file_lock = FileLock(lock_path, timeout=self.LOCK_TIMEOUT, thread_local=False)
         return self._file_lock

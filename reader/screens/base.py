@@ -23,7 +23,7 @@ from textual.widgets import Footer, Header
 from textual.worker import get_current_worker
 
 from reader.messages import ArticleReady, LibraryLoaded, LoadProgress, Notice
-from reader.render import RenderCache, rendered_chunks
+from reader.render_cache import RenderCache
 from reader.session import Session, Sort
 from reader.views import View
 from reader.widgets.article import ArticleView
@@ -159,6 +159,8 @@ class ReaderScreen(Screen[None]):
         worker = get_current_worker()
         partial = not keep_scroll  # a re-render keeps its scroll position: no partial
         strips: list[Strip] = []
+        from reader.render import rendered_chunks
+
         for lines in rendered_chunks(post, width, dark):
             if worker.is_cancelled:
                 return
@@ -175,6 +177,8 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="prefetch")
     def prefetch(self, posts: list[Post], width: int, dark: bool) -> None:
         """Render the posts next to the shown one ahead of time, so j and k are instant."""
+        from reader.render import rendered_chunks
+
         worker = get_current_worker()
         for post in posts:
             lines: list[list[Segment]] = []

@@ -19,8 +19,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.find import Match, link_at
-from reader.render import HEADING_META
+from reader.find import HEADING_META, Match, link_at
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,8 +22,6 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.search import highlight_spans
-
 UNREAD_MARK = "●"
 BOOKMARK_MARK = "★"
 
@@ -304,6 +302,8 @@ class PostList(ScrollView, can_focus=True):
         text.append(" ")
         text.append(row.title)
         if self.highlight_words:
+            from reader.search import highlight_spans
+
             match = self.get_component_rich_style("post-list--match", partial=True)
             for start, end in highlight_spans(row.title, self.highlight_words):
                 text.stylize(match, start + 3, end + 3)

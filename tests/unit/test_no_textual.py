@@ -29,6 +29,7 @@ CORE_MODULES = [
     "reader.paths",
     "reader.render",
     "reader.cache",
+    "reader.render_cache",
     "reader.statefile",
     "reader.search",
 ]
