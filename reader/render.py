@@ -33,8 +33,10 @@ Lines = list[list[Segment]]
 # Bodies longer than this are cut (with a note): a 20 MB post still opens.
 MAX_RENDER_CHARS = 3_000_000
 DEEP_NOTE = "(this part is nested too deeply to format; shown as plain text)"
-# Long bodies are rendered in chunks of about this many characters.
+# Long bodies are rendered in chunks of about this many characters (the first one smaller,
+# about a screenful, so the top of a post shows at once).
 CHUNK_CHARS = 12_000
+FIRST_CHUNK_CHARS = 3_000
 _FENCE_RE = re.compile(r"^ {0,3}(?:```|~~~)", re.MULTILINE)
 # Deeper than markdown-it's nesting limit, the rest of a block would silently vanish.
 _TOO_DEEP_RE = re.compile(
@@ -218,16 +220,21 @@ def limit_body(body: str) -> tuple[str, str | None]:
     ], f"(post cut short: showing {shown_mb:.1f} of {total_mb:.1f} million characters)"
 
 
-def split_markdown(body: str, target: int = CHUNK_CHARS) -> list[str]:
-    """Cut Markdown into chunks of about `target` characters at safe block boundaries."""
-    if len(body) <= target:
+def split_markdown(body: str, target: int = CHUNK_CHARS, first: int | None = None) -> list[str]:
+    """Cut Markdown into chunks of about `target` characters at safe block boundaries.
+
+    The first chunk aims at `first` characters (default `target`): a small first chunk
+    puts the top of a long post on screen sooner.
+    """
+    first = target if first is None else first
+    if len(body) <= max(target, first):
         return [body]
     chunks: list[str] = []
     start = 0
     fence_count = 0
     scan_from = 0
     while len(body) - start > target:
-        position = body.find("\n\n", start + target)
+        position = body.find("\n\n", start + (target if chunks else first))
         while position != -1:
             fence_count += _count_fences(body, scan_from, position)
             scan_from = position
@@ -276,7 +283,7 @@ def article_chunks(renderer: ArticleRenderer, body: str) -> Iterator[Lines]:
     if not body.strip():
         yield renderer.note("(this post has no text)")
         return
-    chunks = split_markdown(body)
+    chunks = split_markdown(body, first=FIRST_CHUNK_CHARS)
     references = "\n\n" + reference_definitions(body) if len(chunks) > 1 else ""
     for index, chunk in enumerate(chunks):
         if _TOO_DEEP_RE.search(chunk):

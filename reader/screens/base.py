@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 
 # A post is put on screen as soon as this many lines are rendered; the rest follows.
-FIRST_SCREEN_LINES = 120
+FIRST_SCREEN_LINES = 40
 # Between later chunks the rendering thread sleeps this long, so keys are answered at once.
 CHUNK_PAUSE = 0.003
 
