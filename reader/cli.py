@@ -45,19 +45,14 @@ def seconds(text: str) -> float:
     return value
 
 
-def build_parser() -> Parser:
-    """The parser for `reader [PATH]`."""
-    parser = Parser(
-        prog="reader",
-        description="Read a directory of Markdown posts in the terminal.",
-        epilog="Also: reader import digest|feed ..., reader list, reader export bookmarks, "
-        "reader mark ID, reader config --show (each has --help).",
-    )
+def add_library_options(parser: Parser) -> None:
+    """PATH, --state and --config: shared by the reader and the script commands."""
     parser.add_argument(
         "path",
         nargs="?",
         metavar="PATH",
-        help="a directory of .md files or a single .md file (default: the bundled posts)",
+        help="a directory of .md files or a single .md file "
+        "(default: the config's library, else the bundled posts)",
     )
     parser.add_argument(
         "--state",
@@ -66,16 +61,27 @@ def build_parser() -> Parser:
         "(default: $READER_STATE, else the user data directory)",
     )
     parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="the config file (default: config.toml in the user config directory)",
+    )
+
+
+def build_parser() -> Parser:
+    """The parser for `reader [PATH]`."""
+    parser = Parser(
+        prog="reader",
+        description="Read a directory of Markdown posts in the terminal.",
+        epilog="Also: reader import digest|feed ..., reader list, reader export bookmarks, "
+        "reader mark ID, reader config --show (each has --help).",
+    )
+    add_library_options(parser)
+    parser.add_argument(
         "--mark-read-after",
         metavar="SECONDS",
         type=seconds,
         default=None,
         help="mark a post read after it has been shown this long (0: at once; default 2)",
-    )
-    parser.add_argument(
-        "--config",
-        metavar="FILE",
-        help="the config file (default: config.toml in the user config directory)",
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     return parser

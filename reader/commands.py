@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from reader.cli import Parser, read_config, seconds
+from reader.cli import Parser, add_library_options, read_config, seconds
 from reader.library import Library, LibraryError, Post, load_library
 from reader.paths import bundled_articles, default_state_path, feeds_dir
 from reader.sanitize import clean_line
@@ -59,24 +59,6 @@ def _usage_error(parser: Parser, message: str) -> int:
         parser.error(message)
     except SystemExit as stop:
         return stop.code if isinstance(stop.code, int) else 2
-
-
-def _add_library_options(parser: Parser) -> None:
-    """PATH, --state and --config, shared by list, export and mark."""
-    parser.add_argument(
-        "path",
-        nargs="?",
-        metavar="PATH",
-        help="a directory of .md files or a single .md file (default: the bundled posts)",
-    )
-    parser.add_argument(
-        "--state",
-        metavar="FILE",
-        help="the state file (default: $READER_STATE, else the user data directory)",
-    )
-    parser.add_argument(
-        "--config", metavar="FILE", help="the config file whose `library` is the default PATH"
-    )
 
 
 def _load(args: argparse.Namespace) -> Library | int:
@@ -158,7 +140,7 @@ def _write_output(text: str, output: str | None) -> int:
 def build_list_parser() -> Parser:
     """The parser for `reader list`."""
     parser = Parser(prog="reader list", description="List the posts of a library.")
-    _add_library_options(parser)
+    add_library_options(parser)
     parser.add_argument(
         "--view",
         choices=[view.value for view in View],
@@ -211,7 +193,7 @@ def build_export_parser() -> Parser:
     """The parser for `reader export bookmarks`."""
     parser = Parser(prog="reader export", description="Export posts for other tools.")
     parser.add_argument("what", choices=["bookmarks"], help="what to export")
-    _add_library_options(parser)
+    add_library_options(parser)
     parser.add_argument(
         "--format", choices=["md", "json"], default="md", help="Markdown list or JSON (default: md)"
     )
@@ -266,7 +248,7 @@ def build_mark_parser() -> Parser:
         description="Mark a post read or unread, or add or remove its bookmark.",
     )
     parser.add_argument("id", metavar="ID", help="the post's id (see `reader list`)")
-    _add_library_options(parser)
+    add_library_options(parser)
     read = parser.add_mutually_exclusive_group()
     read.add_argument("--read", dest="read", action="store_const", const=True)
     read.add_argument("--unread", dest="read", action="store_const", const=False)

@@ -10,7 +10,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,36 +21,7 @@ from reader import statefile
 from reader import store as store_mod
 from reader.statefile import MIGRATIONS, SCHEMA_VERSION, PostState
 from reader.store import Store
-from tests.unit.helpers.store_support import NEVER, Errors, raw, wait_for
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    """A state file in a directory that does not exist yet."""
-    return tmp_path / "data" / "state.json"
-
-
-@pytest.fixture
-def errors() -> Errors:
-    """Messages passed to on_error."""
-    return Errors()
-
-
-@pytest.fixture
-def opened(path: Path, errors: Errors) -> Iterator[Callable[..., Store]]:
-    """Open stores on `path` (or another path) and close them all after the test."""
-    stores: list[Store] = []
-
-    def make(at: Path | None = None, debounce: float = NEVER) -> Store:
-        store = Store(at or path, on_error=errors, debounce=debounce)
-        assert store.open() == []
-        stores.append(store)
-        return store
-
-    yield make
-    for store in stores:
-        store.close()
-
+from tests.unit.helpers.store_support import raw, wait_for
 
 # --- basics -----------------------------------------------------------------------------
 

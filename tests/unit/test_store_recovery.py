@@ -11,7 +11,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,35 +22,6 @@ from tinydb import TinyDB
 from reader.statefile import AtomicJSONStorage, PostState
 from reader.store import Store
 from tests.unit.helpers.store_support import NEVER, Errors, eacces, enospc, raw, wait_for
-
-
-@pytest.fixture
-def path(tmp_path: Path) -> Path:
-    """A state file in a directory that does not exist yet."""
-    return tmp_path / "data" / "state.json"
-
-
-@pytest.fixture
-def errors() -> Errors:
-    """Messages passed to on_error."""
-    return Errors()
-
-
-@pytest.fixture
-def opened(path: Path, errors: Errors) -> Iterator[Callable[..., Store]]:
-    """Open stores on `path` (or another path) and close them all after the test."""
-    stores: list[Store] = []
-
-    def make(at: Path | None = None, debounce: float = NEVER) -> Store:
-        store = Store(at or path, on_error=errors, debounce=debounce)
-        assert store.open() == []
-        stores.append(store)
-        return store
-
-    yield make
-    for store in stores:
-        store.close()
-
 
 # --- write failures ----------------------------------------------------------------------
 
