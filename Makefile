@@ -27,11 +27,13 @@ run: $(STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/ruff check reader tests bench
 	$(BIN)/mypy
+	$(BIN)/mypy bench
 	$(BIN)/pytest -n 2
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check reader tests bench
 	$(BIN)/mypy
+	$(BIN)/mypy bench
 
 bench: $(TEST_STAMP)
 	$(BIN)/python -m bench
