@@ -12,7 +12,9 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.events import Click
@@ -111,7 +113,7 @@ class PostList(ScrollView, can_focus=True):
     }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
     class Highlighted(Message):
         """The cursor moved to a post."""
@@ -140,6 +142,7 @@ class PostList(ScrollView, can_focus=True):
         self._index: dict[str, int] | None = None
         self.empty_text = "Loading…"
         self.highlight_words: tuple[str, ...] = ()  # search words to highlight in titles
+        self._styles: dict[str, Style] | None = None
 
     @property
     def ids(self) -> list[str]:
@@ -234,9 +237,14 @@ class PostList(ScrollView, can_focus=True):
         self.cursor = max(0, min(index, len(self._ids) - 1))
 
     def watch_cursor(self, old: int, new: int) -> None:
-        """Keep the cursor visible and announce the highlighted post."""
+        """Keep the cursor visible, redraw the two rows that changed, announce the post."""
+        top = int(self.scroll_offset.y)
         self._scroll_cursor_visible()
-        self.refresh()
+        if int(self.scroll_offset.y) == top:
+            width = self.size.width
+            self.refresh(Region(0, old - top, width, 1), Region(0, new - top, width, 1))
+        else:
+            self.refresh()
         post_id = self.highlighted_id
         if post_id is not None and old != new:
             self.post_message(self.Highlighted(post_id))
@@ -277,44 +285,70 @@ class PostList(ScrollView, can_focus=True):
             self.focus()
             self.move_to(index)
 
+    def notify_style_update(self) -> None:
+        """Styles changed (theme, focus): forget the cached row styles."""
+        super().notify_style_update()
+        self._styles = None
+
+    def _row_styles(self) -> dict[str, Style]:
+        """The styles rows are drawn with, computed once per style change."""
+        if self._styles is None:
+            base = self.rich_style
+            cursor = self.get_component_rich_style("post-list--cursor")
+            unread = self.get_component_rich_style("post-list--unread", partial=True)
+            marker = self.get_component_rich_style("post-list--marker", partial=True)
+            self._styles = {
+                "base": base,
+                "empty": base + self.get_component_rich_style("post-list--empty"),
+                "read": base,
+                "unread": base + unread,
+                "cursor-read": base + cursor,
+                "cursor-unread": base + unread + cursor,
+                "marker": marker,
+                "match": self.get_component_rich_style("post-list--match", partial=True),
+            }
+        return self._styles
+
     def render_line(self, y: int) -> Strip:
-        """Render the row at screen line `y`."""
+        """Render the row at screen line `y` (plain segments: this runs for every row drawn)."""
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        styles = self._row_styles()
+        base = styles["base"]
         index = int(self.scroll_offset.y) + y
         if not self._ids:
             if y == 0:
-                style = base + self.get_component_rich_style("post-list--empty")
-                return Strip([Segment(f" {self.empty_text}", style)]).crop_extend(0, width, base)
+                text = f" {self.empty_text}"
+                return Strip([Segment(text, styles["empty"])]).crop_extend(0, width, base)
             return Strip.blank(width, base)
         if index >= len(self._ids):
             return Strip.blank(width, base)
         row = self._row(index)
-        style = base
-        if row.unread:
-            style += self.get_component_rich_style("post-list--unread", partial=True)
-        if index == self.cursor:
-            style += self.get_component_rich_style("post-list--cursor")
-        marker = self.get_component_rich_style("post-list--marker", partial=True)
-        text = Text(no_wrap=True, overflow="ellipsis", end="")
-        text.append(UNREAD_MARK if row.unread else " ", marker)
-        text.append(BOOKMARK_MARK if row.bookmarked else " ", marker)
-        text.append(" ")
-        text.append(row.title)
+        kind = "unread" if row.unread else "read"
+        style = styles[f"cursor-{kind}" if index == self.cursor else kind]
+        marker = style + styles["marker"]
+        marks = (UNREAD_MARK if row.unread else " ") + (BOOKMARK_MARK if row.bookmarked else " ")
+        percent = "" if row.progress is None else f" {min(int(row.progress * 100), 99)}%"
+        room = max(width - 3 - len(percent), 1)
+        segments = [Segment(marks, marker), Segment(" ", style)]
         if self.highlight_words:
-            from reader.search import highlight_spans
+            segments.extend(self._highlighted_title(row.title, room, style, styles["match"]))
+        else:
+            title = row.title
+            if cell_len(title) > room:
+                title = set_cell_size(title, room - 1) + "…"
+            segments.append(Segment(set_cell_size(title, room), style))
+        if percent:
+            segments.append(Segment(percent, marker))
+        return Strip(segments).crop_extend(0, width, style)
 
-            match = self.get_component_rich_style("post-list--match", partial=True)
-            for start, end in highlight_spans(row.title, self.highlight_words):
-                text.stylize(match, start + 3, end + 3)
-        if row.progress is not None:
-            percent = f" {min(int(row.progress * 100), 99)}%"
-            text.truncate(max(width - len(percent), 1), overflow="ellipsis", pad=True)
-            text.append(percent, marker)
-        text.truncate(max(width, 1), overflow="ellipsis", pad=True)
-        segments = [
-            Segment(seg.text, style + seg.style if seg.style else style)
-            for seg in text.render(self.app.console)
-            if seg.text
-        ]
-        return Strip(segments).crop_extend(0, width, style).simplify()
+    def _highlighted_title(
+        self, title: str, room: int, style: Style, match: Style
+    ) -> list[Segment]:
+        """A title cut to `room` cells with the search words marked."""
+        from reader.search import highlight_spans
+
+        text = Text(title, style=style, no_wrap=True, overflow="ellipsis", end="")
+        for start, end in highlight_spans(title, self.highlight_words):
+            text.stylize(match, start, end)
+        text.truncate(room, overflow="ellipsis", pad=True)
+        return [seg for seg in text.render(self.app.console) if seg.text]
