@@ -34,6 +34,9 @@ def binding_ids() -> set[str]:
     }
 
 
+SWITCH_INTERVAL = 0.0005
+
+
 class StateProblem(Message):
     """The store could not save (sent from its writer thread)."""
 
@@ -77,6 +80,9 @@ class ReaderApp(App[int]):
 
     def on_mount(self) -> None:
         """Apply theme and keys, show the main screen and any notices from start-up."""
+        # Workers render and index in threads: switch to the UI thread more often than the
+        # default 5 ms, so a key is answered while a big post renders.
+        sys.setswitchinterval(SWITCH_INTERVAL)
         self.apply_theme()
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)

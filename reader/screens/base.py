@@ -68,6 +68,7 @@ class ReaderScreen(Screen[None]):
         self.search_text = ""
         self.before_search: str | None = None  # the post selected when the search began
         self.highlight_pending: tuple[str, ...] = ()  # search words to highlight once shown
+        self.folded_titles: list[str] = []  # titles folded for search before the index is up
         self.rendered: RenderCache[Strip] = RenderCache()
         self.read_timer: Timer | None = None
 
@@ -269,14 +270,19 @@ class ReaderScreen(Screen[None]):
     def library_ready(self, posts: list[Post]) -> None:
         """The library was (re)loaded (the main screen updates the search index)."""
 
-    def restore_position(self, post_id: str) -> None:
+    def restore_position(self, post_id: str, attempt: int = 0) -> None:
         """Scroll a freshly shown post to where it was left."""
         if post_id != self.current or self.restore_pending != post_id:
+            return
+        article = self.article
+        if article.max_scroll_y <= 0 and article.line_count > article.size.height and attempt < 5:
+            # The new length is not laid out yet: try again after the next refresh.
+            self.call_after_refresh(self.restore_position, post_id, attempt + 1)
             return
         self.restore_pending = None
         position = self.store.position(post_id)
         if position is not None and 0.0 < position < 1.0:
-            self.article.scroll_to_fraction(position)
+            article.scroll_to_fraction(position)
 
     @on(ArticleView.Scrolled)
     def article_scrolled(self, message: ArticleView.Scrolled) -> None:

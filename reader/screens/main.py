@@ -6,6 +6,7 @@ this module adds the key bindings and their actions.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -22,6 +23,10 @@ from reader.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
     from reader.library import Post
+
+
+# Indexing for search starts this long after the library is shown.
+INDEX_DELAY = 0.5
 
 
 class MainScreen(ReaderScreen):
@@ -272,6 +277,7 @@ class MainScreen(ReaderScreen):
 
     def library_ready(self, posts: list[Post]) -> None:
         """The library was (re)loaded: bring the search index up to date."""
+        self.folded_titles = []
         self.sync_index(posts)
         if self.search_text:
             self.run_search(self.search_text)
@@ -289,7 +295,14 @@ class MainScreen(ReaderScreen):
             root = self.library_path if self.library_path.is_dir() else self.library_path.parent
             index = SearchIndex(index_path(cache_dir(), root))
             self.post_message(IndexReady(index, index.open()))
-        index.sync(posts, read_body, cancelled=lambda: worker.is_cancelled)
+        time.sleep(INDEX_DELAY)  # let the first screen and the first keys go first
+
+        def cancelled() -> bool:
+            """Stop on quit; between posts, hand the interpreter to the UI thread."""
+            time.sleep(0)
+            return worker.is_cancelled
+
+        index.sync(posts, read_body, cancelled=cancelled)
 
     def on_index_ready(self, message: IndexReady) -> None:
         """Keep the index for searches; say if it had to be rebuilt."""
@@ -318,7 +331,7 @@ class MainScreen(ReaderScreen):
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, text: str) -> None:
         """Run a query against the index, off the UI thread."""
-        from reader.search import highlight_spans, normalise, parse_query
+        from reader.search import normalise, parse_query
 
         query = parse_query(text)
         if query.empty:
@@ -332,11 +345,14 @@ class MainScreen(ReaderScreen):
             ids = result.ids
         else:  # the index is not open yet: titles only
             words = query.highlight_words()
+            titles = self.folded_titles
+            if len(titles) != len(session.library):
+                titles = [normalise(post.title) for post in session.library]
+                self.folded_titles = titles
             ids = [
                 post.id
-                for post in session.library
-                if all(highlight_spans(post.title, [word]) for word in words)
-                and normalise(post.title) != ""
+                for post, title in zip(session.library, titles, strict=True)
+                if all(word in title for word in words)
             ]
         self.post_message(SearchDone(text, ids, query.highlight_words()))
 
