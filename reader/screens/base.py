@@ -259,7 +259,7 @@ class ReaderScreen(Screen[None]):
             if self.highlight_pending:
                 self.apply_search_highlight()
             if self.restore_pending == message.post_id:
-                self.call_after_refresh(self.restore_position, message.post_id)
+                self.call_after_refresh(self.restore_position, message.post_id, 0)
         if message.keep_scroll:
             return
         self.start_read_timer(message.post_id)
@@ -271,18 +271,30 @@ class ReaderScreen(Screen[None]):
         """The library was (re)loaded (the main screen updates the search index)."""
 
     def restore_position(self, post_id: str, attempt: int = 0) -> None:
-        """Scroll a freshly shown post to where it was left."""
-        if post_id != self.current or self.restore_pending != post_id:
+        """Scroll a freshly shown post to where it was left.
+
+        A layout pass that follows new lines can put the scroll back, so the position is
+        checked after the next refresh and applied again if it did not hold.
+        """
+        if post_id != self.current or attempt > 5:
             return
         article = self.article
-        if article.max_scroll_y <= 0 and article.line_count > article.size.height and attempt < 5:
+        if article.max_scroll_y <= 0 and article.line_count > article.size.height:
             # The new length is not laid out yet: try again after the next refresh.
             self.call_after_refresh(self.restore_position, post_id, attempt + 1)
             return
-        self.restore_pending = None
         position = self.store.position(post_id)
-        if position is not None and 0.0 < position < 1.0:
-            article.scroll_to_fraction(position)
+        if position is None or not 0.0 < position < 1.0:
+            self.restore_pending = None
+            return
+        target = round(position * article.max_scroll_y)
+        if attempt and self.restore_pending != post_id:
+            return  # the reader scrolled meanwhile
+        if int(article.scroll_y) == target and attempt > 1:
+            self.restore_pending = None
+            return
+        article.scroll_to_fraction(position)
+        self.call_after_refresh(self.restore_position, post_id, attempt + 1)
 
     @on(ArticleView.Scrolled)
     def article_scrolled(self, message: ArticleView.Scrolled) -> None:
