@@ -314,7 +314,9 @@ def _presses(driver: Driver, options: Options, result: RunResult, targets: list[
 def probe_search(driver: Driver, options: Options, result: RunResult) -> None:
     """Type `/` then SEARCH_QUERY; time each character until the sidebar's listing changes.
 
-    No change within `search_wait` after the first character means search is not built.
+    No change within `search_wait` after the first character means search is not built;
+    after a later one it is a timeout, and its late answer is awaited (`step_timeout`)
+    before the next character, so that it is not timed as the next character's.
     """
     columns = options.columns
     driver.send("/")
@@ -333,6 +335,8 @@ def probe_search(driver: Driver, options: Options, result: RunResult) -> None:
                 result.search_built = False
                 break
             result.search_timeouts += 1
+            # Let a late answer arrive now, or it would be timed as the next character's.
+            driver.wait_until(changed, options.step_timeout)
         else:
             result.search_built = True
             result.search.append(got - pressed)

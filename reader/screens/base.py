@@ -276,12 +276,12 @@ class ReaderScreen(Screen[None]):
         A layout pass that follows new lines can put the scroll back, so the position is
         checked after the next refresh and applied again if it did not hold.
         """
-        if post_id != self.current or attempt > 5:
+        if post_id != self.current or attempt > 40:
             return
         article = self.article
         if article.max_scroll_y <= 0 and article.line_count > article.size.height:
-            # The new length is not laid out yet: try again after the next refresh.
-            self.call_after_refresh(self.restore_position, post_id, attempt + 1)
+            # The new length is not laid out yet (at start-up this can take a while).
+            self.set_timer(0.05, partial(self.restore_position, post_id, attempt + 1))
             return
         position = self.store.position(post_id)
         if position is None or not 0.0 < position < 1.0:
@@ -353,6 +353,10 @@ class ReaderScreen(Screen[None]):
         post = self.session.posts.get(post_id)
         if post is None:
             return
+        if keep_scroll and self.article.post_id != post_id:
+            # A re-render (width, theme) that overtakes the post's first rendering must
+            # still open it properly: from the top, then at its saved position.
+            keep_scroll = False
         if post_id != self.current:
             self.cancel_read_timer()
             self.current = post_id

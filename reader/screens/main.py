@@ -291,10 +291,11 @@ class MainScreen(ReaderScreen):
 
         worker = get_current_worker()
         index = self.index
+        problem = None
         if index is None:
             root = self.library_path if self.library_path.is_dir() else self.library_path.parent
             index = SearchIndex(index_path(cache_dir(), root))
-            self.post_message(IndexReady(index, index.open()))
+            problem = index.open()
         time.sleep(INDEX_DELAY)  # let the first screen and the first keys go first
 
         def cancelled() -> bool:
@@ -303,12 +304,17 @@ class MainScreen(ReaderScreen):
             return worker.is_cancelled
 
         index.sync(posts, read_body, cancelled=cancelled)
+        if not worker.is_cancelled:
+            # Only now is the index complete: until then searches scan the titles.
+            self.post_message(IndexReady(index, problem))
 
     def on_index_ready(self, message: IndexReady) -> None:
-        """Keep the index for searches; say if it had to be rebuilt."""
+        """Use the index for searches from now on (and redo a running search with it)."""
         self.index = message.index
         if message.problem:
             self.notify(message.problem, severity="warning", markup=False)
+        if self.search_text:
+            self.run_search(self.search_text)
 
     def on_unmount(self) -> None:
         """Stop indexing and close the index."""
