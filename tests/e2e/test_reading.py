@@ -17,22 +17,16 @@ import yaml
 
 from tests.conftest import ARTICLES, DATA
 from tests.e2e.conftest import TerminalFactory
+from tests.e2e.screen import FIRST, NEVER, SECOND, THIRD, UNREAD, pane_lines
 from tests.e2e.terminal import Terminal
 
-FIRST = "Product Centric Selling, It Really Is About Us!"
-SECOND = "Do We Even Need Sales People Anymore"
-THIRD = "A Paradox, The Sales Process And The Buying Journey"
 FOURTH = "Strategic Procurement And Sales, On Parallel Paths"
 CRISIS = [
     "The Coming Sales Talent Crisis, Part 3",
     "The Coming Sales Talent Crisis, Part 2",
     "The Coming Sales Talent Crisis",
 ]
-PANE_BORDER = "▕"  # the sidebar's right border, between the two panes
-UNREAD = "●"
 SCROLLBAR = "▁▂▃▄▅▆▇█▔"  # the ends of a scrollbar thumb, drawn in the article's last column
-# Far longer than any test runs: a post shown this long is never marked read by time.
-NEVER = "600"
 PAGE_DOWN = "\x1b[6~"
 ENTER = "\r"
 ESCAPE = "\x1b"
@@ -53,16 +47,6 @@ Check = Callable[[str], bool]
 
 
 # Reading the screen --------------------------------------------------------------
-
-
-def pane_lines(text: str) -> list[tuple[str, str]]:
-    """(sidebar part, article part) of every screen line that shows both panes."""
-    return [
-        (left, right)
-        for line in text.splitlines()
-        if PANE_BORDER in line
-        for left, _, right in [line.partition(PANE_BORDER)]
-    ]
 
 
 def is_post_row(left: str) -> bool:

@@ -12,29 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.e2e.conftest import TerminalFactory
+from tests.e2e.screen import BOOKMARK, FIRST, NEVER, SECOND, THIRD, UNREAD, pane_lines
 from tests.e2e.terminal import Terminal
 
-FIRST = "Product Centric Selling, It Really Is About Us!"
-SECOND = "Do We Even Need Sales People Anymore"
-THIRD = "A Paradox, The Sales Process And The Buying Journey"
-PANE_BORDER = "▕"  # the sidebar's right border, between the two panes
-UNREAD = "●"
-BOOKMARK = "★"
-# Far longer than any test runs: a post shown this long is never marked read by time.
-NEVER = "600"
-
-
 # Reading the screen --------------------------------------------------------------
-
-
-def pane_lines(text: str) -> list[tuple[str, str]]:
-    """(sidebar part, article part) of every screen line that shows both panes."""
-    return [
-        (left, right)
-        for line in text.splitlines()
-        if PANE_BORDER in line
-        for left, _, right in [line.partition(PANE_BORDER)]
-    ]
 
 
 def article_text(text: str) -> str:
