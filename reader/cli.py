@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from reader import __version__
+from reader.library import POST_SUFFIXES, is_post_name
 
 if TYPE_CHECKING:
     from reader.config import Config
 
-POST_SUFFIXES = (".md", ".markdown")
 
 
 class UsageError(Exception):
@@ -141,7 +141,7 @@ def has_post_file(path: Path) -> bool:
     """True as soon as one post file is found under `path` (stops early)."""
     for _root, dirs, files in os.walk(path):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        if any(f.lower().endswith(POST_SUFFIXES) and not f.startswith(".") for f in files):
+        if any(is_post_name(f) for f in files):
             return True
     return False
 
@@ -151,7 +151,7 @@ def check_library_path(path: Path) -> Path:
     if not path.exists():
         raise UsageError(f"no such file or directory: {path}")
     if path.is_file():
-        if not path.name.lower().endswith(POST_SUFFIXES):
+        if path.suffix.lower() not in POST_SUFFIXES:
             raise UsageError(f"not a Markdown file (.md): {path}")
     elif not path.is_dir():
         raise UsageError(f"not a file or directory: {path}")

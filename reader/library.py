@@ -111,7 +111,7 @@ def _display_path(path: Path) -> str:
         return path.name
 
 
-def _is_post_name(name: str) -> bool:
+def is_post_name(name: str) -> bool:
     """Return True for a visible file name with a Markdown suffix (any case)."""
     return not name.startswith(".") and os.path.splitext(name)[1].lower() in POST_SUFFIXES
 
@@ -123,7 +123,7 @@ def _walk(path: Path, errors: list[OSError] | None) -> list[str]:
     join = os.path.join
     for dirpath, dirnames, filenames in os.walk(path, onerror=on_error, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found.extend(join(dirpath, name) for name in filenames if _is_post_name(name))
+        found.extend(join(dirpath, name) for name in filenames if is_post_name(name))
     found.sort()
     return found
 
