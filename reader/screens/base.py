@@ -63,7 +63,6 @@ class ReaderScreen(Screen[None]):
         )
         self.current: str | None = None
         self.complete = False  # the shown post is fully rendered (positions are meaningful)
-        self.restore_pending: str | None = None  # a post whose position is yet to be restored
         self.index: SearchIndex | None = None
         self.search_text = ""
         self.before_search: str | None = None  # the post selected when the search began
@@ -247,19 +246,19 @@ class ReaderScreen(Screen[None]):
             self.rendered.put((message.post_id, message.width, message.dark), message.lines)
         if message.prefetch or message.post_id != self.current:
             return
-        if not message.keep_scroll:
-            self.restore_pending = message.post_id
         self.complete = message.complete
-        self.article.show(
-            message.post_id, message.lines, message.width, keep_scroll=message.keep_scroll
-        )
+        article = self.article
+        article.show(message.post_id, message.lines, message.width, keep_scroll=message.keep_scroll)
         self.pane.post_rendered(new_post=not message.keep_scroll)
         if message.complete:
             self.prefetch_neighbours(message.post_id)
             if self.highlight_pending:
                 self.apply_search_highlight()
-            if self.restore_pending == message.post_id:
-                self.call_after_refresh(self.restore_position, message.post_id, 0)
+            # Positions are fractions of the whole post: restored (or, if the reader
+            # paged while it was rendering, saved) only once it is complete.
+            article.restore_position(self.store.position(message.post_id))
+            if article.settled and article.fraction is not None:
+                self.remember_position(message.post_id, article.fraction, article.at_end)
         if message.keep_scroll:
             return
         self.start_read_timer(message.post_id)
@@ -270,47 +269,26 @@ class ReaderScreen(Screen[None]):
     def library_ready(self, posts: list[Post]) -> None:
         """The library was (re)loaded (the main screen updates the search index)."""
 
-    def restore_position(self, post_id: str, attempt: int = 0) -> None:
-        """Scroll a freshly shown post to where it was left.
-
-        A layout pass that follows new lines can put the scroll back, so the position is
-        checked after the next refresh and applied again if it did not hold.
-        """
-        if post_id != self.current or attempt > 40:
-            return
-        article = self.article
-        if article.max_scroll_y <= 0 and article.line_count > article.size.height:
-            # The new length is not laid out yet (at start-up this can take a while).
-            self.set_timer(0.05, partial(self.restore_position, post_id, attempt + 1))
-            return
-        position = self.store.position(post_id)
-        if position is None or not 0.0 < position < 1.0:
-            self.restore_pending = None
-            return
-        target = round(position * article.max_scroll_y)
-        if attempt and self.restore_pending != post_id:
-            return  # the reader scrolled meanwhile
-        if int(article.scroll_y) == target and attempt > 1:
-            self.restore_pending = None
-            return
-        article.scroll_to_fraction(position)
-        self.call_after_refresh(self.restore_position, post_id, attempt + 1)
-
     @on(ArticleView.Scrolled)
     def article_scrolled(self, message: ArticleView.Scrolled) -> None:
         """Remember how far the post was read; reaching its end marks it read."""
         post_id = message.post_id
         if post_id is None or post_id != self.current or not self.complete:
             return
-        if self.restore_pending == post_id or message.fraction is None:
-            return
+        if message.settled and message.fraction is not None:
+            self.remember_position(post_id, message.fraction, message.at_end)
+
+    def remember_position(self, post_id: str, fraction: float, at_end: bool) -> None:
+        """Save a post's reading position; reaching its end marks it read."""
         before = self.store.position(post_id)
-        self.store.set_position(post_id, message.fraction)
-        if message.at_end and not self.store.is_read(post_id):
+        if before is None and fraction == 0.0:
+            return  # a post opened at its top has no position yet
+        self.store.set_position(post_id, fraction)
+        if at_end and not self.store.is_read(post_id):
             self.cancel_read_timer()
             self.session.set_read(post_id, True)
             self.marks_changed()
-        elif before is None or int(before * 100) != int(message.fraction * 100):
+        elif before is None or int(before * 100) != int(fraction * 100):
             self.marks_changed()
 
     def prefetch_neighbours(self, post_id: str) -> None:

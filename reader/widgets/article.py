@@ -97,12 +97,19 @@ class ArticleView(ScrollView, can_focus=True):
     class Scrolled(Message):
         """The article was scrolled (to remember the reading position)."""
 
-        def __init__(self, post_id: str | None, fraction: float | None, at_end: bool) -> None:
-            """Carry how far down the post is shown (None when it fits on screen)."""
+        def __init__(
+            self, post_id: str | None, fraction: float | None, at_end: bool, settled: bool
+        ) -> None:
+            """Carry how far down the post is shown (None when it fits on screen).
+
+            `settled` is False while the post's saved position is yet to be restored:
+            such a scroll is not where the reader is.
+            """
             super().__init__()
             self.post_id = post_id
             self.fraction = fraction
             self.at_end = at_end
+            self.settled = settled
 
     class LinkClicked(Message):
         """A link's address was clicked."""
@@ -122,6 +129,12 @@ class ArticleView(ScrollView, can_focus=True):
         self._current: Match | None = None
         self.post_id: str | None = None
         self.rendered_width = 0
+        # A freshly shown post waits for its saved position: scrolls are not the reader's.
+        self._holding = False
+        # A jump asked for before the view could scroll (lines not laid out yet):
+        # ("line", n) or ("fraction", f), made as soon as the scrollbar is there.
+        self._wanted: tuple[str, float] | None = None
+        self._quiet = False  # the view scrolls itself (not the reader)
 
     @property
     def line_count(self) -> int:
@@ -136,7 +149,11 @@ class ArticleView(ScrollView, can_focus=True):
     def show(
         self, post_id: str | None, lines: list[Strip], width: int, *, keep_scroll: bool
     ) -> None:
-        """Show rendered lines for a post, from the top unless `keep_scroll`."""
+        """Show rendered lines for a post, from the top unless `keep_scroll`.
+
+        Shown from the top, the post waits for `restore_position` (or for the reader
+        to scroll): until then its scrolls are not reported as settled.
+        """
         self._lines = lines
         self._plain = None
         self.headings = self._find_headings(lines)
@@ -146,8 +163,56 @@ class ArticleView(ScrollView, can_focus=True):
         self.rendered_width = width
         self.virtual_size = Size(width, len(self._lines))
         if not keep_scroll:
-            self.scroll_to(0, 0, animate=False, immediate=True)
+            self._holding, self._wanted = True, None
+            self._quiet = True
+            try:
+                self.scroll_to(0, 0, animate=False, immediate=True)
+            finally:
+                self._quiet = False
         self.refresh()
+
+    @property
+    def settled(self) -> bool:
+        """True once the shown position is the reader's (restored, or scrolled by them)."""
+        return not self._holding and self._wanted is None
+
+    @property
+    def fraction(self) -> float | None:
+        """How far down the post the view is (0.0 top, 1.0 end); None if it fits."""
+        maximum = self.max_scroll_y
+        return min(self.scroll_y / maximum, 1.0) if maximum > 0 else None
+
+    def restore_position(self, fraction: float | None) -> None:
+        """Scroll to a saved reading position, unless the reader has scrolled already.
+
+        The view may not be able to scroll yet (the new lines are not laid out): then
+        the position is kept and applied as soon as it can.
+        """
+        if not self._holding:
+            return
+        self._holding = False
+        if fraction is not None and 0.0 < fraction < 1.0:
+            self._jump(("fraction", fraction))
+
+    def _jump(self, target: tuple[str, float]) -> None:
+        """Scroll to a line or a fraction now, or once the view can scroll."""
+        self._holding = False
+        self._wanted = target
+        self._make_wanted_jump()
+
+    def _make_wanted_jump(self) -> None:
+        """Make a pending jump if the lines are laid out and scrollable."""
+        if self._wanted is None or not self.allow_vertical_scroll or self.max_scroll_y <= 0:
+            return
+        kind, value = self._wanted
+        self._wanted = None
+        y = round(value * self.max_scroll_y) if kind == "fraction" else int(value)
+        self.scroll_to(y=max(0, y), animate=False, immediate=True)
+
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        """Once a long post is laid out (its scrollbar appears), make a pending jump."""
+        if shown:
+            self._make_wanted_jump()
 
     @staticmethod
     def _find_headings(lines: list[Strip]) -> list[Heading]:
@@ -185,7 +250,7 @@ class ArticleView(ScrollView, can_focus=True):
     def scroll_to_line(self, line: int, *, center: bool = False) -> None:
         """Scroll so that a line is at the top (or in the middle) of the pane."""
         target = line - (self.scrollable_content_region.height // 3 if center else 0)
-        self.scroll_to(y=max(0, target), animate=False, immediate=True)
+        self._jump(("line", max(0, target)))
 
     def action_next_heading(self) -> None:
         """Scroll to the next heading below the top of the pane."""
@@ -212,14 +277,14 @@ class ArticleView(ScrollView, can_focus=True):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         """Redraw, and say how far down the post the reader is."""
         super().watch_scroll_y(old_value, new_value)
-        if old_value != new_value:
-            maximum = self.max_scroll_y
-            fraction = min(new_value / maximum, 1.0) if maximum > 0 else None
-            self.post_message(self.Scrolled(self.post_id, fraction, new_value >= maximum > 0))
-
-    def scroll_to_fraction(self, fraction: float) -> None:
-        """Scroll to a reading position (0.0 top, 1.0 end)."""
-        self.scroll_to(y=round(fraction * self.max_scroll_y), animate=False, immediate=True)
+        if old_value == new_value:
+            return
+        if not self._quiet:
+            self._holding = False  # the reader scrolled before the position was restored
+        maximum = self.max_scroll_y
+        fraction = min(new_value / maximum, 1.0) if maximum > 0 else None
+        at_end = new_value >= maximum > 0
+        self.post_message(self.Scrolled(self.post_id, fraction, at_end, self.settled))
 
     def on_resize(self, event: Resize) -> None:
         """Ask for a new rendering when the text width changes."""

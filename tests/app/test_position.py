@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
+from rich.segment import Segment
+from textual import events
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.strip import Strip
+
+from reader.widgets.article import ArticleView
 from tests.app.conftest import CORPUS, article, current_title, screen_of, settle, sidebar
 
 LONG = ["Rust-1.89.0.md", "Project-Goals-Feb-Update__index.md"]
@@ -58,3 +66,75 @@ async def test_reaching_the_end_of_a_post_marks_it_read(start: Any, tmp_path: Pa
         await settle(pilot)
         assert store.is_read(post_id)
         assert sidebar(pilot).rows[0].progress is None, "a finished post shows no percentage"
+
+
+class ArticleOnly(App[None]):
+    """Just the article view, to drive it before it has ever been laid out."""
+
+    def compose(self) -> ComposeResult:
+        """One article view."""
+        yield ArticleView()
+
+
+def numbered_lines(count: int) -> list[Strip]:
+    """Lines that say their number."""
+    return [Strip([Segment(f"line {number}")]) for number in range(count)]
+
+
+async def test_a_position_asked_for_before_the_post_is_laid_out_is_applied() -> None:
+    # At start-up the saved position arrives in the same moment as the post's lines,
+    # before the view has a scrollbar (it cannot scroll yet): it must not be dropped.
+    async with ArticleOnly().run_test(size=(60, 20)) as pilot:
+        view = pilot.app.query_one(ArticleView)
+        view.show("a", numbered_lines(300), 50, keep_scroll=False)
+        view.restore_position(0.5)
+        await pilot.pause()
+        await pilot.pause()
+        assert view.max_scroll_y > 0
+        assert view.scroll_y == round(0.5 * view.max_scroll_y)
+        assert view.settled
+
+
+async def test_a_saved_position_does_not_override_the_readers_own_scrolling() -> None:
+    async with ArticleOnly().run_test(size=(60, 20)) as pilot:
+        view = pilot.app.query_one(ArticleView)
+        view.show("a", numbered_lines(300), 50, keep_scroll=False)
+        await pilot.pause()
+        view.focus()
+        await pilot.press("end")
+        await pilot.pause(0.5)
+        view.restore_position(0.25)
+        await pilot.pause()
+        assert view.scroll_y == view.max_scroll_y, "the reader went to the end: it stays"
+
+
+async def test_paging_a_long_post_while_it_renders_is_saved_once_it_is_complete(
+    start: Any, tmp_path: Path
+) -> None:
+    folder = tmp_path / "big"
+    folder.mkdir()
+    (folder / "a-short.md").write_text("---\ntitle: Short\ndate: 2001-01-01\n---\n\nTiny.\n")
+    paragraph = "Words that go on and on about reading far into a long post. " * 8
+    body = "\n\n".join(f"## Part {n}\n\n{paragraph}" for n in range(2500))
+    (folder / "b-big.md").write_text(f"---\ntitle: Big\ndate: 2000-01-01\n---\n\n{body}\n")
+    async with start(folder, size=(100, 30)) as pilot:
+        screen = screen_of(pilot)
+        # Keys are sent as a terminal would, without Pilot's wait for the app to go idle
+        # (which would wait for the whole post to render).
+        send_key(pilot, "j")
+        while article(pilot).post_id != "b-big.md" or not article(pilot).line_count:
+            await asyncio.sleep(0.005)
+        assert not screen.complete, "the big post is shown while it is still rendering"
+        for key in ("l", "pagedown", "pagedown", "pagedown"):
+            send_key(pilot, key)
+        await settle(pilot)
+        assert screen.complete
+        view = article(pilot)
+        assert view.scroll_y > 0, "the pages read are not undone when rendering completes"
+        saved = screen.store.position("b-big.md")
+        assert saved is not None and abs(saved - view.scroll_y / view.max_scroll_y) < 0.001
+
+
+def send_key(pilot: Pilot[int], key: str) -> None:
+    """Post a key to the app and go on at once."""
+    pilot.app.post_message(events.Key(key, None))

@@ -12,7 +12,6 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 import yaml
 
 from tests.conftest import ARTICLES, DATA
@@ -271,11 +270,6 @@ def test_search_narrows_opens_the_first_hit_and_escape_lists_everything_again(
     quit_cleanly(terminal)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known bug: after a restart the saved position is sometimes not applied in a "
-    "pty (about 2 runs in 5 here); the Pilot test of the same flow passes; see the closing note",
-)
 def test_the_reading_position_is_restored_after_a_restart(
     term: TerminalFactory, reader_cmd: Path, tmp_path: Path
 ) -> None:
