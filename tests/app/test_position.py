@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.segment import Segment
 from textual import events
 from textual.app import App, ComposeResult
@@ -109,27 +110,30 @@ async def test_a_saved_position_does_not_override_the_readers_own_scrolling() ->
 
 
 async def test_paging_a_long_post_while_it_renders_is_saved_once_it_is_complete(
-    start: Any, tmp_path: Path
+    start: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The rendering thread rests longer between chunks, so that the keys below surely
+    # arrive while the post is still rendering, however busy the machine is.
+    monkeypatch.setattr("reader.screens.base.CHUNK_PAUSE", 0.1)
     folder = tmp_path / "big"
     folder.mkdir()
     (folder / "a-short.md").write_text("---\ntitle: Short\ndate: 2001-01-01\n---\n\nTiny.\n")
     paragraph = "Words that go on and on about reading far into a long post. " * 8
-    body = "\n\n".join(f"## Part {n}\n\n{paragraph}" for n in range(2500))
+    body = "\n\n".join(f"## Part {n}\n\n{paragraph}" for n in range(400))
     (folder / "b-big.md").write_text(f"---\ntitle: Big\ndate: 2000-01-01\n---\n\n{body}\n")
     async with start(folder, size=(100, 30)) as pilot:
         screen = screen_of(pilot)
         # Keys are sent as a terminal would, without Pilot's wait for the app to go idle
         # (which would wait for the whole post to render).
         send_key(pilot, "j")
-        while article(pilot).post_id != "b-big.md" or not article(pilot).line_count:
-            await asyncio.sleep(0.005)
+        view = article(pilot)
+        while view.post_id != "b-big.md" or not view.show_vertical_scrollbar:
+            await asyncio.sleep(0.005)  # until its first screenful is laid out
         assert not screen.complete, "the big post is shown while it is still rendering"
         for key in ("l", "pagedown", "pagedown", "pagedown"):
             send_key(pilot, key)
         await settle(pilot)
         assert screen.complete
-        view = article(pilot)
         assert view.scroll_y > 0, "the pages read are not undone when rendering completes"
         saved = screen.store.position("b-big.md")
         assert saved is not None and abs(saved - view.scroll_y / view.max_scroll_y) < 0.001
