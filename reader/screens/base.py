@@ -103,7 +103,7 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Start loading the library; keys work as soon as it arrives."""
-        self.post_list.focus()
+        self.set_focus(self.post_list)
         self.sub_title = "Loading…"
         self.app.theme_changed_signal.subscribe(self, self.theme_changed)
         self.load_library(reload=False)
@@ -316,7 +316,7 @@ class ReaderScreen(Screen[None]):
     def post_opened(self, message: PostList.Opened) -> None:
         """Enter: read the post now and move into it."""
         self.set_read(message.post_id, True)
-        self.article.focus()
+        self.set_focus(self.article)
 
     @on(ArticleView.WidthChanged)
     def article_resized(self) -> None:

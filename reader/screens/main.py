@@ -10,7 +10,9 @@ import time
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from reader.messages import IndexReady, LinksFound, Notice, SearchDone
@@ -42,8 +44,10 @@ class MainScreen(ReaderScreen):
         Binding("M", "mark_all_read", "Mark view read", show=False, id="mark_all_read"),
         Binding("u", "undo", "Undo", show=False, id="undo"),
         Binding("r", "reload", "Reload", show=False, id="reload"),
-        Binding("slash", "search", "Search", id="search"),
-        Binding("ctrl+f", "find", "Find in post", id="find"),
+        # Priority: handled as the key is read, so that the keys typed (or pasted) right
+        # after it already go to the box these open (see `typing_in_a_box`).
+        Binding("slash", "search", "Search", id="search", priority=True),
+        Binding("ctrl+f", "find", "Find in post", id="find", priority=True),
         Binding("o", "open_url", "Open post's url", show=False, id="open_url"),
         Binding("f", "links", "Links", show=False, id="links"),
         Binding("y", "copy_url", "Copy post's url", show=False, id="copy_url"),
@@ -61,11 +65,11 @@ class MainScreen(ReaderScreen):
 
     def action_focus_article(self) -> None:
         """Move focus to the article pane."""
-        self.article.focus()
+        self.set_focus(self.article)
 
     def action_focus_sidebar(self) -> None:
         """Move focus to the sidebar."""
-        self.post_list.focus()
+        self.set_focus(self.post_list)
 
     def action_page_down(self) -> None:
         """Page the article down, whichever pane has focus."""
@@ -124,7 +128,13 @@ class MainScreen(ReaderScreen):
 
     def action_find(self) -> None:
         """Find text in the shown post."""
+        self.typing_in_a_box()
         self.pane.open_find()
+
+    def typing_in_a_box(self) -> None:
+        """Leave a priority key to a focused text box (`/` is typed into a query)."""
+        if isinstance(self.focused, Input):
+            raise SkipAction()
 
     def action_contents(self) -> None:
         """Show or hide the shown post's contents."""
@@ -324,6 +334,7 @@ class MainScreen(ReaderScreen):
 
     def action_search(self) -> None:
         """Open the search box (`/`)."""
+        self.typing_in_a_box()
         if self.session.search_ids is None and not self.search_bar.is_open:
             self.before_search = self.highlighted_id
         self.search_bar.open()
@@ -383,14 +394,14 @@ class MainScreen(ReaderScreen):
             return
         self.post_list.move_to(0)
         self.highlight_pending = self.post_list.highlight_words
-        self.article.focus()
+        self.set_focus(self.article)
         if self.complete and self.current == self.post_list.ids[0]:
             self.apply_search_highlight()
 
     @on(SearchBar.LeftToResults)
     def search_left(self) -> None:
         """Down from the search box: go through the hits."""
-        self.post_list.focus()
+        self.set_focus(self.post_list)
 
     @on(SearchBar.SearchCleared)
     def search_cleared(self) -> None:
@@ -401,7 +412,7 @@ class MainScreen(ReaderScreen):
         self.highlight_pending = ()
         self.pane.highlight([])
         self.refresh_rows(select=self.before_search)
-        self.post_list.focus()
+        self.set_focus(self.post_list)
 
     def apply_search_highlight(self) -> None:
         """Highlight the search words in the shown post and scroll to the first."""

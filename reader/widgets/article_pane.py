@@ -103,7 +103,7 @@ class ArticlePane(Horizontal):
         self.find_text = ""
         self.matches = []
         self.article.set_matches([], None)
-        self.article.focus()
+        self.screen.set_focus(self.article)
 
     def highlight(self, matches: Sequence[Match]) -> None:
         """Highlight matches found elsewhere (a search) and scroll to the first."""
@@ -135,9 +135,9 @@ class ArticlePane(Horizontal):
     def heading_chosen(self, message: Contents.Chosen) -> None:
         """Scroll the article to the chosen heading."""
         self.article.scroll_to_line(message.line)
-        self.article.focus()
+        self.screen.set_focus(self.article)
 
     @on(Contents.Closed)
     def contents_closed(self) -> None:
         """Give the article the focus back."""
-        self.article.focus()
+        self.screen.set_focus(self.article)

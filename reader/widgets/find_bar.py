@@ -77,7 +77,7 @@ class FindBar(Horizontal):
         """Show the bar and put the cursor in it."""
         self.add_class("-open")
         field = self.query_one(Input)
-        field.focus()
+        self.screen.set_focus(field)
         if field.value:
             self.post_message(self.Changed(field.value))
 

@@ -58,9 +58,13 @@ class SearchBar(Input):
         return self.has_class("-open")
 
     def open(self) -> None:
-        """Show the box and put the cursor in it."""
+        """Show the box and put the cursor in it.
+
+        Focus moves at once (not after the keys already waiting), so a query typed or
+        pasted in the same instant as `/` goes into the box, not to the sidebar.
+        """
         self.add_class("-open")
-        self.focus()
+        self.screen.set_focus(self)
 
     @on(Input.Changed)
     def text_changed(self, event: Input.Changed) -> None:

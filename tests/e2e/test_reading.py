@@ -270,6 +270,44 @@ def test_search_narrows_opens_the_first_hit_and_escape_lists_everything_again(
     quit_cleanly(terminal)
 
 
+def test_a_query_pasted_with_the_slash_goes_into_the_search_box(
+    term: TerminalFactory, reader_cmd: Path, tmp_path: Path
+) -> None:
+    # A paste (or fast typing) delivers "/crisis" in one read: the letters after the
+    # slash must reach the box, not the sidebar (where s sorts, i and c are no-ops...).
+    argv = [reader_cmd, "--mark-read-after", NEVER, "--state", tmp_path / "state.json"]
+    terminal = term(argv, columns=WIDE)
+    terminal.wait_for(showing(FIRST))
+    terminal.send("h/crisis")
+
+    def three_hits(text: str) -> bool:
+        return (
+            "— Search 3/20 ·" in header(text)
+            and search_box(text) == "crisis"
+            and sidebar_titles(text) == CRISIS
+            and "Next unread" not in footer(text)
+        )
+
+    text = terminal.wait_for(named("the pasted query searched, the box focused", three_hits))
+    assert "first" not in header(text) and "by title" not in header(text), "s was not a sort"
+    terminal.send(ESCAPE)
+    terminal.wait_for(
+        both(showing(FIRST), named("the box closed", lambda t: search_box(t) is None))
+    )
+
+    # The same for ctrl+f and the word to find in the post, typed in one go.
+    terminal.send("\x06sales")
+
+    def found(text: str) -> bool:
+        bar = text.splitlines()[-2]
+        return re.search(r"\bsales\s+1/\d+\s*$", bar) is not None
+
+    terminal.wait_for(named("'sales' found in the post, the first of its matches current", found))
+    terminal.send(ESCAPE)
+    terminal.wait_for(named("the find bar closed", lambda text: "Next unread" in footer(text)))
+    quit_cleanly(terminal)
+
+
 def test_the_reading_position_is_restored_after_a_restart(
     term: TerminalFactory, reader_cmd: Path, tmp_path: Path
 ) -> None:
