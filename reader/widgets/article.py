@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.events import Click, Resize
 from textual.geometry import Size
@@ -268,6 +269,28 @@ class ArticleView(ScrollView, can_focus=True):
                 self.scroll_to_line(heading.line)
                 return
         self.scroll_to_line(0)
+
+    def action_page_down(self) -> None:
+        """Page down from where the page being scrolled to ends, so quick presses add up."""
+        self._page(+1)
+
+    def action_page_up(self) -> None:
+        """Page up from where the page being scrolled to starts."""
+        self._page(-1)
+
+    def _page(self, direction: int) -> None:
+        """Scroll a page from the scroll's destination (an animation may be under way).
+
+        Textual pages from the position drawn at the moment, so a second page-down
+        pressed mid-animation would land short of a whole page further on.
+        """
+        if not self.allow_vertical_scroll:
+            raise SkipAction()
+        animating = self.app.animator.is_being_animated(self, "scroll_y")
+        start = self.scroll_target_y if animating else self.scroll_y
+        height = self.scrollable_content_region.height
+        target = min(max(start + direction * height, 0), self.max_scroll_y)
+        self.scroll_to(y=target, animate=True)
 
     @property
     def at_end(self) -> bool:

@@ -142,3 +142,28 @@ async def test_paging_a_long_post_while_it_renders_is_saved_once_it_is_complete(
 def send_key(pilot: Pilot[int], key: str) -> None:
     """Post a key to the app and go on at once."""
     pilot.app.post_message(events.Key(key, None))
+
+
+async def test_pages_pressed_quickly_add_up_while_the_scroll_is_animated() -> None:
+    # Paging is animated; a second page-down pressed before the first has finished must
+    # go a whole page further than the first one ends, not from where the animation is.
+    async with ArticleOnly().run_test(size=(60, 20)) as pilot:
+        pilot.app.animation_level = "full"
+        view = pilot.app.query_one(ArticleView)
+        view.show("a", numbered_lines(300), 50, keep_scroll=False)
+        await pilot.pause()
+        view.focus()
+        await pilot.pause()
+        page = view.scrollable_content_region.height
+        for _ in range(3):
+            send_key(pilot, "pagedown")
+        await pilot.pause(0.05)
+        await pilot.app.animator.wait_until_complete()
+        await pilot.pause()
+        assert view.scroll_y == 3 * page
+        for _ in range(2):
+            send_key(pilot, "pageup")
+        await pilot.pause(0.05)
+        await pilot.app.animator.wait_until_complete()
+        await pilot.pause()
+        assert view.scroll_y == page
