@@ -155,6 +155,10 @@ class ArticleView(ScrollView, can_focus=True):
         Shown from the top, the post waits for `restore_position` (or for the reader
         to scroll): until then its scrolls are not reported as settled.
         """
+        # Wrapped again to a new width, the post keeps its place as a fraction: the
+        # same line number would be somewhere else in the text.
+        rewrapped = keep_scroll and post_id == self.post_id and width != self.rendered_width
+        keep_fraction = self.fraction if rewrapped and self.settled else None
         self._lines = lines
         self._plain = None
         self.headings = self._find_headings(lines)
@@ -163,6 +167,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.post_id = post_id
         self.rendered_width = width
         self.virtual_size = Size(width, len(self._lines))
+        if keep_fraction:
+            self._jump(("fraction", keep_fraction))
         if not keep_scroll:
             self._holding, self._wanted = True, None
             self._quiet = True

@@ -167,3 +167,30 @@ async def test_pages_pressed_quickly_add_up_while_the_scroll_is_animated() -> No
         await pilot.app.animator.wait_until_complete()
         await pilot.pause()
         assert view.scroll_y == page
+
+
+async def test_the_place_is_kept_when_the_post_is_wrapped_to_a_new_width(
+    start: Any, tmp_path: Path
+) -> None:
+    # Opening the contents narrows the article, which is wrapped again: the reader must
+    # stay at the same place in the text (not at the same line number), and so must
+    # the saved position.
+    async with start(long_library(tmp_path), size=(100, 30)) as pilot:
+        screen = screen_of(pilot)
+        post_id = sidebar(pilot).rows[0].post_id
+        await pilot.press("l", *["pagedown"] * 6)
+        await settle(pilot)
+        view = article(pilot)
+        width, before = view.rendered_width, view.fraction
+        saved = screen.store.position(post_id)
+        assert before is not None and 0.1 < before < 0.9 and saved is not None
+        await pilot.press("t")
+        await settle(pilot)
+        assert view.rendered_width < width, "the contents panel took some of the width"
+        assert view.fraction is not None and abs(view.fraction - before) < 0.01
+        now = screen.store.position(post_id)
+        assert now is not None and abs(now - saved) < 0.01
+        await pilot.press("escape")
+        await settle(pilot)
+        assert view.rendered_width == width
+        assert view.fraction is not None and abs(view.fraction - before) < 0.01
