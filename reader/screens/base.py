@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 FIRST_SCREEN_LINES = 40
 # Between later chunks the rendering thread sleeps this long, so keys are answered at once.
 CHUNK_PAUSE = 0.003
+# While a query is typed, the first hit is shown once typing pauses this long (the
+# list follows every key at once; rendering a post for each key would slow it down).
+TYPING_PAUSE = 0.15
 
 
 class LoadCancelled(Exception):
@@ -70,6 +73,7 @@ class ReaderScreen(Screen[None]):
         self.folded_titles: list[str] = []  # titles folded for search before the index is up
         self.rendered: RenderCache[Strip] = RenderCache()
         self.read_timer: Timer | None = None
+        self.show_timer: Timer | None = None  # shows the first hit once typing pauses
 
     def compose(self) -> ComposeResult:
         """Lay out the header, the two panes and the footer."""
@@ -308,9 +312,28 @@ class ReaderScreen(Screen[None]):
 
     @on(PostList.Highlighted)
     def post_highlighted(self, message: PostList.Highlighted) -> None:
-        """Show the post under the cursor."""
-        if message.post_id != self.current:
+        """Show the post under the cursor (while a query is typed: once typing pauses)."""
+        self.cancel_pending_show()
+        if message.post_id == self.current:
+            return
+        if isinstance(self.focused, SearchBar):
+            self.show_timer = self.set_timer(TYPING_PAUSE, self.show_highlighted_now)
+        else:
             self.show_post(message.post_id, keep_scroll=False)
+
+    def cancel_pending_show(self) -> None:
+        """Forget a post waiting for typing to pause."""
+        if self.show_timer is not None:
+            self.show_timer.stop()
+            self.show_timer = None
+
+    def show_highlighted_now(self) -> None:
+        """Show the highlighted post now if it is waiting for typing to pause."""
+        if self.show_timer is not None:
+            self.cancel_pending_show()
+            post_id = self.highlighted_id
+            if post_id is not None and post_id != self.current:
+                self.show_post(post_id, keep_scroll=False)
 
     @on(PostList.Opened)
     def post_opened(self, message: PostList.Opened) -> None:

@@ -395,6 +395,7 @@ class MainScreen(ReaderScreen):
         self.post_list.move_to(0)
         self.highlight_pending = self.post_list.highlight_words
         self.set_focus(self.article)
+        self.show_highlighted_now()
         if self.complete and self.current == self.post_list.ids[0]:
             self.apply_search_highlight()
 
@@ -402,6 +403,7 @@ class MainScreen(ReaderScreen):
     def search_left(self) -> None:
         """Down from the search box: go through the hits."""
         self.set_focus(self.post_list)
+        self.show_highlighted_now()
 
     @on(SearchBar.SearchCleared)
     def search_cleared(self) -> None:

@@ -86,3 +86,26 @@ async def test_enter_opens_the_first_hit_with_the_match_highlighted(start: Any) 
         assert pane.matches, "the words are highlighted in the article"
         lines = article(pilot).plain_lines()
         assert all("procurement" in lines[m.line].lower() for m in pane.matches)
+
+
+async def test_the_first_hit_is_shown_once_typing_pauses(start: Any) -> None:
+    # The list follows every key; the article shows the first hit when typing stops
+    # (not one rendering per key), and Enter shows it at once.
+    async with start() as pilot:
+        await pilot.press("slash")
+        await search(pilot, "crisis")
+        assert titles(pilot)[:3] == CRISIS
+        await pilot.pause(0.4)
+        await settle(pilot)
+        assert shown_title(pilot) == CRISIS[0]
+        assert screen_of(pilot).query_one(SearchBar).has_focus, "still typing the query"
+        await search(pilot, "procurement")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert shown_title(pilot) == titles(pilot)[0]
+        assert "procurement" in shown_title(pilot).lower()
+
+
+def shown_title(pilot: Any) -> str:
+    """The title at the top of the article pane."""
+    return article(pilot).plain_lines()[0].strip()
