@@ -153,8 +153,7 @@ class MainScreen(ReaderScreen):
         title = self.session.posts[post_id].title
         what = f"bookmarked “{title}”" if value else f"removed the bookmark of “{title}”"
         self.session.set_bookmarked(post_id, value, undoable=what)
-        self.marks_changed()
-        self.notify("Bookmarked" if value else "Bookmark removed", timeout=1.5)
+        self.marks_changed()  # the ★ and the header's count say it: no toast to pile up
 
     def action_toggle_read(self) -> None:
         """Mark the highlighted post read or unread, overriding the timer."""

@@ -71,6 +71,16 @@ async def test_b_toggles_the_bookmark(start: Any) -> None:
         assert not sidebar(pilot).rows[0].bookmarked
 
 
+async def test_bookmarking_quickly_does_not_pile_up_toasts_over_the_screen(start: Any) -> None:
+    # The star and the header's count answer `b`; a toast per press would stack up
+    # over the header (ten presses covered the count) for seconds.
+    async with start() as pilot:
+        await pilot.press(*["b"] * 11)
+        await pilot.pause()
+        assert "1 bookmarked" in pilot.app.screen.sub_title
+        assert not list(pilot.app._notifications), "no notification is shown"
+
+
 async def test_n_and_p_jump_between_unread_posts_and_wrap(start: Any) -> None:
     async with start() as pilot:
         rows = sidebar(pilot).rows
