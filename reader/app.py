@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 import sys
 from collections.abc import Iterable, Mapping
@@ -83,6 +84,7 @@ class ReaderApp(App[int]):
         # Workers render and index in threads: switch to the UI thread more often than the
         # default 5 ms, so a key is answered while a big post renders.
         sys.setswitchinterval(SWITCH_INTERVAL)
+        gc.freeze()
         self.apply_theme()
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)

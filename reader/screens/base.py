@@ -17,7 +17,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.strip import Strip
 from textual.timer import Timer
 from textual.widgets import Footer, Header
 from textual.worker import get_current_worker
@@ -71,7 +70,7 @@ class ReaderScreen(Screen[None]):
         self.before_search: str | None = None  # the post selected when the search began
         self.highlight_pending: tuple[str, ...] = ()  # search words to highlight once shown
         self.folded_titles: list[str] = []  # titles folded for search before the index is up
-        self.rendered: RenderCache[Strip] = RenderCache()
+        self.rendered: RenderCache[list[Segment]] = RenderCache()
         self.read_timer: Timer | None = None
         self.show_timer: Timer | None = None  # shows the first hit once typing pauses
 
@@ -162,36 +161,38 @@ class ReaderScreen(Screen[None]):
         """Read and render one post off the UI thread; show the first part at once."""
         worker = get_current_worker()
         partial = not keep_scroll  # a re-render keeps its scroll position: no partial
-        strips: list[Strip] = []
+        lines: list[list[Segment]] = []
+        from reader.gcpause import collection_paused
         from reader.render import rendered_chunks
 
-        for lines in rendered_chunks(post, width, dark):
-            if worker.is_cancelled:
-                return
-            strips.extend(Strip(line) for line in lines[len(strips) :])
-            if partial and len(strips) >= FIRST_SCREEN_LINES:
-                message = ArticleReady(post.id, list(strips), width, False, complete=False)
-                self.post_message(message)
-                partial, keep_scroll = False, True
-            elif not partial:
-                time.sleep(CHUNK_PAUSE)  # let the UI thread answer keys between chunks
+        with collection_paused():
+            for lines in rendered_chunks(post, width, dark):
+                if worker.is_cancelled:
+                    return
+                if partial and len(lines) >= FIRST_SCREEN_LINES:
+                    message = ArticleReady(post.id, list(lines), width, False, complete=False)
+                    self.post_message(message)
+                    partial, keep_scroll = False, True
+                elif not partial:
+                    time.sleep(CHUNK_PAUSE)  # let the UI thread answer keys between chunks
         if not worker.is_cancelled:
-            self.post_message(ArticleReady(post.id, strips, width, keep_scroll, dark=dark))
+            self.post_message(ArticleReady(post.id, lines, width, keep_scroll, dark=dark))
 
     @work(thread=True, exclusive=True, group="prefetch")
     def prefetch(self, posts: list[Post], width: int, dark: bool) -> None:
         """Render the posts next to the shown one ahead of time, so j and k are instant."""
+        from reader.gcpause import collection_paused
         from reader.render import rendered_chunks
 
         worker = get_current_worker()
         for post in posts:
             lines: list[list[Segment]] = []
-            for lines in rendered_chunks(post, width, dark):
-                if worker.is_cancelled or len(lines) > RenderCache.MAX_LINES:
-                    return
-                time.sleep(CHUNK_PAUSE)
-            strips = [Strip(line) for line in lines]
-            self.post_message(ArticleReady(post.id, strips, width, True, dark=dark, prefetch=True))
+            with collection_paused():
+                for lines in rendered_chunks(post, width, dark):
+                    if worker.is_cancelled or len(lines) > RenderCache.MAX_LINES:
+                        return
+                    time.sleep(CHUNK_PAUSE)
+            self.post_message(ArticleReady(post.id, lines, width, True, dark=dark, prefetch=True))
 
     # Messages from workers and widgets -------------------------------------------
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.segment import Segment
 from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.events import Click, Resize
@@ -21,6 +22,14 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.find import HEADING_META, Match, link_at
+
+# Strips are made for the lines on screen only, and this many kept for redraws.
+STRIPS_KEPT = 500
+
+
+def line_text(line: list[Segment]) -> str:
+    """The text of a rendered line."""
+    return "".join(segment.text for segment in line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +132,8 @@ class ArticleView(ScrollView, can_focus=True):
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         """Start empty."""
         super().__init__(name=name, id=id)
-        self._lines: list[Strip] = []
+        self._lines: list[list[Segment]] = []
+        self._strips: dict[int, Strip] = {}  # Strips of lines drawn lately (made on demand)
         self._plain: list[str] | None = None
         self.headings: list[Heading] = []
         self._matches: dict[int, list[Match]] = {}
@@ -148,7 +158,7 @@ class ArticleView(ScrollView, can_focus=True):
         return max(self.scrollable_content_region.width, 20)
 
     def show(
-        self, post_id: str | None, lines: list[Strip], width: int, *, keep_scroll: bool
+        self, post_id: str | None, lines: list[list[Segment]], width: int, *, keep_scroll: bool
     ) -> None:
         """Show rendered lines for a post, from the top unless `keep_scroll`.
 
@@ -160,6 +170,7 @@ class ArticleView(ScrollView, can_focus=True):
         rewrapped = keep_scroll and post_id == self.post_id and width != self.rendered_width
         keep_fraction = self.fraction if rewrapped and self.settled else None
         self._lines = lines
+        self._strips = {}
         self._plain = None
         self.headings = self._find_headings(lines)
         if post_id != self.post_id:
@@ -222,17 +233,16 @@ class ArticleView(ScrollView, can_focus=True):
             self._make_wanted_jump()
 
     @staticmethod
-    def _find_headings(lines: list[Strip]) -> list[Heading]:
+    def _find_headings(lines: list[list[Segment]]) -> list[Heading]:
         """The heading lines, found by the mark the renderer puts on them."""
         headings: list[Heading] = []
         for number, line in enumerate(lines):
-            first = next(iter(line), None)
-            style = first.style if first is not None else None
+            style = line[0].style if line else None
             if style is not None and style.meta and HEADING_META in style.meta:
                 level = int(style.meta[HEADING_META])
-                parts = [line.text.strip()[level + 1 :]]
+                parts = [line_text(line).strip()[level + 1 :]]
                 for following in lines[number + 1 : number + 6]:  # a heading that wrapped
-                    text = following.text.strip()
+                    text = line_text(following).strip()
                     if not text:
                         break
                     parts.append(text)
@@ -242,7 +252,7 @@ class ArticleView(ScrollView, can_focus=True):
     def plain_lines(self) -> list[str]:
         """The text of every line, without styles (for find and tests)."""
         if self._plain is None:
-            self._plain = [strip.text for strip in self._lines]
+            self._plain = [line_text(line) for line in self._lines]
         return self._plain
 
     def set_matches(self, matches: Sequence[Match], current: Match | None) -> None:
@@ -337,7 +347,11 @@ class ArticleView(ScrollView, can_focus=True):
         style = self.rich_style
         if index >= len(self._lines):
             return Strip.blank(width, style)
-        strip = self._lines[index]
+        strip = self._strips.get(index)
+        if strip is None:
+            if len(self._strips) > STRIPS_KEPT:
+                self._strips.clear()
+            strip = self._strips[index] = Strip(self._lines[index])
         matches = self._matches.get(index)
         if matches:
             strip = self._highlight(strip, matches)

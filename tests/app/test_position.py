@@ -11,7 +11,6 @@ from rich.segment import Segment
 from textual import events
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
-from textual.strip import Strip
 
 from reader.widgets.article import ArticleView
 from tests.app.conftest import CORPUS, article, current_title, screen_of, settle, sidebar
@@ -77,9 +76,9 @@ class ArticleOnly(App[None]):
         yield ArticleView()
 
 
-def numbered_lines(count: int) -> list[Strip]:
+def numbered_lines(count: int) -> list[list[Segment]]:
     """Lines that say their number."""
-    return [Strip([Segment(f"line {number}")]) for number in range(count)]
+    return [[Segment(f"line {number}")] for number in range(count)]
 
 
 async def test_a_position_asked_for_before_the_post_is_laid_out_is_applied() -> None:
