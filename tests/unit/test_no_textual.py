@@ -32,6 +32,7 @@ CORE_MODULES = [
     "reader.render_cache",
     "reader.statefile",
     "reader.search",
+    "reader.gcpause",
 ]
 
 PROBE = """
