@@ -347,7 +347,7 @@ class MainScreen(ReaderScreen):
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, text: str) -> None:
         """Run a query against the index, off the UI thread."""
-        from reader.search import normalise, parse_query
+        from reader.query import normalise, parse_query
 
         query = parse_query(text)
         if query.empty:
@@ -418,7 +418,7 @@ class MainScreen(ReaderScreen):
     def apply_search_highlight(self) -> None:
         """Highlight the search words in the shown post and scroll to the first."""
         from reader.find import spans_to_matches
-        from reader.search import highlight_spans
+        from reader.query import highlight_spans
 
         words, self.highlight_pending = self.highlight_pending, ()
         matches = [

@@ -345,7 +345,7 @@ class PostList(ScrollView, can_focus=True):
         self, title: str, room: int, style: Style, match: Style
     ) -> list[Segment]:
         """A title cut to `room` cells with the search words marked."""
-        from reader.search import highlight_spans
+        from reader.query import highlight_spans
 
         text = Text(title, style=style, no_wrap=True, overflow="ellipsis", end="")
         for start, end in highlight_spans(title, self.highlight_words):

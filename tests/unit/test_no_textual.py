@@ -33,6 +33,7 @@ CORE_MODULES = [
     "reader.statefile",
     "reader.search",
     "reader.gcpause",
+    "reader.query",
 ]
 
 PROBE = """

@@ -16,7 +16,8 @@ import pytest
 import reader.search
 from reader.cache import MetadataCache
 from reader.library import Library, Post, PostError, load_library, read_body
-from reader.search import SearchIndex, SearchResult, index_path, normalise, parse_query
+from reader.query import normalise, parse_query
+from reader.search import SearchIndex, SearchResult, index_path
 from tests.conftest import ARTICLES, DATA
 
 CORPUS = DATA / "corpus"

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.search import Query, SearchIndex, highlight_spans, normalise, parse_query
+from reader.query import Query, highlight_spans, normalise, parse_query
+from reader.search import SearchIndex
 
 HOSTILE = [
     "",
