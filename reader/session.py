@@ -101,9 +101,11 @@ def sort_posts(posts: Sequence[Post], sort: Sort, is_read: Callable[[str], bool]
     if sort is Sort.NEWEST:
         return ids
     if sort is Sort.OLDEST:
+        # Undated posts keep their place after the dated ones, in reverse too: their
+        # library order (digest position) is the archive's own newest-first order.
         dated = [post.id for post in posts if post.date is not None]
         undated = [post.id for post in posts if post.date is None]
-        return dated[::-1] + undated
+        return dated[::-1] + undated[::-1]
     if sort is Sort.TITLE:
         return [post.id for post in sorted(posts, key=lambda post: post.title.casefold())]
     unread = [post_id for post_id in ids if not is_read(post_id)]

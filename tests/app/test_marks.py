@@ -192,9 +192,11 @@ async def test_s_cycles_the_sort_and_keeps_it_for_the_next_start(start: Any) -> 
         await pilot.press("j", "j")
         await settle(pilot)
         chosen = current_title(pilot)
-        await pilot.press("s")  # oldest first: the digest has no dates, so the order stays
+        await pilot.press("s")  # oldest first: undated digest posts in reverse position order
         await settle(pilot)
         assert "oldest first" in pilot.app.screen.sub_title
+        assert [row.title for row in sidebar(pilot).rows] == before[::-1]
+        assert current_title(pilot) == chosen, "the selected post stays selected"
         await pilot.press("s")
         await settle(pilot)
         titles = [row.title for row in sidebar(pilot).rows]

@@ -44,6 +44,8 @@ def test_sort_orders() -> None:
     assert sort_posts(POSTS, Sort.OLDEST, read) == ["a", "b", "c", "u"]
     assert sort_posts(POSTS, Sort.TITLE, read) == ["a", "b", "c", "u"]
     assert sort_posts(POSTS, Sort.UNREAD, read) == ["c", "a", "u", "b"]
+    two_undated = [*POSTS, post("v", "Victor", None)]
+    assert sort_posts(two_undated, Sort.OLDEST, read) == ["a", "b", "c", "v", "u"]
 
 
 def test_sort_cycles_and_parses() -> None:
