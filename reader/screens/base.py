@@ -7,6 +7,7 @@ posts, gives the widgets what to show (attributes down), reacts to their message
 
 from __future__ import annotations
 
+import gc
 import time
 from functools import partial
 from pathlib import Path
@@ -122,6 +123,7 @@ class ReaderScreen(Screen[None]):
     def load_library(self, reload: bool) -> None:
         """Read every post's metadata, off the UI thread; show cached metadata first."""
         from reader.cache import MetadataCache
+        from reader.gcpause import collection_paused
         from reader.library import Library, LibraryError, load_library
         from reader.paths import cache_dir
 
@@ -129,7 +131,9 @@ class ReaderScreen(Screen[None]):
         cached: list[Post] | None = None
         if self.library_path.is_dir():
             cache = MetadataCache.for_root(cache_dir(), self.library_path)
-            cached = cache.load()
+            with collection_paused():  # 100,000 rows: collections would double the time
+                cached = cache.load()
+                gc.freeze()  # the posts live on: later collections need not walk them
             if cached and not reload:
                 library = Library(self.library_path, cached, [])
                 self.post_message(LibraryLoaded(library, None, provisional=True))
