@@ -208,9 +208,10 @@ class ArticleView(ScrollView, can_focus=True):
         """
         if not self._holding:
             return
-        self._holding = False
         if fraction is not None and 0.0 < fraction < 1.0:
             self._jump(("fraction", fraction))
+        else:
+            self._holding = False
 
     def _jump(self, target: tuple[str, float]) -> None:
         """Scroll to a line or a fraction now, or once the view can scroll."""
@@ -320,9 +321,8 @@ class ArticleView(ScrollView, can_focus=True):
             return
         if not self._quiet:
             self._holding = False  # the reader scrolled before the position was restored
-        maximum = self.max_scroll_y
-        fraction = min(new_value / maximum, 1.0) if maximum > 0 else None
-        at_end = new_value >= maximum > 0
+        fraction = self.fraction
+        at_end = fraction is not None and self.at_end
         self.post_message(self.Scrolled(self.post_id, fraction, at_end, self.settled))
 
     def on_resize(self, event: Resize) -> None:
