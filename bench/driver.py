@@ -152,29 +152,15 @@ class Driver:
             left = deadline - time.perf_counter()
             if left <= 0:
                 return None
-            try:
-                chunk = self._chunks.get(timeout=min(left, 0.1))
-            except queue.Empty:
-                continue
-            if chunk is None:
-                self._eof = True
-                break
-            self._feed(chunk)
-            if predicate(self._rows):
+            chunk = self._take(min(left, 0.1))
+            if chunk is not None and predicate(self._rows):
                 return chunk.at
         return None
 
     def drain(self) -> None:
         """Draw everything read so far, without waiting."""
-        while not self._eof:
-            try:
-                chunk = self._chunks.get_nowait()
-            except queue.Empty:
-                return
-            if chunk is None:
-                self._eof = True
-                return
-            self._feed(chunk)
+        while not self._eof and self._take(None) is not None:
+            pass
 
     def wait_quiet(self, quiet: float = 0.2, timeout: float = 3.0) -> bool:
         """Read until nothing arrived for `quiet` seconds; False if that took over `timeout`."""
@@ -186,16 +172,25 @@ class Driver:
                 return True
             if now >= deadline:
                 return False
-            try:
-                chunk = self._chunks.get(timeout=min(quiet - (now - last), deadline - now))
-            except queue.Empty:
-                continue
-            if chunk is None:
-                self._eof = True
-                break
-            self._feed(chunk)
-            last = chunk.at
+            chunk = self._take(min(quiet - (now - last), deadline - now))
+            if chunk is not None:
+                last = chunk.at
         return True
+
+    def _take(self, timeout: float | None) -> Chunk | None:
+        """Draw the next chunk read, waiting up to `timeout` (None: not at all).
+
+        None when nothing came in time, or at the end of output (then `_eof` is set).
+        """
+        try:
+            chunk = self._chunks.get(block=timeout is not None, timeout=timeout)
+        except queue.Empty:
+            return None
+        if chunk is None:
+            self._eof = True
+            return None
+        self._feed(chunk)
+        return chunk
 
     # Keys, memory, ending -----------------------------------------------------------
 
