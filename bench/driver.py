@@ -32,6 +32,39 @@ Predicate = Callable[[list[str]], bool]
 _CLEAN_ENV = ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "COLORTERM", "READER_STATE")
 
 
+def spawn_in_pty(
+    argv: Sequence[str | os.PathLike[str]],
+    env: Mapping[str, str],
+    cwd: str | os.PathLike[str] | None,
+    columns: int,
+    lines: int,
+) -> tuple[int, subprocess.Popen[bytes]]:
+    """Start `argv` in its own session on a new pty of `columns` x `lines`.
+
+    The pty's slave side is the program's stdin, stdout and stderr. Returns the master
+    side (the caller closes it) and the process. Also used by the end-to-end tests.
+    """
+    master, slave = os.openpty()
+    try:
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+        process = subprocess.Popen(
+            list(argv),
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=dict(env),
+            cwd=cwd,
+            start_new_session=True,
+            close_fds=True,
+        )
+    except BaseException:
+        os.close(master)
+        raise
+    finally:
+        os.close(slave)
+    return master, process
+
+
 @dataclass(frozen=True)
 class Chunk:
     """Bytes read from the pty, and when."""
@@ -71,26 +104,8 @@ class Driver:
             if k not in _CLEAN_ENV and not k.startswith("TEXTUAL")
         }
         child_env["TERM"] = "xterm-256color"
-        master, slave = os.openpty()
-        self.master = master
-        try:
-            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
-            self.launched = time.perf_counter()
-            self.process = subprocess.Popen(
-                list(argv),
-                stdin=slave,
-                stdout=slave,
-                stderr=slave,
-                env=child_env,
-                cwd=cwd,
-                start_new_session=True,
-                close_fds=True,
-            )
-        except BaseException:
-            os.close(master)
-            raise
-        finally:
-            os.close(slave)
+        self.launched = time.perf_counter()
+        self.master, self.process = spawn_in_pty(argv, child_env, cwd, columns, lines)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._read_loop, daemon=True)
         self._thread.start()

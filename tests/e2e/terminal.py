@@ -8,17 +8,16 @@ screen it was stuck on instead of hanging the suite.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import select
 import signal
-import struct
 import subprocess
-import termios
 import time
 from collections.abc import Callable, Mapping, Sequence
 
 import pyte
+
+from bench.driver import spawn_in_pty
 
 Predicate = Callable[[str], bool]
 
@@ -63,28 +62,9 @@ class Terminal:
         child_env["TERM"] = "xterm-256color"
         for name in ("COLUMNS", "LINES", "NO_COLOR", "TEXTUAL_ALLOW_SIGNALS"):
             child_env.pop(name, None)
-        master, slave = os.openpty()
+        master, self.process = spawn_in_pty(argv, child_env, cwd, columns, lines)
+        os.set_blocking(master, False)
         self.master: int | None = master
-        try:
-            size = struct.pack("HHHH", lines, columns, 0, 0)
-            fcntl.ioctl(slave, termios.TIOCSWINSZ, size)
-            os.set_blocking(master, False)
-            self.process = subprocess.Popen(
-                list(argv),
-                stdin=slave,
-                stdout=slave,
-                stderr=slave,
-                env=child_env,
-                cwd=cwd,
-                start_new_session=True,
-                close_fds=True,
-            )
-        except BaseException:
-            os.close(master)
-            self.master = None
-            raise
-        finally:
-            os.close(slave)
 
     # Reading ---------------------------------------------------------------------
 
