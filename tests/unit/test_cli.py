@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.helpers.processes import run_captured
+
 REPO = Path(__file__).resolve().parents[2]
 ARTICLES = REPO / "articles"
 DIGEST = REPO / "tests" / "data" / "digest.txt"
@@ -28,15 +30,7 @@ def run(
     if command is None:
         assert READER.is_file(), f"the `reader` console script is missing at {READER}"
         command = [str(READER)]
-    return subprocess.run(
-        [*command, *(os.fspath(arg) for arg in args)],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-        timeout=60,
-        check=False,
-    )
+    return run_captured(command, args)
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], status: int) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -21,6 +20,7 @@ from reader.commands import (
     run_subcommand,
 )
 from reader.paths import feeds_dir
+from tests.unit.helpers.processes import run_captured
 
 REPO = Path(__file__).resolve().parents[2]
 FEEDS = REPO / "tests" / "data" / "feeds"
@@ -287,15 +287,7 @@ def test_other_arguments_are_not_subcommands(argv: list[str]) -> None:
 
 def run_process(args: Sequence[str | Path], *python_args: str) -> subprocess.CompletedProcess[str]:
     """Run the venv's Python with python_args then args; capture text output."""
-    return subprocess.run(
-        [sys.executable, *python_args, *map(str, args)],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-        timeout=60,
-        check=False,
-    )
+    return run_captured([sys.executable, *python_args], args)
 
 
 DISPATCH = (
