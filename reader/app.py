@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -36,6 +37,9 @@ def binding_ids() -> set[str]:
 
 
 SWITCH_INTERVAL = 0.0005
+
+# Input that shows someone is reading (a mouse merely moving over the terminal does not).
+READER_INPUT = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 
 
 class StateProblem(Message):
@@ -97,6 +101,14 @@ class ReaderApp(App[int]):
             loop.add_signal_handler(signum, self.exit)
         for notice in self.notices:
             self.notify(notice, severity="warning", timeout=10, markup=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Tell the main screen the reader is at the keys (a key, a click or the wheel)."""
+        if isinstance(event, READER_INPUT) and not event.is_forwarded:
+            for screen in self.screen_stack:
+                if isinstance(screen, MainScreen):
+                    screen.reader_active()
+        await super().on_event(event)
 
     def apply_theme(self) -> None:
         """Use the configured theme, else the one chosen last time, else Textual's default."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import time
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +23,7 @@ from textual.worker import get_current_worker
 
 from reader.messages import ArticleReady, LibraryLoaded, LoadProgress, Notice
 from reader.render_cache import RenderCache
+from reader.screens.read_timer import ReadTimer
 from reader.session import Session, Sort
 from reader.views import View
 from reader.widgets.article import ArticleView
@@ -69,10 +69,12 @@ class ReaderScreen(Screen[None]):
         self.index: SearchIndex | None = None
         self.search_text = ""
         self.before_search: str | None = None  # the post selected when the search began
+        self.search_entered = False  # the hits were gone into (down, enter): escape keeps them
         self.highlight_pending: tuple[str, ...] = ()  # search words to highlight once shown
         self.folded_titles: list[str] = []  # titles folded for search before the index is up
         self.rendered: RenderCache[list[Segment]] = RenderCache()
-        self.read_timer: Timer | None = None
+        self.read_timer = ReadTimer(mark_read_after, self.set_timer, self.read_timer_fired)
+        self.preview_id: str | None = None  # shown only as a search preview: not being read
         self.show_timer: Timer | None = None  # shows the first hit once typing pauses
 
     def compose(self) -> ComposeResult:
@@ -110,7 +112,27 @@ class ReaderScreen(Screen[None]):
         self.set_focus(self.post_list)
         self.sub_title = "Loading…"
         self.app.theme_changed_signal.subscribe(self, self.theme_changed)
+        self.watch(self.app, "app_focus", self.app_focus_changed, init=False)
         self.load_library(reload=False)
+
+    def app_focus_changed(self, focused: bool) -> None:
+        """The terminal lost (or got back) the focus: hold the read-after clock meanwhile."""
+        if focused:
+            self.read_timer.release("blur")
+        else:
+            self.read_timer.hold("blur")
+
+    def on_screen_suspend(self) -> None:
+        """Another screen covers this one (help, a question): hold the read-after clock."""
+        self.read_timer.hold("modal")
+
+    def on_screen_resume(self) -> None:
+        """Shown again: the read-after clock goes on."""
+        self.read_timer.release("modal")
+
+    def reader_active(self) -> None:
+        """A key or a click: from now on the post shown at launch is being read."""
+        self.read_timer.release("launch")
 
     def theme_changed(self, _theme: object) -> None:
         """Render the post again in the new theme's colours."""
@@ -333,11 +355,17 @@ class ReaderScreen(Screen[None]):
             self.show_timer = None
 
     def show_highlighted_now(self) -> None:
-        """Show the highlighted post now if it is waiting for typing to pause."""
+        """Show the highlighted post now if it is waiting for typing to pause.
+
+        Shown while the query is still being typed, it is only a preview: it does
+        not start the read-after clock.
+        """
         if self.show_timer is not None:
             self.cancel_pending_show()
             post_id = self.highlighted_id
             if post_id is not None and post_id != self.current:
+                if isinstance(self.focused, SearchBar):
+                    self.preview_id = post_id
                 self.show_post(post_id, keep_scroll=False)
 
     @on(PostList.Opened)
@@ -409,28 +437,25 @@ class ReaderScreen(Screen[None]):
     # Read status -----------------------------------------------------------------
 
     def start_read_timer(self, post_id: str) -> None:
-        """Mark the shown post read once it has been on screen long enough."""
-        self.cancel_read_timer()
+        """Start the read-after clock of a newly shown post (held while it is a preview)."""
         if self.store.is_read(post_id):
+            self.read_timer.cancel()
             return
-        if self.mark_read_after <= 0:
-            self.set_read(post_id, True)
-            return
-        self.read_timer = self.set_timer(
-            self.mark_read_after, partial(self.read_timer_fired, post_id)
-        )
+        self.read_timer.start(post_id, preview=post_id == self.preview_id)
 
     def read_timer_fired(self, post_id: str) -> None:
-        """The post stayed on screen: it is read now."""
-        self.read_timer = None
+        """The post was shown long enough while the reader could read it: it is read now."""
         if post_id == self.current:
             self.set_read(post_id, True)
 
     def cancel_read_timer(self) -> None:
         """Forget a pending read-after timer."""
-        if self.read_timer is not None:
-            self.read_timer.stop()
-            self.read_timer = None
+        self.read_timer.cancel()
+
+    def stop_preview(self) -> None:
+        """The post shown as a search preview is now being read (down or enter)."""
+        self.preview_id = None
+        self.read_timer.release("preview")
 
     def set_read(self, post_id: str, value: bool, *, undoable: str | None = None) -> None:
         """Change a post's read mark and show it."""

@@ -57,6 +57,7 @@ class MainScreen(ReaderScreen):
         Binding("shift+space,pageup", "page_up", "Page up", show=False, id="page_up"),
         Binding("l,right", "focus_article", "Focus article", show=False, id="focus_article"),
         Binding("h,left", "focus_sidebar", "Focus sidebar", show=False, id="focus_sidebar"),
+        Binding("escape", "end_search", "End the search", show=False, id="end_search"),
         Binding("question_mark,f1", "app.help", "Help", id="help"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
@@ -336,7 +337,15 @@ class MainScreen(ReaderScreen):
         self.typing_in_a_box()
         if self.session.search_ids is None and not self.search_bar.is_open:
             self.before_search = self.highlighted_id
+            self.search_entered = False
         self.search_bar.open()
+
+    def action_end_search(self) -> None:
+        """Escape outside the search box: end a running search (else leave escape alone)."""
+        if self.session.search_ids is None and not self.search_bar.is_open:
+            raise SkipAction()
+        self.search_bar.close()
+        self.end_search()
 
     @on(SearchBar.QueryChanged)
     def search_changed(self, message: SearchBar.QueryChanged) -> None:
@@ -391,29 +400,40 @@ class MainScreen(ReaderScreen):
         """Enter: open the first hit with the words highlighted in it."""
         if not self.post_list.ids:
             return
+        self.search_entered = True
         self.post_list.move_to(0)
         self.highlight_pending = self.post_list.highlight_words
         self.set_focus(self.article)
         self.show_highlighted_now()
+        self.stop_preview()
         if self.complete and self.current == self.post_list.ids[0]:
             self.apply_search_highlight()
 
     @on(SearchBar.LeftToResults)
     def search_left(self) -> None:
         """Down from the search box: go through the hits."""
+        self.search_entered = True
         self.set_focus(self.post_list)
         self.show_highlighted_now()
+        self.stop_preview()
 
     @on(SearchBar.SearchCleared)
     def search_cleared(self) -> None:
-        """Escape: back to the view and the post selected before the search."""
+        """Escape in the search box: the search is over."""
+        self.end_search()
+
+    def end_search(self) -> None:
+        """Back to the view: on the post opened from the hits, else the one before the search."""
+        keep = self.highlighted_id if self.search_entered else self.before_search
         self.search_text = ""
         self.session.search_ids = None
         self.post_list.highlight_words = ()
         self.highlight_pending = ()
         self.pane.highlight([])
-        self.refresh_rows(select=self.before_search)
+        self.refresh_rows(select=keep)
         self.set_focus(self.post_list)
+        if self.current is not None and self.current == self.highlighted_id:
+            self.stop_preview()  # the post stays: from now on it is being read
 
     def apply_search_highlight(self) -> None:
         """Highlight the search words in the shown post and scroll to the first."""

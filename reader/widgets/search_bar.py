@@ -78,10 +78,14 @@ class SearchBar(Input):
         event.stop()
         self.post_message(self.QuerySubmitted())
 
-    def action_clear(self) -> None:
-        """Escape: hide the box and end the search."""
+    def close(self) -> None:
+        """Hide the box and forget the query."""
         self.remove_class("-open")
         self.value = ""
+
+    def action_clear(self) -> None:
+        """Escape: hide the box and end the search."""
+        self.close()
         self.post_message(self.SearchCleared())
 
     def action_leave(self) -> None:

@@ -9,17 +9,6 @@ from reader.store import Store
 from tests.app.conftest import current_title, screen_of, settle, sidebar
 
 
-async def test_a_post_becomes_read_after_it_is_shown_long_enough(start: Any) -> None:
-    async with start(mark_read_after=1.5) as pilot:
-        row = sidebar(pilot).highlighted
-        assert row is not None and row.unread
-        await pilot.pause(2.0)
-        row = sidebar(pilot).highlighted
-        assert row is not None and not row.unread
-        assert screen_of(pilot).store.is_read(row.post_id)
-        assert "19 unread" in pilot.app.screen.sub_title
-
-
 async def test_running_through_the_list_does_not_mark_what_it_passes(start: Any) -> None:
     async with start(mark_read_after=2.0) as pilot:
         for _ in range(5):
@@ -30,11 +19,6 @@ async def test_running_through_the_list_does_not_mark_what_it_passes(start: Any)
         assert store.read_ids() == set()
         await pilot.pause(2.5)
         assert store.read_ids() == {sidebar(pilot).rows[5].post_id}
-
-
-async def test_zero_delay_marks_a_post_read_as_soon_as_it_is_shown(start: Any) -> None:
-    async with start(mark_read_after=0) as pilot:
-        assert screen_of(pilot).store.read_ids() == {sidebar(pilot).rows[0].post_id}
 
 
 async def test_enter_marks_the_post_read_at_once(start: Any) -> None:
