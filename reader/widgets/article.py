@@ -287,6 +287,18 @@ class ArticleView(ScrollView, can_focus=True):
                 return
         self.scroll_to_line(0)
 
+    def action_scroll_home(self) -> None:
+        """Go to the top at once (Textual animates it, which takes half a second)."""
+        if not self.allow_vertical_scroll:
+            raise SkipAction()
+        self.scroll_to(y=0, animate=False)
+
+    def action_scroll_end(self) -> None:
+        """Go to the end at once."""
+        if not self.allow_vertical_scroll:
+            raise SkipAction()
+        self.scroll_to(y=self.max_scroll_y, animate=False)
+
     def action_page_down(self) -> None:
         """Page down from where the page being scrolled to ends, so quick presses add up."""
         self._page(+1)

@@ -211,7 +211,7 @@ class PostList(ScrollView, can_focus=True):
             target = min(self.cursor, len(ids) - 1) if ids else 0
         target = max(target, 0)
         self.set_reactive(PostList.cursor, target)
-        self._scroll_cursor_visible()
+        self._scroll_cursor_visible(center=True)
         self.refresh()
         new = self.highlighted_id
         if new is not None and new != old:
@@ -249,12 +249,21 @@ class PostList(ScrollView, can_focus=True):
         if post_id is not None and old != new:
             self.post_message(self.Highlighted(post_id))
 
-    def _scroll_cursor_visible(self) -> None:
-        """Scroll so that the cursor row is on screen."""
-        if self._ids:
-            self.scroll_to_region(
-                Region(0, self.cursor, 1, 1), animate=False, force=True, immediate=True
-            )
+    def _scroll_cursor_visible(self, *, center: bool = False) -> None:
+        """Scroll so that the cursor row is on screen.
+
+        With `center` (a new list, a restored selection) a row that is off screen comes
+        to the middle, with the posts around it, rather than to the bottom edge.
+        """
+        if not self._ids:
+            return
+        if center:
+            top, height = int(self.scroll_offset.y), self.scrollable_content_region.height
+            if top <= self.cursor < top + height:
+                return
+        self.scroll_to_region(
+            Region(0, self.cursor, 1, 1), animate=False, force=True, immediate=True, center=center
+        )
 
     def action_cursor_down(self) -> None:
         """Move to the next post."""
@@ -351,4 +360,6 @@ class PostList(ScrollView, can_focus=True):
         for start, end in highlight_spans(title, self.highlight_words):
             text.stylize(match, start, end)
         text.truncate(room, overflow="ellipsis", pad=True)
-        return [seg for seg in text.render(self.app.console) if seg.text]
+        # Text.render leaves a title with no span unstyled: the row's style goes under all.
+        segments = Segment.apply_style(text.render(self.app.console), style)
+        return [seg for seg in segments if seg.text]

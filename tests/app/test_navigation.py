@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from textual import events
+
 from reader.widgets.article import ArticleView
 from reader.widgets.post_list import PostList
 from tests.app.conftest import (
@@ -156,3 +158,37 @@ async def test_the_article_is_re_rendered_when_the_terminal_narrows(start: Any) 
         assert all(
             len(line) <= article(pilot).rendered_width for line in article(pilot).plain_lines()
         )
+
+
+async def test_g_and_G_in_the_article_jump_at_once_without_animating(
+    start: Any, tmp_path: Path
+) -> None:
+    async with start(await long_library(tmp_path), size=(100, 30)) as pilot:
+        pane = article(pilot)
+        await pilot.press("l")
+        # Keys posted as the terminal sends them: Pilot's press waits for animations.
+        pilot.app.post_message(events.Key("G", "G"))
+        await pilot.pause(0.1)  # an animated scroll takes about a second
+        assert pane.scroll_y == pane.max_scroll_y > 100
+        pilot.app.post_message(events.Key("g", "g"))
+        await pilot.pause(0.1)
+        assert pane.scroll_y == 0
+
+
+async def test_a_restored_selection_far_down_the_list_is_shown_in_the_middle(
+    start: Any, tmp_path: Path, state_path: Path
+) -> None:
+    posts = tmp_path / "many"
+    posts.mkdir()
+    for number in range(100):
+        (posts / f"{number:03}.md").write_text(f"# Post {number:03}\n\nText {number}.\n")
+    async with start(posts, size=(100, 30)) as pilot:
+        await pilot.press("G", *["k"] * 20)  # post 079
+        await settle(pilot)
+        assert current_title(pilot) == "Post 079"
+    async with start(posts, size=(100, 30)) as pilot:
+        assert current_title(pilot) == "Post 079"
+        bar = sidebar(pilot)
+        row_on_screen = bar.cursor - int(bar.scroll_offset.y)
+        height = bar.scrollable_content_region.height
+        assert abs(row_on_screen - height // 2) <= 1, (row_on_screen, height)

@@ -109,3 +109,16 @@ async def test_the_first_hit_is_shown_once_typing_pauses(start: Any) -> None:
 def shown_title(pilot: Any) -> str:
     """The title at the top of the article pane."""
     return article(pilot).plain_lines()[0].strip()
+
+
+async def test_hits_matching_only_in_the_body_keep_their_unread_look(start: Any) -> None:
+    async with start() as pilot:
+        await pilot.press("slash")
+        await search(pilot, "colleague")  # in two posts' bodies, in no title
+        rows = sidebar(pilot).rows
+        assert len(rows) == 2 and all(row.unread for row in rows)
+        strip = sidebar(pilot).render_line(1)  # the hit below the cursor
+        text = "".join(segment.text for segment in strip)
+        assert text.startswith("●"), text
+        title = [s for s in strip if any(c.isalpha() for c in s.text)]
+        assert title and all(s.style is not None and s.style.bold for s in title), title
