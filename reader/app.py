@@ -22,12 +22,13 @@ from reader.screens.help import HelpScreen, binding_commands
 from reader.screens.main import MainScreen
 from reader.store import Store
 from reader.widgets.article import ArticleView
+from reader.widgets.article_pane import ArticlePane
 from reader.widgets.post_list import PostList
 
 
 def binding_ids() -> set[str]:
     """Every binding id a config file may give keys to."""
-    classes = (ReaderApp, MainScreen, PostList, ArticleView)
+    classes = (ReaderApp, MainScreen, PostList, ArticleView, ArticlePane)
     return {
         binding.id
         for cls in classes
@@ -146,7 +147,7 @@ class ReaderApp(App[int]):
         sections: list[tuple[str, list[BindingType]]] = [
             ("Everywhere", [*MainScreen.BINDINGS, *Screen.BINDINGS[:2], *self.BINDINGS]),
             ("Sidebar", PostList.BINDINGS),
-            ("Article", ArticleView.BINDINGS),
+            ("Article", [*ArticleView.BINDINGS, *ArticlePane.BINDINGS]),
         ]
         display = {
             key: self.get_key_display(binding)

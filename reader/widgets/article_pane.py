@@ -7,9 +7,12 @@ from the screen's library and state logic.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 
 from reader.find import Match, find_matches
@@ -20,6 +23,20 @@ from reader.widgets.find_bar import FindBar
 
 class ArticlePane(Horizontal):
     """The article with a find bar below it and a contents panel beside it."""
+
+    # While the find bar is open (in its box or in the article). n / N as in less and
+    # vim: xterm and tmux send shift+F3 as a cursor-position report, which never arrives.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n,enter,f3", "find_step(1)", "Next match (find open)", show=False, id="find.next"),
+        Binding(
+            "N,shift+f3",
+            "find_step(-1)",
+            "Previous match (find open)",
+            show=False,
+            id="find.previous",
+        ),
+        Binding("escape", "close_find", "Close find", show=False, id="find.close"),
+    ]
 
     DEFAULT_CSS = """
     ArticlePane > Vertical {
@@ -91,11 +108,32 @@ class ArticlePane(Horizontal):
             self.article.scroll_to_line(current.line, center=True)
 
     @on(FindBar.Step)
-    def find_step(self, message: FindBar.Step) -> None:
+    def find_stepped(self, message: FindBar.Step) -> None:
         """Go to the next or previous match, wrapping around."""
+        self.step_match(message.step)
+
+    def step_match(self, step: int) -> None:
+        """Make the match `step` places on the current one, wrapping around."""
         if self.matches:
-            self.current = (self.current + message.step) % len(self.matches)
+            self.current = (self.current + step) % len(self.matches)
             self.show_matches(scroll=True)
+
+    def action_find_step(self, step: int) -> None:
+        """n / N (enter, F3, shift+F3): step through the matches while find is open."""
+        if not self.find_bar.is_open:
+            raise SkipAction()
+        self.step_match(step)
+
+    def action_close_find(self) -> None:
+        """Escape in the article: close an open find bar (else escape is not ours)."""
+        if not self.find_bar.is_open:
+            raise SkipAction()
+        self.find_bar.action_close()
+
+    @on(FindBar.Done)
+    def find_done(self) -> None:
+        """Enter in the box: back to reading, the bar stays open for n / N."""
+        self.screen.set_focus(self.article)
 
     @on(FindBar.Closed)
     def find_closed(self) -> None:

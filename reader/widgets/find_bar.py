@@ -17,8 +17,8 @@ class FindBar(Horizontal):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close find", show=False),
-        Binding("f3", "next", "Next match", show=False),
-        Binding("shift+f3", "previous", "Previous match", show=False),
+        Binding("down", "next", "Next match", show=False),
+        Binding("up", "previous", "Previous match", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -63,6 +63,9 @@ class FindBar(Horizontal):
     class Closed(Message):
         """The find bar was closed."""
 
+    class Done(Message):
+        """Enter: the text is typed; reading goes on in the article (n / N step on)."""
+
     def compose(self) -> ComposeResult:
         """An input and the match count."""
         yield Input(placeholder="Find in post…", id="find-input")
@@ -99,16 +102,17 @@ class FindBar(Horizontal):
 
     @on(Input.Submitted, "#find-input")
     def submitted(self, event: Input.Submitted) -> None:
-        """Enter: the next match."""
+        """Enter: the next match, and back to the article (as in less and vim)."""
         event.stop()
         self.post_message(self.Step(+1))
+        self.post_message(self.Done())
 
     def action_next(self) -> None:
-        """F3: the next match."""
+        """Down: the next match."""
         self.post_message(self.Step(+1))
 
     def action_previous(self) -> None:
-        """Shift+F3: the previous match."""
+        """Up: the previous match."""
         self.post_message(self.Step(-1))
 
     def action_close(self) -> None:

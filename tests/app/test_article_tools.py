@@ -115,3 +115,24 @@ async def test_space_at_the_end_of_a_post_goes_on_to_the_next_unread(start: Any)
         await settle(pilot)
         assert store.is_read(rows[0].post_id), "finishing a post marks it read"
         assert current_title(pilot) == rows[2].title, "the read post in between is skipped"
+
+
+async def test_up_and_down_in_the_find_box_step_through_the_matches(
+    start: Any, tmp_path: Path
+) -> None:
+    async with start(one_post_library(tmp_path), size=(100, 30)) as pilot:
+        await pilot.press("ctrl+f", *"rustup")
+        await pilot.pause()
+        pane = screen_of(pilot).query_one(ArticlePane)
+        bar = screen_of(pilot).query_one(FindBar)
+        assert pane.current == 0 and len(pane.matches) >= 2
+        await pilot.press("down")
+        assert pane.current == 1
+        await pilot.press("up", "up")
+        assert pane.current == len(pane.matches) - 1, "wraps around"
+        assert bar.query_one("#find-input").has_focus, "still typing in the box"
+        await pilot.press("enter")  # to the next match, and back to the article
+        assert pane.current == 0
+        assert pilot.app.focused is article(pilot) and bar.is_open
+        await pilot.press("escape")
+        assert not bar.is_open and pane.matches == []
