@@ -117,3 +117,7 @@ class SearchDone(Message):
         self.text = text
         self.ids = ids
         self.words = words
+
+
+class MarksChangedElsewhere(Message):
+    """Another reader or `reader mark` changed marks in the state file; they are in the store."""

@@ -14,6 +14,7 @@ import atexit
 import contextlib
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -81,6 +82,8 @@ class Store:
         self._read_only = False
         self._opened = self._closed = False
         self._failure: str | None = None  # reason of the last failed write, if still failing
+        self._seen: tuple[int, int, int] | None = None  # the file as this store last read it
+        self._outside = False  # a merge took in changes made by another process
         self._file_lock: FileLock | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -101,6 +104,7 @@ class Store:
         if self._opened:
             raise RuntimeError(f"store for {self._path} is already open")
         self._opened = True
+        self._seen = self._signature()
         loaded = load(self._path)
         if loaded.broken is not None or loaded.dropped:
             with self._lock_if_possible():
@@ -179,6 +183,42 @@ class Store:
                 for post_id, state in self._posts.items()
                 if state.position is not None
             }
+
+    def refresh(self) -> bool:
+        """Take in what other readers (or `reader mark`) saved since this store last looked.
+
+        One stat when nothing changed. True when a post's marks or position changed
+        here, by this or by a save's merge since the last call. A broken or newer file
+        is left to the next save, which deals with it.
+        """
+        signature = self._signature()
+        if signature is not None and signature != self._seen:
+            loaded = load(self._path)
+            if loaded.broken is None and loaded.newer is None:
+                with self._lock:
+                    self._merge_posts(loaded, self._dirty)
+                    self._seen = signature
+        with self._lock:
+            outside, self._outside = self._outside, False
+        return outside
+
+    def _signature(self) -> tuple[int, int, int] | None:
+        """What tells one version of the file from another (None when it cannot be seen)."""
+        try:
+            info = os.stat(self._path)
+        except OSError:
+            return None
+        return info.st_mtime_ns, info.st_size, info.st_ino
+
+    def _merge_posts(self, loaded: Loaded, dirty: set[str]) -> None:
+        """Take the file's version of each post unless ours is pending and newer (lock held)."""
+        for post_id, theirs in loaded.posts.items():
+            mine = self._posts.get(post_id)
+            if post_id in dirty and mine is not None and mine.updated >= theirs.updated:
+                continue
+            if mine != theirs:
+                self._posts[post_id] = theirs
+                self._outside = True
 
     def get_meta(self, key: str, default: object = None) -> object:
         """A stored UI value such as "selected" or "view"."""
@@ -280,11 +320,7 @@ class Store:
         with self._lock:
             dirty, meta_dirty = self._dirty, self._meta_dirty
             self._dirty, self._meta_dirty = set(), False
-            for post_id, theirs in loaded.posts.items():
-                mine = self._posts.get(post_id)
-                if post_id in dirty and mine is not None and mine.updated >= theirs.updated:
-                    continue
-                self._posts[post_id] = theirs
+            self._merge_posts(loaded, dirty)
             their_time = loaded.meta_updated
             if their_time is not None and (not meta_dirty or their_time > self._meta_updated):
                 self._meta, self._meta_updated = dict(loaded.meta), their_time
@@ -296,6 +332,7 @@ class Store:
                 self._dirty |= dirty
                 self._meta_dirty = self._meta_dirty or meta_dirty
             raise
+        self._seen = self._signature()  # still under the file lock: nobody wrote since
         return True
 
     def _quarantine(self, loaded: Loaded) -> str | None:

@@ -21,7 +21,13 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header
 from textual.worker import get_current_worker
 
-from reader.messages import ArticleReady, LibraryLoaded, LoadProgress, Notice
+from reader.messages import (
+    ArticleReady,
+    LibraryLoaded,
+    LoadProgress,
+    MarksChangedElsewhere,
+    Notice,
+)
 from reader.render_cache import RenderCache
 from reader.screens.read_timer import ReadTimer
 from reader.session import Session, Sort
@@ -44,6 +50,8 @@ CHUNK_PAUSE = 0.003
 # While a query is typed, the first hit is shown once typing pauses this long (the
 # list follows every key at once; rendering a post for each key would slow it down).
 TYPING_PAUSE = 0.15
+# How often the state file is checked for marks other readers saved (one stat if none).
+STATE_CHECK_EVERY = 2.0
 
 
 class LoadCancelled(Exception):
@@ -114,6 +122,7 @@ class ReaderScreen(Screen[None]):
         self.app.theme_changed_signal.subscribe(self, self.theme_changed)
         self.watch(self.app, "app_focus", self.app_focus_changed, init=False)
         self.load_library(reload=False)
+        self.set_interval(STATE_CHECK_EVERY, self.check_state)
 
     def app_focus_changed(self, focused: bool) -> None:
         """The terminal lost (or got back) the focus: hold the read-after clock meanwhile."""
@@ -181,6 +190,16 @@ class ReaderScreen(Screen[None]):
         if cache is not None:
             cache.retain(library.posts)
             cache.save()
+
+    @work(thread=True, exclusive=True, group="state")
+    def check_state(self) -> None:
+        """Take in marks that other readers saved to the state file, off the UI thread."""
+        if self.store.refresh():
+            self.post_message(MarksChangedElsewhere())
+
+    def on_marks_changed_elsewhere(self) -> None:
+        """Show marks made by another reader or `reader mark`."""
+        self.marks_changed()
 
     @work(thread=True, exclusive=True, group="render")
     def render_post(self, post: Post, width: int, dark: bool, keep_scroll: bool) -> None:

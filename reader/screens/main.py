@@ -231,7 +231,8 @@ class MainScreen(ReaderScreen):
         self.notify(f"Undone: {change.description}", timeout=4, markup=False)
 
     def action_reload(self) -> None:
-        """Read the library from disk again, keeping the selection."""
+        """Read the library from disk again, keeping the selection, and take in new marks."""
+        self.check_state()
         self.load_library(reload=True)
 
     # Links ---------------------------------------------------------------------------

@@ -189,3 +189,37 @@ async def test_s_cycles_the_sort_and_keeps_it_for_the_next_start(start: Any) -> 
     async with start() as pilot:
         assert "by title" in pilot.app.screen.sub_title
         assert [row.title for row in sidebar(pilot).rows] == titles
+
+
+async def test_marks_saved_by_another_reader_show_without_a_key(
+    start: Any, state_path: Path
+) -> None:
+    async with start() as pilot:
+        third = sidebar(pilot).rows[2]
+        assert not third.bookmarked
+        other = Store(state_path)  # a second reader, or `reader mark`, on the same file
+        other.open()
+        other.set_bookmarked(third.post_id, True)
+        other.set_read(third.post_id, True)
+        other.close()
+        for _ in range(100):  # the reader checks the file every few seconds
+            await pilot.pause(0.1)
+            if sidebar(pilot).rows[2].bookmarked:
+                break
+        row = sidebar(pilot).rows[2]
+        assert row.bookmarked and not row.unread
+        assert "1 bookmarked" in pilot.app.screen.sub_title
+
+
+async def test_r_takes_in_marks_saved_by_another_reader_at_once(
+    start: Any, state_path: Path
+) -> None:
+    async with start() as pilot:
+        fourth = sidebar(pilot).rows[3].post_id
+        other = Store(state_path)
+        other.open()
+        other.set_bookmarked(fourth, True)
+        other.close()
+        await pilot.press("r")
+        await settle(pilot)
+        assert sidebar(pilot).rows[3].bookmarked

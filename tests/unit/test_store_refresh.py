@@ -1,0 +1,78 @@
+"""Store.refresh: an open reader takes in marks that other processes saved to its file."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from reader.store import Store
+from tests.unit.helpers.processes import run_captured
+
+READER = Path(sys.executable).parent / "reader"
+
+
+def test_refresh_takes_in_marks_another_store_saved(opened: Callable[..., Store]) -> None:
+    mine, theirs = opened(), opened()
+    mine.set_read("a", True)
+    mine.flush()
+    assert not mine.refresh(), "its own save is nothing new"
+    theirs.set_bookmarked("b", True)
+    theirs.set_read("c", True)
+    theirs.flush()
+    assert mine.refresh()
+    assert mine.is_read("a") and mine.is_bookmarked("b") and mine.is_read("c")
+    assert not mine.refresh(), "nothing changed since"
+
+
+def test_refresh_keeps_a_newer_change_not_yet_saved(opened: Callable[..., Store]) -> None:
+    mine, theirs = opened(), opened()
+    theirs.set_read("a", True)
+    theirs.flush()
+    mine.set_read("a", False)  # later than theirs, still in memory only
+    mine.set_read("a", True)
+    mine.set_read("a", False)
+    mine.refresh()
+    assert not mine.is_read("a")
+    mine.flush()
+    theirs.refresh()
+    assert not theirs.is_read("a"), "the change made last wins on both sides"
+
+
+def test_a_save_that_merged_changes_from_elsewhere_is_reported(
+    opened: Callable[..., Store],
+) -> None:
+    mine, theirs = opened(), opened()
+    theirs.set_bookmarked("x", True)
+    theirs.flush()
+    mine.set_read("y", True)
+    mine.flush()  # merges theirs into memory while saving its own change
+    assert mine.is_bookmarked("x")
+    assert mine.refresh(), "the screen must redraw the marks the save brought in"
+    assert not mine.refresh()
+
+
+def test_refresh_sees_reader_mark_from_the_command_line(
+    opened: Callable[..., Store], path: Path, tmp_path: Path
+) -> None:
+    library = tmp_path / "posts"
+    library.mkdir()
+    (library / "one.md").write_text("# One\n\nText.\n")
+    store = opened()
+    assert not store.refresh()
+    result = run_captured([str(READER)], ["mark", "one.md", library, "--bookmark", "--state", path])
+    assert result.returncode == 0, result.stderr
+    assert store.refresh()
+    assert store.is_bookmarked("one.md")
+
+
+def test_refresh_leaves_a_broken_file_to_the_next_save(
+    opened: Callable[..., Store], path: Path
+) -> None:
+    store = opened()
+    store.set_read("a", True)
+    store.flush()
+    path.write_text("{ not json")
+    assert not store.refresh()
+    assert store.is_read("a")
+    assert path.read_text() == "{ not json", "refresh never moves or rewrites the file"
