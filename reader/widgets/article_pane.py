@@ -118,6 +118,12 @@ class ArticlePane(Horizontal):
             self.current = (self.current + step) % len(self.matches)
             self.show_matches(scroll=True)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The find keys exist only while find is open (else n is next unread, footer too)."""
+        if action in ("find_step", "close_find"):
+            return self.find_bar.is_open
+        return True
+
     def action_find_step(self, step: int) -> None:
         """n / N (enter, F3, shift+F3): step through the matches while find is open."""
         if not self.find_bar.is_open:

@@ -79,6 +79,7 @@ class FindBar(Horizontal):
     def open(self) -> None:
         """Show the bar and put the cursor in it."""
         self.add_class("-open")
+        self.screen.refresh_bindings()  # n / N step through the matches now
         field = self.query_one(Input)
         self.screen.set_focus(field)
         if field.value:
@@ -118,4 +119,5 @@ class FindBar(Horizontal):
     def action_close(self) -> None:
         """Escape: hide the bar and clear the highlights."""
         self.remove_class("-open")
+        self.screen.refresh_bindings()
         self.post_message(self.Closed())
