@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,9 +17,11 @@ from typing import TYPE_CHECKING, NoReturn
 
 from reader import __version__
 from reader.library import POST_SUFFIXES, is_post_name
+from reader.sanitize import clean_line
 
 if TYPE_CHECKING:
     from reader.config import Config
+    from reader.importers.digest import ImportResult
 
 
 
@@ -160,6 +163,32 @@ def check_library_path(path: Path) -> Path:
     return path.resolve()
 
 
+def open_command(into: Path) -> str:
+    """The command that opens a folder of posts, quoted for a POSIX shell."""
+    from reader.paths import tilde
+
+    text = os.fspath(into)
+    short = tilde(text)
+    if short != text:  # an absolute path under the home directory
+        return "reader ~" + (f"/{shlex.quote(short[2:])}" if short != "~" else "")
+    if text.startswith("-"):  # not an option
+        text = os.path.join(".", text)
+    return f"reader {shlex.quote(text)}"
+
+
+def import_summary(result: ImportResult, into: Path) -> str:
+    """What an import did, and how to open its posts (no trailing newline)."""
+    from reader.paths import short_path
+
+    summary = (
+        f"Imported {result.added} new, {result.updated} updated, "
+        f"{result.unchanged} unchanged posts into {short_path(into)}"
+    )
+    if result.paths:
+        summary += f"\nOpen them with: {clean_line(open_command(into))}"
+    return summary
+
+
 def run_import(argv: Sequence[str]) -> int:
     """`reader import digest FILE --into DIR`."""
     from reader.importers.digest import DigestError, import_digest
@@ -168,15 +197,16 @@ def run_import(argv: Sequence[str]) -> int:
     source = Path(args.source)
     if not source.is_file():
         raise UsageError(f"no such file: {source}")
+    into = Path(args.into)
     try:
-        written = import_digest(source, Path(args.into))
+        result = import_digest(source, into)
     except DigestError as error:
         print(f"reader: {source}: {error}", file=sys.stderr)
         return 1
     except OSError as error:
         print(f"reader: cannot import: {error.strerror or error}", file=sys.stderr)
         return 1
-    print(f"Imported {len(written)} posts into {args.into}")
+    print(import_summary(result, into))
     return 0
 
 

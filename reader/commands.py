@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from reader.cli import Parser, add_library_options, read_config, seconds
+from reader.cli import Parser, add_library_options, import_summary, read_config, seconds
 from reader.library import Library, LibraryError, Post, load_library
 from reader.paths import bundled_articles, default_state_path, feeds_dir
 from reader.sanitize import clean_line
@@ -170,6 +170,7 @@ def cmd_list(argv: Sequence[str]) -> int:
                 "title": post.title,
                 "date": _iso(post),
                 "author": post.author,
+                "feed": post.feed,
                 "tags": list(post.tags),
                 "url": post.url,
                 "path": post.file,
@@ -348,10 +349,7 @@ def cmd_import_feed(argv: Sequence[str]) -> int:
         _error(f"cannot write to {into}: {error.strerror or error}")
         return 1
     clear()
-    print(
-        f"Imported {result.added} new, {result.updated} updated, "
-        f"{result.unchanged} unchanged posts into {into}"
-    )
+    print(import_summary(result, into))
     return 0
 
 

@@ -65,6 +65,7 @@ class Post:
     tags: tuple[str, ...]
     url: str | None
     position: int | None
+    feed: str | None = None  # the title of the feed it was imported from
 
     @property
     def path(self) -> Path:
@@ -220,6 +221,7 @@ def load_post(path: Path, root: Path) -> Post:
         tags=_tags(fields),
         url=_url(fields),
         position=_position(fields.get("position")),
+        feed=_scalar_text(fields.get("feed")) or None,
     )
 
 

@@ -103,13 +103,21 @@ def test_import_digest_writes_the_bundled_articles(tmp_path: Path) -> None:
     result = run(["import", "digest", DIGEST, "--into", into])
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert "20" in result.stdout
+    assert result.stdout == (
+        f"Imported 20 new, 0 updated, 0 unchanged posts into {into}\n"
+        f"Open them with: reader {into}\n"
+    )
     written = sorted(into.iterdir())
     bundled = sorted(ARTICLES.glob("*.md"))
     assert len(bundled) == 20
     assert [path.name for path in written] == [path.name for path in bundled]
     for new, old in zip(written, bundled, strict=True):
         assert new.read_bytes() == old.read_bytes(), new.name
+    again = run(["import", "digest", DIGEST, "--into", into])
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines()[0] == (
+        f"Imported 0 new, 0 updated, 20 unchanged posts into {into}"
+    )
 
 
 @pytest.mark.parametrize(

@@ -84,6 +84,7 @@ def test_list_json(capsys: pytest.CaptureFixture[str], library: Path, state: Pat
         "title": "Alpha [draft] *one*",
         "date": "2024-01-02T00:00:00+00:00",
         "author": "Ann",
+        "feed": None,
         "tags": ["x", "y"],
         "url": "https://example.org/a (1)",
         "path": str(library / "a.md"),
@@ -232,20 +233,58 @@ def test_import_feed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
     status, out, err = run(capsys, cmd_import_feed, FEEDS / "rss2.xml", "--into", into)
     assert (status, out, err) == (
         0,
-        f"Imported 3 new, 0 updated, 0 unchanged posts into {into}\n",
+        f"Imported 3 new, 0 updated, 0 unchanged posts into {into}\n"
+        f"Open them with: reader {into}\n",
         "",
     )
     status, out, _ = run(
         capsys, run_subcommand, "import", "feed", FEEDS / "rss2.xml", "--into", into
     )
-    assert (status, out) == (0, f"Imported 0 new, 0 updated, 3 unchanged posts into {into}\n")
+    assert (status, out) == (
+        0,
+        f"Imported 0 new, 0 updated, 3 unchanged posts into {into}\n"
+        f"Open them with: reader {into}\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("into", "command"),
+    [
+        ("my posts", "reader 'my posts'"),
+        ("-odd", "reader ./-odd"),
+        ("it's", "reader 'it'\"'\"'s'"),
+    ],
+)
+def test_import_feed_says_how_to_open_the_posts(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    into: str,
+    command: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run(capsys, cmd_import_feed, FEEDS / "atom.xml", f"--into={into}")
+    assert status == 0
+    assert out.splitlines()[1] == f"Open them with: {command}"
+    shown = subprocess.run(
+        ["sh", "-c", f"printf %s {command.removeprefix('reader ')}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert (tmp_path / shown).resolve() == (tmp_path / into).resolve()
 
 
 def test_import_feed_default_folder(
     capsys: pytest.CaptureFixture[str], isolated_user_dirs: Path
 ) -> None:
     assert feeds_dir() == isolated_user_dirs / ".local" / "share" / "reader" / "feeds"
-    assert run(capsys, cmd_import_feed, FEEDS / "atom.xml")[0] == 0
+    status, out, _ = run(capsys, cmd_import_feed, FEEDS / "atom.xml")
+    assert (status, out) == (
+        0,
+        "Imported 2 new, 0 updated, 0 unchanged posts into ~/.local/share/reader/feeds\n"
+        "Open them with: reader ~/.local/share/reader/feeds\n",
+    )
     assert len(list(feeds_dir().glob("*.md"))) == 2
 
 

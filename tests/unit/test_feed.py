@@ -72,6 +72,7 @@ def test_rss2_entries_become_markdown_posts(tmp_path: Path) -> None:
         "title": "Hello & welcome — 日本語のタイトル",
         "date": "2024-01-02T09:30:00Z",
         "author": "Ada Lovelace",
+        "feed": "Example Blog",
         "tags": ["rust", "release notes"],
         "url": "https://example.org/posts/hello",
     }
@@ -110,6 +111,7 @@ def test_rss091_latin1_without_ids_or_dates(tmp_path: Path) -> None:
     assert fields == {
         "id": "http://old.example.com/cafe",
         "title": "Café news",
+        "feed": "Old School",
         "url": "http://old.example.com/cafe",
     }
     assert body.strip() == "Naïve *text* from 1999."
@@ -262,7 +264,86 @@ def test_html_nested_too_deeply_keeps_its_text() -> None:
 
 def test_plain_text_content_is_kept_as_is() -> None:
     entry = {"id": "i", "content": [{"type": "text/plain", "value": "a *b* <c>"}]}
-    assert entry_fields(entry) == ({"id": "i"}, "a *b* <c>")
+    assert entry_fields(entry) == ({"id": "i", "title": "a *b* <c>"}, "a *b* <c>")
+
+
+def rss(items: str, channel_title: str = "Blog") -> bytes:
+    """An RSS 2.0 feed of the given <item> elements."""
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{channel_title}</title>{items}</channel></rss>"
+    ).encode()
+
+
+def import_items(
+    tmp_path: Path, items: str, channel_title: str = "Blog"
+) -> list[dict[str, object]]:
+    """Import an RSS feed of these items; the front matter of each post, in feed order."""
+    source = tmp_path / "feed.xml"
+    source.write_bytes(rss(items, channel_title))
+    result = import_feed(str(source), tmp_path / "posts")
+    return [front(path)[0] for path in result.paths]
+
+
+def test_an_untitled_item_is_named_after_its_first_words(tmp_path: Path) -> None:
+    items = (
+        "<item><guid>a</guid><description>&lt;p&gt;Shipped &lt;b&gt;version 2&lt;/b&gt; today, "
+        "with faster search and fewer bugs than ever.&lt;/p&gt;&lt;script&gt;x()&lt;/script&gt;"
+        "</description></item>"
+        "<item><guid>b</guid><description>Short note.</description></item>"
+        "<item><guid>c</guid><pubDate>Tue, 02 Jan 2024 09:30:00 GMT</pubDate></item>"
+        "<item><guid>https://example.org/d</guid></item>"
+        "<item><description></description></item>"
+    )
+    fields = import_items(tmp_path, items)
+    assert [f["title"] for f in fields] == [
+        "Shipped version 2 today, with faster search and…",
+        "Short note.",
+        "2024-01-02 09:30",
+        "https://example.org/d",
+        "Untitled",
+    ]
+    library = load_library(tmp_path / "posts")
+    assert "post" not in {post.title.split()[0] for post in library.posts}
+    assert library.posts[0].title == "2024-01-02 09:30"  # the only dated post comes first
+
+
+def test_a_long_word_title_is_cut() -> None:
+    fields, _ = entry_fields({"id": "i", "summary": "x" * 500})
+    assert fields["title"] == "x" * 80 + "…"
+
+
+@pytest.mark.parametrize(
+    ("author", "shown"),
+    [
+        ("alice@example.com (Alice Liddell)", "Alice Liddell"),
+        ("Alice Liddell &lt;alice@example.com&gt;", "Alice Liddell"),
+        ("&quot;Alice&quot; &lt;alice@example.com&gt;", "Alice"),
+        ("alice@example.com", "alice@example.com"),
+        ("Alice", "Alice"),
+    ],
+)
+def test_authors_are_shown_by_name(tmp_path: Path, author: str, shown: str) -> None:
+    fields = import_items(tmp_path, f"<item><guid>a</guid><author>{author}</author></item>")
+    assert fields[0]["author"] == shown
+
+
+def test_author_name_without_feedparser_detail() -> None:
+    fields, _ = entry_fields({"id": "i", "title": "t", "author": "bob@example.org (Bob)"})
+    assert fields["author"] == "Bob"
+    fields, _ = entry_fields({"id": "i", "title": "t", "author": "Bob <bob@example.org>"})
+    assert fields["author"] == "Bob"
+
+
+def test_the_feed_title_is_kept_plain_and_safe(tmp_path: Path) -> None:
+    fields = import_items(
+        tmp_path,
+        "<item><guid>a</guid><title>One</title></item>",
+        channel_title="Ann&apos;s &lt;b&gt;log&lt;/b&gt; \x1b[31m:  &quot;x&quot;",
+    )
+    assert fields[0]["feed"] == "Ann's log ␛[31m: \"x\""
+    post = load_library(tmp_path / "posts").posts[0]
+    assert post.feed == "Ann's log ␛[31m: \"x\""
 
 
 def test_control_characters_in_bodies_are_made_visible() -> None:
@@ -287,7 +368,13 @@ def test_control_characters_in_bodies_are_made_visible() -> None:
 def test_front_matter_round_trips_any_text(
     title: str, author: str, entry_id: str, tags: list[str]
 ) -> None:
-    fields: dict[str, object] = {"id": entry_id, "title": title, "author": author, "tags": tags}
+    fields: dict[str, object] = {
+        "id": entry_id,
+        "title": title,
+        "author": author,
+        "feed": title[::-1],
+        "tags": tags,
+    }
     text = render_entry(fields, "body")
     parsed, body = split_front_matter(text)
     assert parsed == fields
