@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.widget import Widget
 
+from reader.messages import notice_timeout, sentence
 from reader.screens.help import HelpScreen, binding_commands
 from reader.screens.main import MainScreen
 from reader.store import Store
@@ -96,7 +97,8 @@ class ReaderApp(App[int]):
         for signum in (signal.SIGTERM, signal.SIGHUP):
             loop.add_signal_handler(signum, self.exit)
         for notice in self.notices:
-            self.notify(notice, severity="warning", timeout=10, markup=False)
+            timeout = notice_timeout(notice)
+            self.notify(sentence(notice), severity="warning", timeout=timeout, markup=False)
 
     def apply_theme(self) -> None:
         """Use the configured theme, else the one chosen last time, else Textual's default."""
@@ -125,7 +127,7 @@ class ReaderApp(App[int]):
 
     def on_state_problem(self, message: StateProblem) -> None:
         """Tell the user the state could not be saved."""
-        self.notify(message.text, severity="warning", timeout=8, markup=False)
+        self.notify(sentence(message.text), severity="warning", timeout=8, markup=False)
 
     def action_help(self) -> None:
         """Show every key."""

@@ -15,7 +15,15 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from reader.cli import Parser, add_library_options, import_summary, read_config, seconds
+from reader.cli import (
+    Parser,
+    UsageError,
+    add_library_options,
+    check_library_path,
+    import_summary,
+    read_config,
+    seconds,
+)
 from reader.library import Library, LibraryError, Post, load_library
 from reader.paths import bundled_articles, default_state_path, feeds_dir
 from reader.sanitize import clean_line
@@ -66,16 +74,18 @@ def _load(args: argparse.Namespace) -> Library | int:
 
     Config and post problems go to stderr, one line each.
     """
+    config_file = None
     if args.path:
         path = Path(args.path)
     else:
-        config, config_problems = read_config(args.config)
-        for message in config_problems:
+        config, mistakes = read_config(args.config)
+        for message in mistakes.lines():
             _error(message)
         path = config.library or bundled_articles()
+        config_file = config.path if config.library is not None else None
     try:
-        library = load_library(path)
-    except LibraryError as error:
+        library = load_library(check_library_path(path, config=config_file))
+    except (UsageError, LibraryError) as error:
         print(f"reader: error: {clean_line(str(error))}", file=sys.stderr)
         return 2
     for problem in library.problems:

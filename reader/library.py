@@ -437,7 +437,7 @@ def load_library(
                 raise LibraryError(f"cannot read {path}: {error.strerror or error}")
             problems.append(Problem(where, f"cannot read folder: {error.strerror or error}"))
         if not files:
-            raise LibraryError(f"no posts (.md files) in {path}")
+            raise LibraryError(f"no posts (.md or .markdown files) in {path}")
     elif path.exists():
         if not path.is_file() or path.suffix.lower() not in POST_SUFFIXES:
             raise LibraryError(f"not a Markdown file: {path}")

@@ -22,7 +22,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header
 from textual.worker import get_current_worker
 
-from reader.messages import ArticleReady, LibraryLoaded, LoadProgress, Notice
+from reader.messages import ArticleReady, LibraryLoaded, LoadProgress, Notice, sentence
 from reader.render_cache import RenderCache
 from reader.session import Session, Sort
 from reader.views import View
@@ -205,7 +205,7 @@ class ReaderScreen(Screen[None]):
         if message.library is None:
             self.post_list.empty_text = message.error or "No posts"
             self.post_list.set_posts([], [], set(), set())
-            self.notify(message.error or "No posts", severity="error", markup=False)
+            self.notify(sentence(message.error or "No posts"), severity="error", markup=False)
             return
         library = message.library
         session = self.session
@@ -238,9 +238,9 @@ class ReaderScreen(Screen[None]):
     def on_notice(self, message: Notice) -> None:
         """Show a worker's notice."""
         if message.severity == "error":
-            self.notify(message.text, severity="error", markup=False)
+            self.notify(sentence(message.text), severity="error", markup=False)
         else:
-            self.notify(message.text, severity="warning", markup=False)
+            self.notify(sentence(message.text), severity="warning", markup=False)
 
     def on_load_progress(self, message: LoadProgress) -> None:
         """Say how far reading the library has got."""

@@ -76,8 +76,39 @@ def test_directory_without_posts_is_a_usage_error(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "notes.txt").write_text("not a post\n", encoding="utf-8")
+    (empty / "sub").mkdir()
+    (empty / "sub" / "page.HTML").write_text("<p>x</p>\n", encoding="utf-8")
+    (empty / "sub" / "more.txt").write_text("x\n", encoding="utf-8")
+    (empty / ".hidden.md").write_text("# Hidden\n", encoding="utf-8")
     line = assert_one_line_error(run([empty]), 2)
-    assert str(empty) in line
+    assert line == (
+        f"reader: error: no posts (.md or .markdown files) in {empty}; "
+        "found 3 other files (.txt, .html)"
+    )
+    (empty / "sub" / "page.HTML").unlink()
+    (empty / "sub" / "more.txt").unlink()
+    (empty / "notes.txt").unlink()
+    line = assert_one_line_error(run([empty]), 2)
+    assert line.endswith(f"in {empty}; found no other files")
+
+
+def test_a_markdown_suffix_counts(tmp_path: Path) -> None:
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    (folder / "one.markdown").write_text("# One\n", encoding="utf-8")
+    line = assert_one_line_error(run([folder]), 2)
+    assert "needs a terminal" in line  # the folder was accepted
+
+
+def test_a_missing_config_library_names_the_config(isolated_user_dirs: Path) -> None:
+    config = isolated_user_dirs / ".config" / "reader" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('library = "~/notes/posts"\n', encoding="utf-8")
+    line = assert_one_line_error(run([]), 2)
+    assert line == (
+        "reader: error: the library in ~/.config/reader/config.toml does not exist: "
+        "~/notes/posts"
+    )
 
 
 def test_a_file_that_is_not_markdown_is_a_usage_error(tmp_path: Path) -> None:

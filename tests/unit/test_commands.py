@@ -126,7 +126,49 @@ def test_default_path_comes_from_the_config(
     status, out, _ = run(capsys, cmd_list, "--config", config, "--state", state)
     assert status == 0 and out.splitlines()[0] == "●   gamma  Gamma 中文"
     status, _, err = run(capsys, cmd_list, "--config", tmp_path / "none.toml", "--state", state)
-    assert status == 0 and "does not exist; using the defaults" in err  # bundled posts listed
+    assert status == 0  # the bundled posts are listed
+    assert f"config {tmp_path / 'none.toml'}: the file does not exist (defaults used)" in err
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda folder: None, "does not exist: {path}"),
+        (
+            lambda folder: [
+                folder.mkdir(),
+                (folder / "a.txt").write_text("x"),
+                (folder / "b.txt").write_text("x"),
+                (folder / "c.html").write_text("x"),
+            ],
+            "holds no posts (.md or .markdown files): {path}; found 3 other files (.txt, .html)",
+        ),
+        (
+            lambda folder: folder.write_text("x"),
+            "is not a Markdown file (.md or .markdown): {path}",
+        ),
+    ],
+    ids=["missing", "no-posts", "not-markdown"],
+)
+def test_a_bad_library_in_the_config_names_the_config(
+    capsys: pytest.CaptureFixture[str],
+    state: Path,
+    isolated_user_dirs: Path,
+    make: Callable[[Path], object],
+    says: str,
+) -> None:
+    library = isolated_user_dirs / "notes" / "posts"
+    library.parent.mkdir()
+    make(library)
+    config = isolated_user_dirs / ".config" / "reader" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f'library = "{library}"\n')
+    status, out, err = run(capsys, cmd_list, "--state", state)
+    assert (status, out) == (2, "")
+    expected = "reader: error: the library in ~/.config/reader/config.toml " + says.format(
+        path="~/notes/posts"
+    )
+    assert one_error_line(err) == expected
 
 
 def test_mark_unknown_id(capsys: pytest.CaptureFixture[str], library: Path, state: Path) -> None:
