@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from reader.config import Config, Mistake, Mistakes
     from reader.importers.digest import ImportResult
 
+MAX_TIMEOUT = 86_400.0  # a day
 MAX_OTHER_SUFFIXES = 5  # file suffixes named when a folder holds no posts
 
 
@@ -47,6 +48,20 @@ def seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
     if not math.isfinite(value) or value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more seconds, not {text!r}")
+    return value
+
+
+def timeout_seconds(text: str) -> float:
+    """A network timeout: more than 0 and at most MAX_TIMEOUT seconds (for argparse).
+
+    0 would make every socket non-blocking (and fail with "Operation now in progress");
+    a huge number overflows the socket's timeout.
+    """
+    value = seconds(text)
+    if not 0 < value <= MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(
+            f"must be more than 0 and at most {MAX_TIMEOUT:g} seconds, not {text!r}"
+        )
     return value
 
 

@@ -22,7 +22,7 @@ from reader.cli import (
     check_library_path,
     import_summary,
     read_config,
-    seconds,
+    timeout_seconds,
 )
 from reader.library import Library, LibraryError, Post, load_library
 from reader.paths import bundled_articles, default_state_path, feeds_dir
@@ -309,7 +309,11 @@ def build_import_feed_parser() -> Parser:
         "--into", metavar="DIR", help="where to write posts (default: the user data dir's feeds)"
     )
     parser.add_argument(
-        "--timeout", metavar="SECONDS", type=seconds, default=15.0, help="network timeout"
+        "--timeout",
+        metavar="SECONDS",
+        type=timeout_seconds,
+        default=15.0,
+        help="network timeout (more than 0; default 15)",
     )
     return parser
 

@@ -249,10 +249,13 @@ def test_export_bookmarks_json_to_a_file(
         (cmd_mark, ["alpha"], "reader mark: error: one of --read, --unread, --bookmark"),
         (cmd_mark, ["alpha", "--read", "--unread"], "reader mark: error: argument --unread"),
         (cmd_import_feed, [], "reader import feed: error: the following arguments are required"),
-        (
-            cmd_import_feed,
-            ["x", "--timeout", "-1"],
-            "reader import feed: error: argument --timeout",
+        *(
+            (
+                cmd_import_feed,
+                ["http://127.0.0.1:9/", "--timeout", value],
+                "reader import feed: error: argument --timeout: ",
+            )
+            for value in ("-1", "0", "0.0", "nan", "inf", "1e300", "soon")
         ),
         (cmd_list, ["/no/such/dir"], "reader: error: no such file or directory: /no/such/dir"),
     ],
