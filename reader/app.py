@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.widget import Widget
 
+from reader.messages import notice_timeout, sentence
 from reader.screens.help import HelpScreen, binding_commands
 from reader.screens.main import MainScreen
 from reader.store import Store
@@ -101,7 +102,8 @@ class ReaderApp(App[int]):
         for signum in (signal.SIGTERM, signal.SIGHUP):
             loop.add_signal_handler(signum, self.exit)
         for notice in self.notices:
-            self.notify(notice, severity="warning", timeout=10, markup=False)
+            timeout = notice_timeout(notice)
+            self.notify(sentence(notice), severity="warning", timeout=timeout, markup=False)
 
     async def on_event(self, event: events.Event) -> None:
         """Tell the main screen the reader is at the keys (a key, a click or the wheel)."""
@@ -138,7 +140,7 @@ class ReaderApp(App[int]):
 
     def on_state_problem(self, message: StateProblem) -> None:
         """Tell the user the state could not be saved."""
-        self.notify(message.text, severity="warning", timeout=8, markup=False)
+        self.notify(sentence(message.text), severity="warning", timeout=8, markup=False)
 
     def action_help(self) -> None:
         """Show every key."""

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from reader.library import Post
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 Entry = tuple[int, int, Post]
 
@@ -55,7 +55,7 @@ class MetadataCache:
             order: list[Post] = []
             prefix = self.prefix
             for row in raw["posts"]:
-                rel, size, mtime, post_id, title, stamp, author, tags, url, position = row
+                rel, size, mtime, post_id, title, stamp, author, tags, url, position, feed = row
                 # Check every field's type: a cache is never trusted over the files.
                 if (
                     type(rel) is not str
@@ -66,6 +66,7 @@ class MetadataCache:
                     or (author is not None and type(author) is not str)
                     or (url is not None and type(url) is not str)
                     or (position is not None and type(position) is not int)
+                    or (feed is not None and type(feed) is not str)
                     or type(tags) is not list
                     or not all(type(tag) is str for tag in tags)
                     or rel.startswith("/")
@@ -82,6 +83,7 @@ class MetadataCache:
                     tags=tuple(tags),
                     url=url,
                     position=position,
+                    feed=feed,
                 )
                 entries[file] = (size, mtime, post)
                 order.append(post)
@@ -136,6 +138,7 @@ class MetadataCache:
                     list(post.tags),
                     post.url,
                     post.position,
+                    post.feed,
                 ]
             )
         payload = json.dumps(

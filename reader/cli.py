@@ -9,17 +9,23 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import shlex
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from reader import __version__
 from reader.library import POST_SUFFIXES, is_post_name
+from reader.sanitize import clean_line
 
 if TYPE_CHECKING:
-    from reader.config import Config
+    from reader.config import Config, Mistake, Mistakes
+    from reader.importers.digest import ImportResult
 
+MAX_TIMEOUT = 86_400.0  # a day
+MAX_OTHER_SUFFIXES = 5  # file suffixes named when a folder holds no posts
 
 
 class UsageError(Exception):
@@ -42,6 +48,20 @@ def seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
     if not math.isfinite(value) or value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more seconds, not {text!r}")
+    return value
+
+
+def timeout_seconds(text: str) -> float:
+    """A network timeout: more than 0 and at most MAX_TIMEOUT seconds (for argparse).
+
+    0 would make every socket non-blocking (and fail with "Operation now in progress");
+    a huge number overflows the socket's timeout.
+    """
+    value = seconds(text)
+    if not 0 < value <= MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(
+            f"must be more than 0 and at most {MAX_TIMEOUT:g} seconds, not {text!r}"
+        )
     return value
 
 
@@ -95,8 +115,8 @@ def build_config_parser() -> Parser:
     return parser
 
 
-def read_config(option: str | None) -> tuple[Config, list[str]]:
-    """The config from `--config FILE` or the default place, with its problems."""
+def read_config(option: str | None) -> tuple[Config, Mistakes]:
+    """The config from `--config FILE` or the default place, with its mistakes."""
     from reader.config import load_config
     from reader.paths import config_dir
 
@@ -105,23 +125,29 @@ def read_config(option: str | None) -> tuple[Config, list[str]]:
     return load_config(config_dir() / "config.toml")
 
 
+def print_lines(lines: Sequence[str]) -> None:
+    """Print each line on stderr after `reader: `."""
+    for line in lines:
+        print(f"reader: {line}", file=sys.stderr)
+
+
 def run_config(argv: Sequence[str]) -> int:
     """`reader config --show`: print the effective settings as TOML."""
     from reader.config import describe
     from reader.paths import bundled_articles
 
     args = build_config_parser().parse_args(argv)
-    config, problems = read_config(args.config)
-    problems += check_keymap(config.keys, config.path)[1]
-    for problem in problems:
-        print(f"reader: {problem}", file=sys.stderr)
+    config, mistakes = read_config(args.config)
+    keymap, theme = check_app_settings(config, mistakes)
+    print_lines(mistakes.lines())
     print(
         describe(
             config,
             library=config.library or bundled_articles(),
-            theme=config.theme or "textual-dark",
+            theme=theme or "textual-dark",
             mark_read_after=2.0 if config.mark_read_after is None else config.mark_read_after,
             sort=config.sort or "newest",
+            keys=keymap,
         ),
         end="",
     )
@@ -137,27 +163,84 @@ def build_import_parser() -> Parser:
     return parser
 
 
-def has_post_file(path: Path) -> bool:
-    """True as soon as one post file is found under `path` (stops early)."""
+def scan_for_posts(path: Path) -> tuple[bool, Counter[str]]:
+    """(True, ...) as soon as one post file is found under `path` (stops early);
+    else (False, the number of other visible files by suffix)."""
+    others: Counter[str] = Counter()
     for _root, dirs, files in os.walk(path):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         if any(is_post_name(f) for f in files):
-            return True
-    return False
+            return True, others
+        visible = (f for f in files if not f.startswith("."))
+        others.update(os.path.splitext(f)[1].lower() or "no suffix" for f in visible)
+    return False, others
 
 
-def check_library_path(path: Path) -> Path:
-    """The absolute library path, or UsageError saying why it cannot be opened."""
+def other_files(others: Counter[str]) -> str:
+    """ "found 3 other files (.txt, .html)": what a folder without posts holds."""
+    total = sum(others.values())
+    if total == 0:
+        return "found no other files"
+    suffixes = [clean_line(suffix) for suffix, _ in others.most_common(MAX_OTHER_SUFFIXES)]
+    if len(others) > MAX_OTHER_SUFFIXES:
+        suffixes.append("…")
+    return f"found {total} other file{'s' if total != 1 else ''} ({', '.join(suffixes)})"
+
+
+def check_library_path(path: Path, config: Path | None = None) -> Path:
+    """The absolute library path, or UsageError saying why it cannot be opened.
+
+    `config` is the config file that named the path, if it came from one: the error
+    then says so.
+    """
+    from reader.paths import short_path
+
+    shown = short_path(path)
+    tail = ""
     if not path.exists():
-        raise UsageError(f"no such file or directory: {path}")
-    if path.is_file():
-        if path.suffix.lower() not in POST_SUFFIXES:
-            raise UsageError(f"not a Markdown file (.md): {path}")
+        plain, phrase = f"no such file or directory: {shown}", "does not exist"
+    elif path.is_file():
+        if path.suffix.lower() in POST_SUFFIXES:
+            return path.resolve()
+        plain = f"not a Markdown file (.md or .markdown): {shown}"
+        phrase = "is not a Markdown file (.md or .markdown)"
     elif not path.is_dir():
-        raise UsageError(f"not a file or directory: {path}")
-    elif not has_post_file(path):
-        raise UsageError(f"no posts (.md files) in {path}")
-    return path.resolve()
+        plain, phrase = f"not a file or directory: {shown}", "is not a file or directory"
+    else:
+        found, others = scan_for_posts(path)
+        if found:
+            return path.resolve()
+        plain = f"no posts (.md or .markdown files) in {shown}"
+        phrase, tail = "holds no posts (.md or .markdown files)", f"; {other_files(others)}"
+    if config is None:
+        raise UsageError(plain + tail)
+    raise UsageError(f"the library in {short_path(config)} {phrase}: {shown}{tail}")
+
+
+def open_command(into: Path) -> str:
+    """The command that opens a folder of posts, quoted for a POSIX shell."""
+    from reader.paths import tilde
+
+    text = os.fspath(into)
+    short = tilde(text)
+    if short != text:  # an absolute path under the home directory
+        return "reader ~" + (f"/{shlex.quote(short[2:])}" if short != "~" else "")
+    if text.startswith("-"):  # not an option
+        text = os.path.join(".", text)
+    return f"reader {shlex.quote(text)}"
+
+
+def import_summary(result: ImportResult, into: Path) -> str:
+    """What an import did, and how to open its posts (no trailing newline)."""
+    from reader.paths import short_path
+
+    summary = (
+        f"Imported {result.added} new, {result.updated} updated, "
+        f"{result.unchanged} unchanged posts into {short_path(into)}"
+    )
+    if result.paths:
+        summary += f"\nOpen them with: {clean_line(open_command(into))}"
+    return summary
 
 
 def run_import(argv: Sequence[str]) -> int:
@@ -168,30 +251,57 @@ def run_import(argv: Sequence[str]) -> int:
     source = Path(args.source)
     if not source.is_file():
         raise UsageError(f"no such file: {source}")
+    into = Path(args.into)
     try:
-        written = import_digest(source, Path(args.into))
+        result = import_digest(source, into)
     except DigestError as error:
         print(f"reader: {source}: {error}", file=sys.stderr)
         return 1
     except OSError as error:
         print(f"reader: cannot import: {error.strerror or error}", file=sys.stderr)
         return 1
-    print(f"Imported {len(written)} posts into {args.into}")
+    print(import_summary(result, into))
     return 0
 
 
-def check_keymap(keys: dict[str, str], path: Path | None) -> tuple[dict[str, str], list[str]]:
+def check_keymap(keys: dict[str, str]) -> tuple[dict[str, str], list[Mistake]]:
     """Keep the key overrides whose binding id exists; report the others."""
     from reader.app import binding_ids
+    from reader.config import Mistake, shown_value
 
     known = binding_ids()
     keymap = {binding_id: spec for binding_id, spec in keys.items() if binding_id in known}
     problems = [
-        f"{path}: unknown key binding id '{binding_id}' (ignored; see README for the ids)"
+        Mistake(f"unknown key binding id {shown_value(binding_id)}")
         for binding_id in keys
         if binding_id not in known
     ]
     return keymap, problems
+
+
+def check_theme(theme: str | None) -> tuple[str | None, list[Mistake]]:
+    """The config's theme if Textual has it, else None and the mistake."""
+    from textual.theme import BUILTIN_THEMES
+
+    from reader.config import DEFAULT, Mistake, shown_value
+
+    if theme is None or theme in BUILTIN_THEMES:
+        return theme, []
+    return None, [Mistake(f"unknown theme {shown_value(theme)} (ctrl+t lists them)", DEFAULT)]
+
+
+def check_app_settings(config: Config, mistakes: Mistakes) -> tuple[dict[str, str], str | None]:
+    """The key overrides and theme the app can use; the others are added to mistakes."""
+    keymap, key_mistakes = check_keymap(config.keys)
+    theme, theme_mistakes = check_theme(config.theme)
+    mistakes.items += [*key_mistakes, *theme_mistakes]
+    return keymap, theme
+
+
+def app_notices(mistakes: Mistakes, store_notices: Sequence[str]) -> list[str]:
+    """The notices the app shows at start: one for every config mistake, then the store's."""
+    config_notice = mistakes.notice()
+    return [*([config_notice] if config_notice else []), *store_notices]
 
 
 def run_reader(argv: Sequence[str]) -> int:
@@ -199,11 +309,14 @@ def run_reader(argv: Sequence[str]) -> int:
     from reader.paths import bundled_articles, default_state_path
 
     args = build_parser().parse_args(argv)
-    config, config_problems = read_config(args.config)
-    for problem in config_problems:
-        print(f"reader: {problem}", file=sys.stderr)
-    default_library = config.library or bundled_articles()
-    library = check_library_path(Path(args.path) if args.path else default_library)
+    config, mistakes = read_config(args.config)
+    print_lines(mistakes.lines())
+    if args.path:
+        library = check_library_path(Path(args.path))
+    elif config.library is not None:
+        library = check_library_path(config.library, config=config.path)
+    else:
+        library = check_library_path(bundled_articles())
     state_path = Path(args.state) if args.state else default_state_path()
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the reader needs a terminal (stdin and stdout must be a TTY)")
@@ -227,15 +340,15 @@ def run_reader(argv: Sequence[str]) -> int:
     notices = store.open()
     for notice in notices:
         print(f"reader: {notice}", file=sys.stderr)
-    keymap, key_problems = check_keymap(config.keys, config.path)
-    for problem in key_problems:
-        print(f"reader: {problem}", file=sys.stderr)
+    printed = len(mistakes.items)
+    keymap, theme = check_app_settings(config, mistakes)
+    print_lines(mistakes.lines()[printed:])
     app = ReaderApp(
         library,
         store,
         mark_read_after=mark_read_after,
-        notices=[*config_problems, *key_problems, *notices],
-        theme=config.theme,
+        notices=app_notices(mistakes, notices),
+        theme=theme,
         sort=config.sort,
         keymap=keymap,
     )

@@ -15,7 +15,15 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from reader.cli import Parser, add_library_options, read_config, seconds
+from reader.cli import (
+    Parser,
+    UsageError,
+    add_library_options,
+    check_library_path,
+    import_summary,
+    read_config,
+    timeout_seconds,
+)
 from reader.library import Library, LibraryError, Post, load_library
 from reader.paths import bundled_articles, default_state_path, feeds_dir
 from reader.sanitize import clean_line
@@ -66,16 +74,18 @@ def _load(args: argparse.Namespace) -> Library | int:
 
     Config and post problems go to stderr, one line each.
     """
+    config_file = None
     if args.path:
         path = Path(args.path)
     else:
-        config, config_problems = read_config(args.config)
-        for message in config_problems:
+        config, mistakes = read_config(args.config)
+        for message in mistakes.lines():
             _error(message)
         path = config.library or bundled_articles()
+        config_file = config.path if config.library is not None else None
     try:
-        library = load_library(path)
-    except LibraryError as error:
+        library = load_library(check_library_path(path, config=config_file))
+    except (UsageError, LibraryError) as error:
         print(f"reader: error: {clean_line(str(error))}", file=sys.stderr)
         return 2
     for problem in library.problems:
@@ -170,6 +180,7 @@ def cmd_list(argv: Sequence[str]) -> int:
                 "title": post.title,
                 "date": _iso(post),
                 "author": post.author,
+                "feed": post.feed,
                 "tags": list(post.tags),
                 "url": post.url,
                 "path": post.file,
@@ -298,7 +309,11 @@ def build_import_feed_parser() -> Parser:
         "--into", metavar="DIR", help="where to write posts (default: the user data dir's feeds)"
     )
     parser.add_argument(
-        "--timeout", metavar="SECONDS", type=seconds, default=15.0, help="network timeout"
+        "--timeout",
+        metavar="SECONDS",
+        type=timeout_seconds,
+        default=15.0,
+        help="network timeout (more than 0; default 15)",
     )
     return parser
 
@@ -348,10 +363,7 @@ def cmd_import_feed(argv: Sequence[str]) -> int:
         _error(f"cannot write to {into}: {error.strerror or error}")
         return 1
     clear()
-    print(
-        f"Imported {result.added} new, {result.updated} updated, "
-        f"{result.unchanged} unchanged posts into {into}"
-    )
+    print(import_summary(result, into))
     return 0
 
 

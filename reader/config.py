@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from reader.paths import short_path, tilde
+from reader.sanitize import clean_line
+
 SORTS = ("newest", "oldest", "title", "unread")
+DEFAULT = "default used"
+NOTICE_ITEMS = 6  # mistakes listed in the notice; the rest are counted
+MAX_SHOWN_CHARS = 40
 
 EXAMPLE = """\
 # reader's config file. Every setting is optional.
@@ -40,49 +47,109 @@ class Config:
     path: Path | None = None
 
 
-def load_config(path: Path, *, explicit: bool = False) -> tuple[Config, list[str]]:
-    """Read a config file; (config, one-line problems). Never raises.
+@dataclass(frozen=True)
+class Mistake:
+    """One mistake in a config file: what is wrong, and what the reader does instead."""
+
+    text: str  # e.g. "unknown setting 'colour'": no file name, no outcome
+    outcome: str = "ignored"  # or "default used", "defaults used"
+
+
+@dataclass
+class Mistakes:
+    """The mistakes found in one config file, shown as stderr lines or as one notice."""
+
+    file: Path
+    items: list[Mistake] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        """True when there is at least one mistake."""
+        return bool(self.items)
+
+    def lines(self) -> list[str]:
+        """One line per mistake, naming the file: "config FILE: what (outcome)"."""
+        shown = short_path(self.file)
+        return [f"config {shown}: {item.text} ({item.outcome})" for item in self.items]
+
+    def notice(self) -> str | None:
+        """Every mistake in one notice that names the file once; None if there is none."""
+        shown = short_path(self.file)
+        count = len(self.items)
+        if count == 0:
+            return None
+        if count == 1:
+            item = self.items[0]
+            return f"Config {shown}: {item.text} ({item.outcome})"
+        listed = self.items[:NOTICE_ITEMS] if count > NOTICE_ITEMS + 1 else self.items
+        lines = [f"Config {shown}: {count} mistakes, defaults used:"]
+        lines += [f"• {item.text}" for item in listed]
+        if len(listed) < count:
+            lines.append(f"… and {count - len(listed)} more (reader config --show lists them)")
+        return "\n".join(lines)
+
+
+def load_config(path: Path, *, explicit: bool = False) -> tuple[Config, Mistakes]:
+    """Read a config file; (config, its mistakes). Never raises.
 
     A missing file is fine unless it was named explicitly (`--config`).
     """
+    mistakes = Mistakes(path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        problems = [f"config file {path} does not exist; using the defaults"] if explicit else []
-        return Config(path=None), problems
+        if explicit:
+            mistakes.items.append(Mistake("the file does not exist", "defaults used"))
+        return Config(path=None), mistakes
     except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        return Config(path=path), [f"cannot read config file {path}: {reason}; using the defaults"]
+        reason = clean_line(getattr(error, "strerror", None) or str(error))
+        mistakes.items.append(Mistake(f"cannot read it: {reason}", "defaults used"))
+        return Config(path=path), mistakes
     except tomllib.TOMLDecodeError as error:
-        return Config(path=path), [
-            f"config file {path} is not valid TOML ({error}); using the defaults"
-        ]
-    return parse_config(raw, path)
+        reason = clean_line(str(error))
+        mistakes.items.append(Mistake(f"not valid TOML ({reason})", "defaults used"))
+        return Config(path=path), mistakes
+    config, items = parse_config(raw, path)
+    mistakes.items += items
+    return config, mistakes
 
 
-def parse_config(raw: dict[str, object], path: Path) -> tuple[Config, list[str]]:
+def shown_value(value: object) -> str:
+    """A config value as a mistake quotes it: short, one line, TOML-like."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    text = clean_line(str(value))
+    if len(text) > MAX_SHOWN_CHARS:
+        text = text[: MAX_SHOWN_CHARS - 1] + "…"
+    return f"'{text}'" if isinstance(value, str) else text
+
+
+def parse_config(raw: dict[str, object], path: Path) -> tuple[Config, list[Mistake]]:
     """Check every setting of a parsed file; bad ones are reported and left at default."""
-    problems: list[str] = []
+    problems: list[Mistake] = []
     known = {f.name for f in fields(Config)} - {"path"}
     values: dict[str, object] = {}
 
-    def bad(key: str, wanted: str) -> None:
-        """Report a setting of the wrong type."""
-        problems.append(f"{path}: setting '{key}' must be {wanted}; using the default")
+    def bad(key: str, wanted: str, value: object) -> None:
+        """Report a setting of the wrong type or value."""
+        problems.append(Mistake(f"'{key}' must be {wanted}, not {shown_value(value)}", DEFAULT))
 
     for key, value in raw.items():
         if key not in known:
-            problems.append(f"{path}: unknown setting '{key}' (ignored)")
+            problems.append(Mistake(f"unknown setting {shown_value(key)}"))
         elif key == "library":
             if isinstance(value, str) and value.strip():
                 values[key] = Path(value).expanduser()
             else:
-                bad(key, "a path (a string)")
+                bad(key, "a path (a string)", value)
         elif key == "theme":
             if isinstance(value, str) and value.strip():
                 values[key] = value.strip()
             else:
-                bad(key, "a theme name (a string)")
+                bad(key, "a theme name (a string)", value)
         elif key == "mark_read_after":
             if (
                 isinstance(value, int | float)
@@ -91,46 +158,55 @@ def parse_config(raw: dict[str, object], path: Path) -> tuple[Config, list[str]]
             ):
                 values[key] = float(value)
             else:
-                bad(key, "a number of seconds, 0 or more")
+                bad(key, "a number of seconds, 0 or more", value)
         elif key == "sort":
             if isinstance(value, str) and value in SORTS:
                 values[key] = value
             else:
-                bad(key, "one of " + ", ".join(SORTS))
+                bad(key, "one of " + ", ".join(SORTS), value)
         elif key == "keys":
-            values[key] = _keys(value, path, problems)
+            values[key] = _keys(value, problems)
     return Config(path=path, **values), problems  # type: ignore[arg-type]
 
 
-def _keys(value: object, path: Path, problems: list[str]) -> dict[str, str]:
+def _keys(value: object, problems: list[Mistake]) -> dict[str, str]:
     """The [keys] table: binding id -> comma-separated keys."""
     if not isinstance(value, dict):
-        problems.append(f"{path}: 'keys' must be a table of binding id = \"keys\"; ignored")
+        problems.append(Mistake("'keys' must be a table of binding id = \"keys\""))
         return {}
     keys: dict[str, str] = {}
     for binding_id, spec in value.items():
         if isinstance(spec, str) and spec.strip():
             keys[str(binding_id)] = spec.strip()
         else:
-            problems.append(f"{path}: key binding '{binding_id}' must be a string of keys; ignored")
+            shown = shown_value(str(binding_id))
+            problems.append(
+                Mistake(f"key binding {shown} must be a string of keys, not {shown_value(spec)}")
+            )
     return keys
 
 
 def describe(
-    config: Config, *, library: Path, theme: str, mark_read_after: float, sort: str
+    config: Config,
+    *,
+    library: Path,
+    theme: str,
+    mark_read_after: float,
+    sort: str,
+    keys: Mapping[str, str],
 ) -> str:
-    """The effective settings as TOML, for `reader config --show`."""
-    source = str(config.path) if config.path is not None else "none (defaults)"
+    """The effective settings as TOML, for `reader config --show` (only the keys in use)."""
+    source = short_path(config.path) if config.path is not None else "none (defaults)"
     lines = [
         f"# config file: {source}",
-        f"library = {_toml_string(str(library))}",
+        f"library = {_toml_string(tilde(library))}",
         f"theme = {_toml_string(theme)}",
         f"mark_read_after = {mark_read_after}",
         f"sort = {_toml_string(sort)}",
         "",
         "[keys]",
     ]
-    lines += [f"{_toml_key(k)} = {_toml_string(v)}" for k, v in sorted(config.keys.items())]
+    lines += [f"{_toml_key(k)} = {_toml_string(v)}" for k, v in sorted(keys.items())]
     return "\n".join(lines) + "\n"
 
 

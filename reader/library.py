@@ -65,6 +65,7 @@ class Post:
     tags: tuple[str, ...]
     url: str | None
     position: int | None
+    feed: str | None = None  # the title of the feed it was imported from
 
     @property
     def path(self) -> Path:
@@ -220,6 +221,7 @@ def load_post(path: Path, root: Path) -> Post:
         tags=_tags(fields),
         url=_url(fields),
         position=_position(fields.get("position")),
+        feed=_scalar_text(fields.get("feed")) or None,
     )
 
 
@@ -435,7 +437,7 @@ def load_library(
                 raise LibraryError(f"cannot read {path}: {error.strerror or error}")
             problems.append(Problem(where, f"cannot read folder: {error.strerror or error}"))
         if not files:
-            raise LibraryError(f"no posts (.md files) in {path}")
+            raise LibraryError(f"no posts (.md or .markdown files) in {path}")
     elif path.exists():
         if not path.is_file() or path.suffix.lower() not in POST_SUFFIXES:
             raise LibraryError(f"not a Markdown file: {path}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -12,6 +14,25 @@ if TYPE_CHECKING:
     from reader.library import Library
     from reader.links import Link
     from reader.search import SearchIndex
+
+# A notice that starts with a lower-case word (not a file name such as "notes.md:").
+_LOWER_START_RE = re.compile(r"[a-z]+ ")
+TOAST_WIDTH = 56  # characters a notice line holds before Textual wraps it (a 60-wide toast)
+
+
+def sentence(text: str) -> str:
+    """A notice's text starting with a capital letter.
+
+    Store, library and index messages start in lower case, as they also go to stderr
+    after `reader: `; in a notice they start like every other notice.
+    """
+    return text[0].upper() + text[1:] if _LOWER_START_RE.match(text) else text
+
+
+def notice_timeout(text: str) -> float:
+    """Seconds to show a notice: 5 for a line or two, 1 more per further line, at most 10."""
+    rows = sum(max(1, math.ceil(len(line) / TOAST_WIDTH)) for line in text.split("\n"))
+    return float(min(10, max(5, 3 + rows)))
 
 
 class LibraryLoaded(Message):

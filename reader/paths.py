@@ -50,3 +50,26 @@ def bundled_articles() -> Path:
     if inside.is_dir():
         return inside
     return package_dir.parent / "articles"
+
+
+def tilde(path: Path | str) -> str:
+    """The path with the home directory written as `~` (absolute paths under it only)."""
+    text = os.fspath(path)
+    home = os.path.expanduser("~").rstrip(os.sep)
+    if home in ("", "~") or not os.path.isabs(text):
+        return text
+    if text == home:
+        return "~"
+    if text.startswith(home + os.sep):
+        return "~" + os.sep + text[len(home) + 1 :]
+    return text
+
+
+def short_path(path: Path | str) -> str:
+    """The path as shown to the user: one clean line, the home directory as `~`.
+
+    Relative paths are shown as given.
+    """
+    from reader.sanitize import clean_line
+
+    return clean_line(tilde(path))

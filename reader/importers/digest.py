@@ -3,7 +3,8 @@
 A digest is a series of records separated by blank lines; each record is a
 title line, one blank line, then an excerpt of one or more non-blank lines.
 The first record is the newest post (position 1). Each post becomes
-``NN-slug.md`` with YAML front matter holding its title and position.
+``NN-slug.md`` with YAML front matter holding its title and position. Importing
+again leaves unchanged files untouched and rewrites changed ones.
 """
 
 from __future__ import annotations
@@ -14,9 +15,18 @@ import os
 import re
 import tempfile
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["DigestError", "import_digest", "parse_digest", "render_post", "slugify"]
+__all__ = [
+    "DigestError",
+    "ImportResult",
+    "import_digest",
+    "parse_digest",
+    "render_post",
+    "slugify",
+    "write_post",
+]
 
 MAX_SLUG_CHARS = 60
 _SLUG_DROP_RE = re.compile(r"['’]")
@@ -27,6 +37,42 @@ _YAML_ESCAPES = {code: f"\\u{code:04x}" for code in [*range(0x7F, 0xA0), 0x2028,
 
 class DigestError(ValueError):
     """A malformed digest; the message is one line, e.g. "line 7: a title with no excerpt"."""
+
+
+@dataclass
+class ImportResult:
+    """What an import did: counts, and the files of every post imported, in order."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    paths: list[Path] = field(default_factory=list)
+
+
+def write_post(path: Path, data: bytes, exists: bool, result: ImportResult) -> None:
+    """Write a post file unless it already holds data; count it as new, updated or unchanged.
+
+    `exists` says the file is this post's earlier import (not merely a file of that name).
+    """
+    if exists and _same_bytes(path, data):
+        result.unchanged += 1
+    else:
+        _write_atomic(path, data)
+        if exists:
+            result.updated += 1
+        else:
+            result.added += 1
+    result.paths.append(path)
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    """Whether the file at path holds exactly data."""
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def parse_digest(text: str) -> list[tuple[str, str]]:
@@ -101,12 +147,13 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def import_digest(source: Path, into: Path) -> list[Path]:
+def import_digest(source: Path, into: Path) -> ImportResult:
     """Write one ``NN-slug.md`` file per digest post into the directory into.
 
     NN is the position, zero-padded to 2 digits (3 or more for longer digests).
-    Re-running gives identical bytes. Files are written atomically. Raises
-    DigestError for a malformed digest; OSError passes through.
+    Re-running gives identical bytes; a file that already holds them is not written
+    again. Files are written atomically. Raises DigestError for a malformed digest;
+    OSError passes through.
     """
     raw = source.read_bytes()
     try:
@@ -116,9 +163,9 @@ def import_digest(source: Path, into: Path) -> list[Path]:
     records = parse_digest(text)
     width = max(2, len(str(len(records))))
     into.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    result = ImportResult()
     for position, (title, excerpt) in enumerate(records, start=1):
         path = into / f"{position:0{width}d}-{slugify(title)}.md"
-        _write_atomic(path, render_post(title, excerpt, position).encode("utf-8"))
-        written.append(path)
-    return written
+        data = render_post(title, excerpt, position).encode("utf-8")
+        write_post(path, data, path.is_file(), result)
+    return result

@@ -15,12 +15,12 @@ import hashlib
 import io
 import json
 import os
+import re
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.client import HTTPException, HTTPResponse
 from pathlib import Path
@@ -28,7 +28,7 @@ from typing import Any
 
 from reader import __version__
 from reader.frontmatter import FrontMatterError, split_front_matter
-from reader.importers.digest import _write_atomic, slugify
+from reader.importers.digest import ImportResult, slugify, write_post
 from reader.sanitize import clean_line, clean_text
 
 __all__ = [
@@ -44,6 +44,10 @@ USER_AGENT = f"reader/{__version__}"
 HASH_CHARS = 10
 _CHUNK = 64 * 1024
 _REMOVED_TAGS = ("script", "style", "iframe")
+TITLE_WORDS = 8  # an untitled entry is named after this many words of its text
+MAX_TITLE_CHARS = 80
+_EMAIL_NAME_RE = re.compile(r"[^\s()<>@]+@[^\s()<>@]+\s*\((?P<name>[^()]+)\)")
+_NAME_EMAIL_RE = re.compile(r"(?P<name>[^<>]+?)\s*<[^\s<>@]+@[^\s<>@]+>")
 # Characters json.dumps(ensure_ascii=False) leaves raw that YAML rejects, reads as line
 # breaks, or that reader.frontmatter would turn into visible symbols before parsing.
 _YAML_ESCAPES = {
@@ -54,16 +58,6 @@ _YAML_ESCAPES = {
 
 class FeedError(Exception):
     """A feed that cannot be imported; the message is one line."""
-
-
-@dataclass
-class ImportResult:
-    """What an import did: counts, and the files of every entry of the feed, in feed order."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    paths: list[Path] = field(default_factory=list)
 
 
 class _SameSchemeRedirects(urllib.request.HTTPRedirectHandler):
@@ -203,10 +197,13 @@ def html_to_markdown(html: str) -> str:
 
 
 def _html_text(html: str) -> str:
-    """The text of an HTML fragment (for titles given as HTML)."""
+    """The text of an HTML fragment (for titles given as HTML), without scripts and styles."""
     from bs4 import BeautifulSoup
 
-    return str(BeautifulSoup(html, "html.parser").get_text())
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.find_all(_REMOVED_TAGS):
+        tag.decompose()
+    return str(soup.get_text(" "))
 
 
 def _is_html(detail: object) -> bool:
@@ -234,8 +231,44 @@ def _date(entry: Mapping[str, Any]) -> str | None:
     return None
 
 
-def entry_fields(entry: Mapping[str, Any]) -> tuple[dict[str, object], str]:
-    """The front matter fields and the Markdown body of one feedparser entry."""
+def _author(entry: Mapping[str, Any]) -> str:
+    """The entry's author's name: "Alice" from "alice@example.com (Alice)" or
+    "Alice <alice@example.com>"; the address only when no name is given."""
+    detail = entry.get("author_detail")
+    name = _text(detail.get("name")) if isinstance(detail, Mapping) else ""
+    name = name or _text(entry.get("author"))
+    match = _EMAIL_NAME_RE.fullmatch(name) or _NAME_EMAIL_RE.fullmatch(name)
+    if match is not None:
+        name = match["name"]
+    return " ".join(name.strip().strip("\"'").split())
+
+
+def _first_words(text: str) -> str:
+    """The first words of an entry's text, as a title ("…" when cut); '' if it has none."""
+    words = clean_line(text).split()
+    title = " ".join(words[:TITLE_WORDS])
+    cut = len(words) > TITLE_WORDS
+    if len(title) > MAX_TITLE_CHARS:
+        title, cut = title[:MAX_TITLE_CHARS].rstrip(), True
+    return f"{title}…" if cut else title
+
+
+def _feed_title(feed: object) -> str:
+    """The feed's own title, as one line of plain text ('' if it has none)."""
+    if not isinstance(feed, Mapping):
+        return ""
+    title = _text(feed.get("title"))
+    if title and _is_html(feed.get("title_detail")):
+        title = _html_text(title)
+    return clean_line(title)
+
+
+def entry_fields(entry: Mapping[str, Any], feed: str = "") -> tuple[dict[str, object], str]:
+    """The front matter fields and the Markdown body of one feedparser entry.
+
+    `feed` is the feed's title, kept in each post. An entry without a title is named
+    after the first words of its text, else its date, else its id (else "Untitled").
+    """
     title = _text(entry.get("title"))
     if title and _is_html(entry.get("title_detail")):
         title = " ".join(_html_text(title).split())
@@ -246,6 +279,21 @@ def entry_fields(entry: Mapping[str, Any]) -> tuple[dict[str, object], str]:
         key = f"{title}\n{date or ''}" if title or date else repr(entry.get("summary"))
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
         entry_id = f"sha256:{digest[:32]}"
+    content = entry.get("content") or []
+    detail: object = content[0] if content and isinstance(content[0], Mapping) else None
+    if isinstance(detail, Mapping):
+        raw = detail.get("value", "")
+    else:
+        raw, detail = entry.get("summary", ""), entry.get("summary_detail")
+    raw = raw if isinstance(raw, str) else ""
+    plain = isinstance(detail, Mapping) and not _is_html(detail) and detail.get("type")
+    body = raw.strip() if plain else html_to_markdown(raw)
+    if not title:
+        title = _first_words(raw if plain else _html_text(raw))
+        if not title and date:
+            title = date.replace("T", " ").removesuffix("Z")[:16]
+        elif not title:
+            title = "Untitled" if entry_id.startswith("sha256:") else clean_line(entry_id)
     tags: dict[str, None] = {}
     for tag in entry.get("tags") or []:
         term = _text(tag.get("term")) if isinstance(tag, Mapping) else ""
@@ -256,21 +304,14 @@ def entry_fields(entry: Mapping[str, Any]) -> tuple[dict[str, object], str]:
         fields["title"] = title
     if date:
         fields["date"] = date
-    if author := _text(entry.get("author")):
+    if author := _author(entry):
         fields["author"] = author
+    if feed:
+        fields["feed"] = feed
     if tags:
         fields["tags"] = list(tags)
     if link:
         fields["url"] = link
-    content = entry.get("content") or []
-    detail: object = content[0] if content and isinstance(content[0], Mapping) else None
-    if isinstance(detail, Mapping):
-        raw = detail.get("value", "")
-    else:
-        raw, detail = entry.get("summary", ""), entry.get("summary_detail")
-    raw = raw if isinstance(raw, str) else ""
-    plain = isinstance(detail, Mapping) and not _is_html(detail) and detail.get("type")
-    body = raw.strip() if plain else html_to_markdown(raw)
     return fields, clean_text(body)
 
 
@@ -348,7 +389,7 @@ def import_feed(
     data, headers = _load(source, timeout, max_bytes)
     parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
     entries = list(parsed.get("entries") or [])
-    feed_title = _text(parsed.get("feed", {}).get("title"))
+    feed_title = _feed_title(parsed.get("feed"))
     if not entries and (not parsed.get("version") or (parsed.get("bozo") and not feed_title)):
         raise FeedError(f"not an RSS or Atom feed: {clean_line(source)}")
     into.mkdir(parents=True, exist_ok=True)
@@ -356,31 +397,12 @@ def import_feed(
     result = ImportResult()
     seen: set[str] = set()
     for done, entry in enumerate(entries, start=1):
-        fields, body = entry_fields(entry)
+        fields, body = entry_fields(entry, feed_title)
         entry_id = str(fields["id"])
         if entry_id not in seen:
             seen.add(entry_id)
             path, exists = index.find(entry_id, str(fields.get("title", "")))
-            data = render_entry(fields, body).encode("utf-8")
-            if exists and _same_bytes(path, data):
-                result.unchanged += 1
-            else:
-                _write_atomic(path, data)
-                if exists:
-                    result.updated += 1
-                else:
-                    result.added += 1
-            result.paths.append(path)
+            write_post(path, render_entry(fields, body).encode("utf-8"), exists, result)
         if progress is not None:
             progress(done, len(entries))
     return result
-
-
-def _same_bytes(path: Path, data: bytes) -> bool:
-    """Whether the file at path holds exactly data."""
-    try:
-        if path.stat().st_size != len(data):
-            return False
-        return path.read_bytes() == data
-    except OSError:
-        return False

@@ -27,6 +27,7 @@ from reader.messages import (
     LoadProgress,
     MarksChangedElsewhere,
     Notice,
+    sentence,
 )
 from reader.render_cache import RenderCache
 from reader.screens.read_timer import ReadTimer
@@ -246,7 +247,7 @@ class ReaderScreen(Screen[None]):
         if message.library is None:
             self.post_list.empty_text = message.error or "No posts"
             self.post_list.set_posts([], [], set(), set())
-            self.notify(message.error or "No posts", severity="error", markup=False)
+            self.notify(sentence(message.error or "No posts"), severity="error", markup=False)
             return
         library = message.library
         session = self.session
@@ -279,9 +280,9 @@ class ReaderScreen(Screen[None]):
     def on_notice(self, message: Notice) -> None:
         """Show a worker's notice."""
         if message.severity == "error":
-            self.notify(message.text, severity="error", markup=False)
+            self.notify(sentence(message.text), severity="error", markup=False)
         else:
-            self.notify(message.text, severity="warning", markup=False)
+            self.notify(sentence(message.text), severity="warning", markup=False)
 
     def on_load_progress(self, message: LoadProgress) -> None:
         """Say how far reading the library has got."""

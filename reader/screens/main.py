@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from reader.messages import IndexReady, LinksFound, Notice, SearchDone
+from reader.messages import IndexReady, LinksFound, Notice, SearchDone, sentence
 from reader.screens.base import ReaderScreen
 from reader.screens.confirm import ConfirmScreen
 from reader.screens.links import LinksScreen
@@ -323,7 +323,7 @@ class MainScreen(ReaderScreen):
         """Use the index for searches from now on (and redo a running search with it)."""
         self.index = message.index
         if message.problem:
-            self.notify(message.problem, severity="warning", markup=False)
+            self.notify(sentence(message.problem), severity="warning", markup=False)
         if self.search_text:
             self.run_search(self.search_text)
 

@@ -86,14 +86,18 @@ def test_a_deleted_file_drops_out(posts: Path, tmp_path: Path) -> None:
     "damage",
     [
         b"{not json",
-        b'{"version": 1, "root": "x", "posts": []}trailing',
+        b'{"version": 2, "root": "x", "posts": []}trailing',
         b"[]",
         b'{"version": 99, "root": "ROOT", "posts": []}',
         b'{"version": 1, "root": "ROOT", "posts": '
-        b'[["a.md", "big", 1, "a", "t", null, null, [], null, null]]}',
-        b'{"version": 1, "root": "ROOT", "posts": '
-        b'[["../../etc/passwd", 1, 1, "a", "t", null, null, [], null, null]]}',
-        b'{"version": 1, "root": "ROOT", "posts": [[1, 2, 3]]}',
+        b'[["a.md", 1, 1, "a", "t", null, null, [], null, null]]}',
+        b'{"version": 2, "root": "ROOT", "posts": '
+        b'[["a.md", "big", 1, "a", "t", null, null, [], null, null, null]]}',
+        b'{"version": 2, "root": "ROOT", "posts": '
+        b'[["a.md", 1, 1, "a", "t", null, null, [], null, null, 7]]}',
+        b'{"version": 2, "root": "ROOT", "posts": '
+        b'[["../../etc/passwd", 1, 1, "a", "t", null, null, [], null, null, null]]}',
+        b'{"version": 2, "root": "ROOT", "posts": [[1, 2, 3]]}',
         b"\xff\xfe\x00garbage",
     ],
 )
@@ -115,3 +119,18 @@ def test_a_cache_that_cannot_be_written_costs_nothing_but_time(posts: Path, tmp_
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the cache folder should be")
     assert scan(posts, blocker)[0] == ["Alpha", "Beta", "Gamma"]
+
+
+def test_the_feed_title_is_kept_in_the_cache(posts: Path, tmp_path: Path) -> None:
+    (posts / "d.md").write_text('---\ntitle: Delta\nfeed: "Example Blog"\n---\n\nBody.\n')
+    cache_dir = tmp_path / "cache"
+    scan(posts, cache_dir)
+    cache = MetadataCache.for_root(cache_dir, posts)
+    cached = cache.load()
+    assert cached is not None
+    assert {post.title: post.feed for post in cached} == {
+        "Alpha": None,
+        "Beta": None,
+        "Gamma": None,
+        "Delta": "Example Blog",
+    }

@@ -76,8 +76,39 @@ def test_directory_without_posts_is_a_usage_error(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "notes.txt").write_text("not a post\n", encoding="utf-8")
+    (empty / "sub").mkdir()
+    (empty / "sub" / "page.HTML").write_text("<p>x</p>\n", encoding="utf-8")
+    (empty / "sub" / "more.txt").write_text("x\n", encoding="utf-8")
+    (empty / ".hidden.md").write_text("# Hidden\n", encoding="utf-8")
     line = assert_one_line_error(run([empty]), 2)
-    assert str(empty) in line
+    assert line == (
+        f"reader: error: no posts (.md or .markdown files) in {empty}; "
+        "found 3 other files (.txt, .html)"
+    )
+    (empty / "sub" / "page.HTML").unlink()
+    (empty / "sub" / "more.txt").unlink()
+    (empty / "notes.txt").unlink()
+    line = assert_one_line_error(run([empty]), 2)
+    assert line.endswith(f"in {empty}; found no other files")
+
+
+def test_a_markdown_suffix_counts(tmp_path: Path) -> None:
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    (folder / "one.markdown").write_text("# One\n", encoding="utf-8")
+    line = assert_one_line_error(run([folder]), 2)
+    assert "needs a terminal" in line  # the folder was accepted
+
+
+def test_a_missing_config_library_names_the_config(isolated_user_dirs: Path) -> None:
+    config = isolated_user_dirs / ".config" / "reader" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('library = "~/notes/posts"\n', encoding="utf-8")
+    line = assert_one_line_error(run([]), 2)
+    assert line == (
+        "reader: error: the library in ~/.config/reader/config.toml does not exist: "
+        "~/notes/posts"
+    )
 
 
 def test_a_file_that_is_not_markdown_is_a_usage_error(tmp_path: Path) -> None:
@@ -103,13 +134,21 @@ def test_import_digest_writes_the_bundled_articles(tmp_path: Path) -> None:
     result = run(["import", "digest", DIGEST, "--into", into])
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert "20" in result.stdout
+    assert result.stdout == (
+        f"Imported 20 new, 0 updated, 0 unchanged posts into {into}\n"
+        f"Open them with: reader {into}\n"
+    )
     written = sorted(into.iterdir())
     bundled = sorted(ARTICLES.glob("*.md"))
     assert len(bundled) == 20
     assert [path.name for path in written] == [path.name for path in bundled]
     for new, old in zip(written, bundled, strict=True):
         assert new.read_bytes() == old.read_bytes(), new.name
+    again = run(["import", "digest", DIGEST, "--into", into])
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines()[0] == (
+        f"Imported 0 new, 0 updated, 20 unchanged posts into {into}"
+    )
 
 
 @pytest.mark.parametrize(

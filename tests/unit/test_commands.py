@@ -84,6 +84,7 @@ def test_list_json(capsys: pytest.CaptureFixture[str], library: Path, state: Pat
         "title": "Alpha [draft] *one*",
         "date": "2024-01-02T00:00:00+00:00",
         "author": "Ann",
+        "feed": None,
         "tags": ["x", "y"],
         "url": "https://example.org/a (1)",
         "path": str(library / "a.md"),
@@ -125,7 +126,49 @@ def test_default_path_comes_from_the_config(
     status, out, _ = run(capsys, cmd_list, "--config", config, "--state", state)
     assert status == 0 and out.splitlines()[0] == "●   gamma  Gamma 中文"
     status, _, err = run(capsys, cmd_list, "--config", tmp_path / "none.toml", "--state", state)
-    assert status == 0 and "does not exist; using the defaults" in err  # bundled posts listed
+    assert status == 0  # the bundled posts are listed
+    assert f"config {tmp_path / 'none.toml'}: the file does not exist (defaults used)" in err
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda folder: None, "does not exist: {path}"),
+        (
+            lambda folder: [
+                folder.mkdir(),
+                (folder / "a.txt").write_text("x"),
+                (folder / "b.txt").write_text("x"),
+                (folder / "c.html").write_text("x"),
+            ],
+            "holds no posts (.md or .markdown files): {path}; found 3 other files (.txt, .html)",
+        ),
+        (
+            lambda folder: folder.write_text("x"),
+            "is not a Markdown file (.md or .markdown): {path}",
+        ),
+    ],
+    ids=["missing", "no-posts", "not-markdown"],
+)
+def test_a_bad_library_in_the_config_names_the_config(
+    capsys: pytest.CaptureFixture[str],
+    state: Path,
+    isolated_user_dirs: Path,
+    make: Callable[[Path], object],
+    says: str,
+) -> None:
+    library = isolated_user_dirs / "notes" / "posts"
+    library.parent.mkdir()
+    make(library)
+    config = isolated_user_dirs / ".config" / "reader" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f'library = "{library}"\n')
+    status, out, err = run(capsys, cmd_list, "--state", state)
+    assert (status, out) == (2, "")
+    expected = "reader: error: the library in ~/.config/reader/config.toml " + says.format(
+        path="~/notes/posts"
+    )
+    assert one_error_line(err) == expected
 
 
 def test_mark_unknown_id(capsys: pytest.CaptureFixture[str], library: Path, state: Path) -> None:
@@ -206,10 +249,13 @@ def test_export_bookmarks_json_to_a_file(
         (cmd_mark, ["alpha"], "reader mark: error: one of --read, --unread, --bookmark"),
         (cmd_mark, ["alpha", "--read", "--unread"], "reader mark: error: argument --unread"),
         (cmd_import_feed, [], "reader import feed: error: the following arguments are required"),
-        (
-            cmd_import_feed,
-            ["x", "--timeout", "-1"],
-            "reader import feed: error: argument --timeout",
+        *(
+            (
+                cmd_import_feed,
+                ["http://127.0.0.1:9/", "--timeout", value],
+                "reader import feed: error: argument --timeout: ",
+            )
+            for value in ("-1", "0", "0.0", "nan", "inf", "1e300", "soon")
         ),
         (cmd_list, ["/no/such/dir"], "reader: error: no such file or directory: /no/such/dir"),
     ],
@@ -232,20 +278,58 @@ def test_import_feed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
     status, out, err = run(capsys, cmd_import_feed, FEEDS / "rss2.xml", "--into", into)
     assert (status, out, err) == (
         0,
-        f"Imported 3 new, 0 updated, 0 unchanged posts into {into}\n",
+        f"Imported 3 new, 0 updated, 0 unchanged posts into {into}\n"
+        f"Open them with: reader {into}\n",
         "",
     )
     status, out, _ = run(
         capsys, run_subcommand, "import", "feed", FEEDS / "rss2.xml", "--into", into
     )
-    assert (status, out) == (0, f"Imported 0 new, 0 updated, 3 unchanged posts into {into}\n")
+    assert (status, out) == (
+        0,
+        f"Imported 0 new, 0 updated, 3 unchanged posts into {into}\n"
+        f"Open them with: reader {into}\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("into", "command"),
+    [
+        ("my posts", "reader 'my posts'"),
+        ("-odd", "reader ./-odd"),
+        ("it's", "reader 'it'\"'\"'s'"),
+    ],
+)
+def test_import_feed_says_how_to_open_the_posts(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    into: str,
+    command: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run(capsys, cmd_import_feed, FEEDS / "atom.xml", f"--into={into}")
+    assert status == 0
+    assert out.splitlines()[1] == f"Open them with: {command}"
+    shown = subprocess.run(
+        ["sh", "-c", f"printf %s {command.removeprefix('reader ')}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert (tmp_path / shown).resolve() == (tmp_path / into).resolve()
 
 
 def test_import_feed_default_folder(
     capsys: pytest.CaptureFixture[str], isolated_user_dirs: Path
 ) -> None:
     assert feeds_dir() == isolated_user_dirs / ".local" / "share" / "reader" / "feeds"
-    assert run(capsys, cmd_import_feed, FEEDS / "atom.xml")[0] == 0
+    status, out, _ = run(capsys, cmd_import_feed, FEEDS / "atom.xml")
+    assert (status, out) == (
+        0,
+        "Imported 2 new, 0 updated, 0 unchanged posts into ~/.local/share/reader/feeds\n"
+        "Open them with: reader ~/.local/share/reader/feeds\n",
+    )
     assert len(list(feeds_dir().glob("*.md"))) == 2
 
 

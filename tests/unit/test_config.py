@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reader.config import EXAMPLE, load_config
+from reader.config import EXAMPLE, Mistake, Mistakes, load_config
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -18,18 +18,19 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_a_missing_default_file_means_defaults_silently(tmp_path: Path) -> None:
     config, problems = load_config(tmp_path / "none.toml")
-    assert problems == []
+    assert not problems and problems.lines() == [] and problems.notice() is None
     assert config.library is None and config.theme is None and config.keys == {}
 
 
 def test_a_missing_explicit_file_is_reported(tmp_path: Path) -> None:
-    _, problems = load_config(tmp_path / "none.toml", explicit=True)
-    assert len(problems) == 1 and "does not exist" in problems[0]
+    path = tmp_path / "none.toml"
+    _, problems = load_config(path, explicit=True)
+    assert problems.lines() == [f"config {path}: the file does not exist (defaults used)"]
 
 
 def test_the_documented_example_loads_cleanly(tmp_path: Path) -> None:
     config, problems = load_config(write(tmp_path, EXAMPLE))
-    assert problems == []
+    assert problems.items == []
     assert config.library == Path("~/notes/posts").expanduser()
     assert config.theme == "gruvbox"
     assert config.mark_read_after == 2.0
@@ -44,15 +45,53 @@ def test_unknown_settings_and_wrong_types_name_the_key_and_the_file(tmp_path: Pa
         'library = ""\n[keys]\nquit = 5\n',
     )
     config, problems = load_config(path)
-    assert len(problems) == 6
+    lines = problems.lines()
+    assert len(lines) == 6
     for key in ("colour", "theme", "mark_read_after", "sort", "library", "quit"):
-        assert any(f"'{key}'" in p and str(path) in p for p in problems), key
+        assert any(f"'{key}'" in line and str(path) in line for line in lines), key
+    sort = "'sort' must be one of newest, oldest, title, unread, not 'random'"
+    assert f"config {path}: {sort} (default used)" in lines
+    assert f"config {path}: unknown setting 'colour' (ignored)" in lines
     assert config.theme is None and config.mark_read_after is None and config.sort is None
+
+
+def test_the_notice_names_the_file_once_with_home_as_tilde(isolated_user_dirs: Path) -> None:
+    path = isolated_user_dirs / ".config" / "reader" / "config.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text('colour = "red"\nsort = "random"\n[keys]\nquit = 5\n', encoding="utf-8")
+    _, problems = load_config(path)
+    assert problems.notice() == (
+        "Config ~/.config/reader/config.toml: 3 mistakes, defaults used:\n"
+        "• unknown setting 'colour'\n"
+        "• 'sort' must be one of newest, oldest, title, unread, not 'random'\n"
+        "• key binding 'quit' must be a string of keys, not 5"
+    )
+    one = Mistakes(path, [Mistake("unknown setting 'colour'")])
+    assert one.notice() == "Config ~/.config/reader/config.toml: unknown setting 'colour' (ignored)"
+
+
+def test_a_long_list_of_mistakes_is_cut_short_in_the_notice(tmp_path: Path) -> None:
+    path = write(tmp_path, "".join(f"unknown{n} = 1\n" for n in range(20)))
+    _, problems = load_config(path)
+    assert len(problems.lines()) == 20
+    notice = problems.notice()
+    assert notice is not None
+    assert notice.count(str(path)) == 1 and notice.count("•") == 6
+    assert notice.endswith("… and 14 more (reader config --show lists them)")
+
+
+def test_hostile_values_are_shown_short_and_clean(tmp_path: Path) -> None:
+    path = write(tmp_path, 'sort = "\\u001b[31m' + "x" * 100 + '"\n"\\u0007bell" = 1\n')
+    _, problems = load_config(path)
+    notice = problems.notice()
+    assert notice is not None
+    assert "\x1b" not in notice and "\x07" not in notice and "␛[31m" in notice
+    assert "x" * 40 not in notice and "…'" in notice
 
 
 def test_invalid_toml_gives_one_line_and_defaults(tmp_path: Path) -> None:
     config, problems = load_config(write(tmp_path, "theme = \n[[["))
-    assert len(problems) == 1 and "not valid TOML" in problems[0]
+    assert len(problems.lines()) == 1 and "not valid TOML" in problems.lines()[0]
     assert config.theme is None
 
 
@@ -65,13 +104,27 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_config_show_prints_the_effective_settings(tmp_path: Path) -> None:
     path = write(
-        tmp_path, 'sort = "title"\nmark_read_after = 0.5\n[keys]\nquit = "x"\nnope = "z"\n'
+        tmp_path,
+        'sort = "title"\nmark_read_after = 0.5\ntheme = "nord"\n[keys]\nquit = "x"\n',
     )
     result = run("config", "--show", "--config", str(path))
     assert result.returncode == 0
     assert 'sort = "title"' in result.stdout
     assert "mark_read_after = 0.5" in result.stdout
+    assert 'theme = "nord"' in result.stdout
     assert 'quit = "x"' in result.stdout
     assert f"# config file: {path}" in result.stdout
-    assert "unknown key binding id 'nope'" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.stderr == "", result.stderr
+
+
+def test_config_show_leaves_out_what_the_reader_ignores(tmp_path: Path) -> None:
+    path = write(tmp_path, 'theme = "no-such-theme"\n[keys]\nquit = "x"\nnope = "z"\n')
+    result = run("config", "--show", "--config", str(path))
+    assert result.returncode == 0
+    keys = result.stdout.split("[keys]\n", 1)[1]
+    assert keys == 'quit = "x"\n'
+    assert 'theme = "textual-dark"' in result.stdout and "no-such-theme" not in result.stdout
+    assert result.stderr.splitlines() == [
+        f"reader: config {path}: unknown key binding id 'nope' (ignored)",
+        f"reader: config {path}: unknown theme 'no-such-theme' (ctrl+t lists them) (default used)",
+    ]

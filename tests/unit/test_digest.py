@@ -26,7 +26,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def test_import_reproduces_bundled_articles(tmp_path: Path) -> None:
     """Importing the seed digest gives exactly the files shipped in articles/."""
-    written = import_digest(DIGEST, tmp_path / "out")
+    written = import_digest(DIGEST, tmp_path / "out").paths
     bundled = sorted(ARTICLES.glob("*.md"))
     assert [path.name for path in written] == [path.name for path in bundled]
     for new, old in zip(written, bundled, strict=True):
@@ -61,15 +61,32 @@ def test_rendered_title_reads_back_unchanged(title: str, position: int) -> None:
 
 def test_reimport_is_identical_and_atomic(tmp_path: Path) -> None:
     """Running the import twice gives the same bytes and leaves no temporary files."""
-    first = {path.name: path.read_bytes() for path in import_digest(DIGEST, tmp_path)}
-    second = {path.name: path.read_bytes() for path in import_digest(DIGEST, tmp_path)}
+    first = {path.name: path.read_bytes() for path in import_digest(DIGEST, tmp_path).paths}
+    second = {path.name: path.read_bytes() for path in import_digest(DIGEST, tmp_path).paths}
     assert first == second
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(first)
 
 
+def test_reimport_counts_and_leaves_unchanged_files_untouched(tmp_path: Path) -> None:
+    """A second import reports 20 unchanged posts and does not rewrite them; an edit is undone."""
+    first = import_digest(DIGEST, tmp_path)
+    assert (first.added, first.updated, first.unchanged) == (20, 0, 0)
+    # A rewrite replaces the file (a new inode), even within one mtime tick.
+    stamps = {path: (path.stat().st_ino, path.stat().st_mtime_ns) for path in first.paths}
+    edited = first.paths[3]
+    original = edited.read_bytes()
+    edited.write_bytes(original + b"an edit\n")
+    second = import_digest(DIGEST, tmp_path)
+    assert (second.added, second.updated, second.unchanged) == (0, 1, 19)
+    assert edited.read_bytes() == original
+    for path in first.paths:
+        if path != edited:
+            assert (path.stat().st_ino, path.stat().st_mtime_ns) == stamps[path], path.name
+
+
 def test_import_creates_nested_folder(tmp_path: Path) -> None:
     """The target folder is created when missing."""
-    written = import_digest(DIGEST, tmp_path / "a" / "b")
+    written = import_digest(DIGEST, tmp_path / "a" / "b").paths
     assert (
         written[0] == tmp_path / "a" / "b" / "01-product-centric-selling-it-really-is-about-us.md"
     )
@@ -79,7 +96,7 @@ def test_position_padding_grows_past_99(tmp_path: Path) -> None:
     """With more than 99 posts, positions are padded to 3 digits so names sort."""
     source = tmp_path / "big.txt"
     source.write_text("".join(f"Post {n}\n\nExcerpt {n} [...]\n\n" for n in range(1, 101)))
-    names = [path.name for path in import_digest(source, tmp_path / "out")]
+    names = [path.name for path in import_digest(source, tmp_path / "out").paths]
     assert names[0] == "001-post-1.md"
     assert names[-1] == "100-post-100.md"
     assert names == sorted(names)

@@ -72,6 +72,7 @@ def test_rss2_entries_become_markdown_posts(tmp_path: Path) -> None:
         "title": "Hello & welcome — 日本語のタイトル",
         "date": "2024-01-02T09:30:00Z",
         "author": "Ada Lovelace",
+        "feed": "Example Blog",
         "tags": ["rust", "release notes"],
         "url": "https://example.org/posts/hello",
     }
@@ -110,6 +111,7 @@ def test_rss091_latin1_without_ids_or_dates(tmp_path: Path) -> None:
     assert fields == {
         "id": "http://old.example.com/cafe",
         "title": "Café news",
+        "feed": "Old School",
         "url": "http://old.example.com/cafe",
     }
     assert body.strip() == "Naïve *text* from 1999."
@@ -262,7 +264,7 @@ def test_html_nested_too_deeply_keeps_its_text() -> None:
 
 def test_plain_text_content_is_kept_as_is() -> None:
     entry = {"id": "i", "content": [{"type": "text/plain", "value": "a *b* <c>"}]}
-    assert entry_fields(entry) == ({"id": "i"}, "a *b* <c>")
+    assert entry_fields(entry) == ({"id": "i", "title": "a *b* <c>"}, "a *b* <c>")
 
 
 def test_control_characters_in_bodies_are_made_visible() -> None:
@@ -287,7 +289,13 @@ def test_control_characters_in_bodies_are_made_visible() -> None:
 def test_front_matter_round_trips_any_text(
     title: str, author: str, entry_id: str, tags: list[str]
 ) -> None:
-    fields: dict[str, object] = {"id": entry_id, "title": title, "author": author, "tags": tags}
+    fields: dict[str, object] = {
+        "id": entry_id,
+        "title": title,
+        "author": author,
+        "feed": title[::-1],
+        "tags": tags,
+    }
     text = render_entry(fields, "body")
     parsed, body = split_front_matter(text)
     assert parsed == fields

@@ -416,7 +416,7 @@ def test_library_errors(tmp_path: Path) -> None:
         load_library(tmp_path / "missing")
     write(tmp_path / "empty" / "notes.txt", "x")
     write(tmp_path / "empty" / ".hidden.md", "x")
-    with pytest.raises(LibraryError, match=r"^no posts \(\.md files\) in .*empty$"):
+    with pytest.raises(LibraryError, match=r"^no posts \(\.md or \.markdown files\) in .*empty$"):
         load_library(tmp_path / "empty")
     with pytest.raises(LibraryError, match=r"^not a Markdown file: .*notes\.txt$"):
         load_library(tmp_path / "empty" / "notes.txt")

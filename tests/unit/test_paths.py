@@ -87,3 +87,12 @@ def test_bundled_articles_prefers_the_package_copy(
     assert paths.bundled_articles() == tmp_path / "site" / "articles"
     (package / "articles").mkdir()
     assert paths.bundled_articles() == package / "articles"
+
+
+def test_paths_under_home_are_shown_with_a_tilde() -> None:
+    home = Path.home()
+    assert paths.short_path(home / ".config" / "x.toml") == "~/.config/x.toml"
+    assert paths.short_path(home) == "~"
+    assert paths.short_path(f"{home}x/y") == f"{home}x/y"  # a sibling that only starts alike
+    assert paths.short_path("notes/posts") == "notes/posts"  # relative: as given
+    assert paths.short_path(home / "a\x1bb") == "~/a␛b"
