@@ -58,6 +58,15 @@ class LibraryLoaded(Message):
         self.provisional = provisional
 
 
+class LibraryConfirmed(Message):
+    """The files were checked and the list shown from the metadata cache is still right."""
+
+    def __init__(self, library: Library) -> None:
+        """Carry the library as checked."""
+        super().__init__()
+        self.library = library
+
+
 class LoadProgress(Message):
     """How far a worker has got reading the library."""
 

@@ -23,6 +23,7 @@ from textual.worker import get_current_worker
 
 from reader.messages import (
     ArticleReady,
+    LibraryConfirmed,
     LibraryLoaded,
     LoadProgress,
     MarksChangedElsewhere,
@@ -188,6 +189,8 @@ class ReaderScreen(Screen[None]):
             return
         if reload or library.posts != cached or library.problems:
             self.post_message(LibraryLoaded(library, None, reload=reload))
+        else:  # the cached list on screen is right: search can index the bodies now
+            self.post_message(LibraryConfirmed(library))
         if cache is not None:
             cache.retain(library.posts)
             cache.save()
@@ -276,6 +279,10 @@ class ReaderScreen(Screen[None]):
         changed = before is not None and before != session.posts.get(before.id)
         if self.current in session.posts and (message.reload or changed):
             self.show_post(self.current, keep_scroll=True)
+
+    def on_library_confirmed(self, message: LibraryConfirmed) -> None:
+        """A warm start's cached list was checked against the files: it is the library."""
+        self.library_ready(message.library.posts)
 
     def on_notice(self, message: Notice) -> None:
         """Show a worker's notice."""

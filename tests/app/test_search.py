@@ -122,3 +122,15 @@ async def test_hits_matching_only_in_the_body_keep_their_unread_look(start: Any)
         assert text.startswith("●"), text
         title = [s for s in strip if any(c.isalpha() for c in s.text)]
         assert title and all(s.style is not None and s.style.bold for s in title), title
+
+
+async def test_a_warm_start_searches_the_bodies_too(start: Any, library: Path) -> None:
+    # The second start shows the list from the metadata cache; once the files are found
+    # unchanged the index must still be brought up, or search sees titles only.
+    for _ in range(2):
+        async with start(library) as pilot:
+            await settle(pilot)
+            assert screen_of(pilot).index is not None, "the index is open"
+            await pilot.press("slash")
+            await search(pilot, "colleague")  # in two posts' bodies, in no title
+            assert len(titles(pilot)) == 2
