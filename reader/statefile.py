@@ -1,63 +1,51 @@
-"""The state file on disk: atomic TinyDB storage, loading, checking and migrating (UI-free).
+"""The state snapshot on disk: atomic TinyDB storage, loading, checking and migrating (UI-free).
 
-Tables: "posts" (one document per post ever touched) and "meta" (one document: schema, UI keys,
-"updated_meta"). Writes are atomic (temp file, fsync, rename, fsync dir). `load()` never
-raises: a file that cannot be used comes back described in `Loaded.broken`, single bad post
-documents in `Loaded.dropped`, a file from a newer reader in `Loaded.newer`. `move_aside()`
-renames a bad file to `<name>.corrupt-<time>` so that it is never overwritten.
+Tables: "posts" (one document per post ever touched: its id, and each field as
+[value, milliseconds, counter, writer], the value with the stamp of its last change) and
+"meta" (one document: the schema number, and each UI key in the same form).
+Changes since the snapshot are in the journal beside it (reader.journal). Writes are atomic
+(temp file, fsync, rename, fsync dir), and go through a symlinked state file to its target.
+`load()` never raises: a file that cannot be used comes back described in `Loaded.broken`
+(or `Loaded.unreadable` when it may not be read), single bad post documents in
+`Loaded.dropped`, a file from a newer reader in `Loaded.newer`. `move_aside()` renames a bad
+file to `<name>.corrupt-<time>` so that it is never overwritten.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import glob
 import json
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
 from tinydb.storages import Storage
 
-SCHEMA_VERSION = 2
+from reader.marks import Fields, Mark, merge, valid_value
+
+SCHEMA_VERSION = 3
 POSTS = "posts"
 META = "meta"
-RESERVED_META = frozenset({"schema", "updated_meta"})
+RESERVED_META = frozenset({"schema", "updated_meta", "id"})
 
 Json = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class PostState:
-    """What the user did with one post."""
-
-    read: bool = False
-    read_at: float | None = None
-    bookmarked: bool = False
-    bookmarked_at: float | None = None
-    updated: float = 0.0
-    position: float | None = None  # how far the post was read, 0.0 (top) to 1.0 (end)
-
-
 class AtomicJSONStorage(Storage):
-    """TinyDB storage that replaces its JSON file atomically; `batch()` turns writes into one."""
+    """TinyDB storage that reads the state snapshot and replaces it atomically."""
 
     def __init__(self, path: str | os.PathLike[str], **_options: object) -> None:
         """Remember the path; does no IO."""
         super().__init__()
         self.path = Path(path)
-        self._batch: Json | None = None
-        self._batching = False
 
     def read(self) -> dict[str, dict[str, Any]] | None:
-        """The pending batch, or the file as parsed JSON (None when missing or empty)."""
-        if self._batching:
-            return self._batch
+        """The file as parsed JSON (None when missing or empty)."""
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -68,23 +56,10 @@ class AtomicJSONStorage(Storage):
         return data  # not checked here: load() checks the shape
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        """Replace the file with data, or keep it for the batch's single write."""
-        if self._batching:
-            self._batch = data
-            return
-        payload = json.dumps(data, ensure_ascii=False, allow_nan=False, indent=1).encode("utf-8")
-        _atomic_write(self.path, payload)
-
-    @contextlib.contextmanager
-    def batch(self, base: Json | None = None) -> Iterator[None]:
-        """Start from base instead of the file, collect every write, write once at the end."""
-        self._batch, self._batching = dict(base or {}), True
-        try:
-            yield
-            data = self._batch
-        finally:
-            self._batch, self._batching = None, False
-        self.write(data)
+        """Replace the file with data, atomically."""
+        # ASCII: ids made from any file name (even undecodable bytes) can be written.
+        payload = json.dumps(data, ensure_ascii=True, allow_nan=False).encode("ascii")
+        atomic_write(self.path, payload)
 
 
 def _no_nan(name: str) -> float:
@@ -92,8 +67,17 @@ def _no_nan(name: str) -> float:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _atomic_write(path: Path, payload: bytes) -> None:
-    """Write payload to a temp file beside path, fsync it, rename it over path, fsync the dir."""
+def real_path(path: Path) -> Path:
+    """Where a (maybe symlinked) state file really is: writes replace the link's target."""
+    return Path(os.path.realpath(path))
+
+
+def atomic_write(path: Path, payload: bytes) -> None:
+    """Write payload to a temp file beside path, fsync it, rename it over path, fsync the dir.
+
+    A symlink is written through: its target is replaced, the link stays.
+    """
+    path = real_path(path)
     directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
@@ -107,10 +91,10 @@ def _atomic_write(path: Path, payload: bytes) -> None:
         with contextlib.suppress(OSError):  # the write error is the one to report
             os.unlink(tmp)
         raise
-    _fsync_dir(directory)
+    fsync_dir(directory)
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
     """Make a rename durable, where the platform and filesystem allow it."""
     if os.name != "nt":
         fd = os.open(directory, os.O_RDONLY)
@@ -123,24 +107,40 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
-def write_state(
-    path: Path, posts: Mapping[str, PostState], meta: Json, meta_updated: float, extra: Json
-) -> None:
-    """Replace the state file with these posts and meta (plus the `extra` tables), in one write.
+def state_bytes(posts: Mapping[str, Fields], meta: Mapping[str, Mark], extra: Json) -> bytes:
+    """The snapshot file's bytes for these posts and meta (plus the `extra` tables).
 
-    Call it holding the file lock: it also removes temp files left by a writer that crashed.
+    The layout is TinyDB's (a table is an object of documents keyed by their ids), built
+    directly: going through TinyDB's inserts costs seconds at 200,000 posts.
+    """
+    docs = {
+        str(number): _doc(post_id, fields)
+        for number, (post_id, fields) in enumerate(posts.items(), start=1)
+    }
+    meta_doc = {**_doc(None, meta), "schema": SCHEMA_VERSION}
+    data = {**extra, POSTS: docs, META: {"1": meta_doc}}
+    # ASCII: ids made from any file name (even undecodable bytes) can be written.
+    return json.dumps(data, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode(
+        "ascii"
+    )
+
+
+def write_state(
+    path: Path, posts: Mapping[str, Fields], meta: Mapping[str, Mark], extra: Json
+) -> None:
+    """Replace the snapshot with these posts and meta, atomically (hold the file lock).
+
     Raises OSError when the file cannot be written; the old file is then unchanged.
     """
-    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        stale.unlink(missing_ok=True)
-    docs = [{"id": post_id, **asdict(state)} for post_id, state in posts.items()]
-    meta_doc = {**meta, "schema": SCHEMA_VERSION, "updated_meta": meta_updated}
-    database = TinyDB(path, storage=AtomicJSONStorage)
-    storage = database.storage
-    assert isinstance(storage, AtomicJSONStorage)
-    with storage.batch(extra):
-        database.table(POSTS).insert_multiple(docs)
-        database.table(META).insert(meta_doc)
+    atomic_write(path, state_bytes(posts, meta, extra))
+
+
+def _doc(post_id: str | None, fields: Mapping[str, Mark]) -> Json:
+    """A snapshot document: each field as [value, ms, counter, writer]."""
+    doc: Json = {name: [mark.value, *mark.stamp] for name, mark in fields.items()}
+    if post_id is not None:
+        doc["id"] = post_id
+    return doc
 
 
 def _migrate_0_to_1(data: Json) -> Json:
@@ -155,8 +155,55 @@ def _migrate_1_to_2(data: Json) -> Json:
     return {**data, META: {key: {**doc, "schema": 2} for key, doc in meta.items()}}
 
 
+def _migrate_2_to_3(data: Json) -> Json:
+    """Schema 3 gives every field its own stamp, made from the times schema 2 kept."""
+
+    def packed(value: object, time: object) -> list[object]:
+        valid = isinstance(time, int | float) and _is_time(time) and time > 0
+        ms = int(float(time) * 1000) if valid else 0  # type: ignore[arg-type]
+        return [value, ms, 0, "schema-2"]
+
+    posts: Json = {}
+    old_posts = data.get(POSTS) or {}
+    old_meta = data.get(META) or {"1": {}}
+    if not isinstance(old_posts, dict) or not isinstance(old_meta, dict):
+        return data  # not tables: the checks report it
+    for key, doc in old_posts.items():
+        if not isinstance(doc, dict):
+            posts[key] = doc  # left for the checks to report
+            continue
+        updated = doc.get("updated", 0.0)
+        read, bookmarked = doc.get("read", False), doc.get("bookmarked", False)
+        new = {
+            "id": doc.get("id"),
+            "read": packed(read, doc.get("read_at") if read is True else updated),
+            "bookmarked": packed(
+                bookmarked, doc.get("bookmarked_at") if bookmarked is True else updated
+            ),
+        }
+        if doc.get("position") is not None:
+            new["position"] = packed(doc["position"], updated)
+        for name in ("read_at", "bookmarked_at", "updated"):
+            if name in doc and not (_is_time(doc[name]) or doc[name] is None):
+                new[name] = doc[name]  # a bad time: reported as a bad field
+        posts[key] = new
+    new_meta: Json = {}
+    for key, doc in old_meta.items():
+        updated = doc.get("updated_meta", 0.0) if isinstance(doc, dict) else None
+        if not isinstance(doc, dict) or not _is_time(updated):
+            new_meta[key] = doc  # left for the checks to report
+            continue
+        values = {k: packed(v, updated) for k, v in doc.items() if k not in RESERVED_META}
+        new_meta[key] = {**values, "schema": 3}
+    return {**data, POSTS: posts, META: new_meta}
+
+
 # MIGRATIONS[n] turns a whole database dict of schema n into schema n + 1.
-MIGRATIONS: dict[int, Callable[[Json], Json]] = {0: _migrate_0_to_1, 1: _migrate_1_to_2}
+MIGRATIONS: dict[int, Callable[[Json], Json]] = {
+    0: _migrate_0_to_1,
+    1: _migrate_1_to_2,
+    2: _migrate_2_to_3,
+}
 
 
 class _Invalid(ValueError):
@@ -167,23 +214,31 @@ class _Invalid(ValueError):
 class Loaded:
     """What `load` found on disk."""
 
-    posts: dict[str, PostState] = field(default_factory=dict)
-    meta: Json = field(default_factory=dict)
-    meta_updated: float | None = None  # None: there is no meta document
+    posts: dict[str, Fields] = field(default_factory=dict)
+    meta: dict[str, Mark] = field(default_factory=dict)
     extra: Json = field(default_factory=dict)  # other TinyDB tables, written back unchanged
     broken: str | None = None  # why the whole file cannot be used
+    unreadable: str | None = None  # the file is there but may not be read (never moved)
     dropped: list[str] = field(default_factory=list)  # why single documents were dropped
     newer: int | None = None  # schema number of a file written by a newer reader
 
 
 def load(path: Path) -> Loaded:
     """Read and check the state file; a bad or unreadable file is described, never raised."""
+    from reader.gcpause import collection_paused
+
+    with collection_paused():  # hundreds of thousands of objects that live on
+        return _load(path)
+
+
+def _load(path: Path) -> Loaded:
+    """`load`, with collection held off."""
     try:
         raw: object = AtomicJSONStorage(path).read()
     except IsADirectoryError:
         return Loaded(broken="it is a directory")
     except PermissionError:
-        return Loaded(broken="permission denied")
+        return Loaded(unreadable="permission denied")
     except UnicodeDecodeError:
         return Loaded(broken="not UTF-8 text")
     except json.JSONDecodeError as exc:
@@ -193,7 +248,7 @@ def load(path: Path) -> Loaded:
     except ValueError as exc:
         return Loaded(broken=str(exc))
     except OSError as exc:
-        return Loaded(broken=describe(exc))
+        return Loaded(unreadable=describe(exc))
     if raw is None:
         return Loaded()
     try:
@@ -224,21 +279,21 @@ def _parse(raw: object) -> Loaded:
 
 def _parse_current(raw: Json) -> Loaded:
     """Build the state from a database dict of the current schema."""
-    meta = _meta_of(raw)
-    updated_meta = meta.pop("updated_meta", 0.0)
-    if not _is_time(updated_meta):
-        raise _Invalid("'updated_meta' is not a time")
-    meta.pop("schema", None)
-    loaded = Loaded(meta=meta, meta_updated=float(updated_meta) if raw.get(META) else None)
+    meta_doc = _meta_of(raw)
+    meta_doc.pop("schema", None)
+    loaded = Loaded()
+    try:
+        loaded.meta = _fields(meta_doc, meta=True)
+    except _Invalid as exc:
+        raise _Invalid(f"meta: {exc}") from None
     for doc in _table(raw, POSTS).values():
         try:
-            post_id, state = _post_from_doc(doc)
+            post_id, fields = _post_from_doc(doc)
         except _Invalid as exc:
             loaded.dropped.append(str(exc))
             continue
         known = loaded.posts.get(post_id)
-        if known is None or state.updated > known.updated:
-            loaded.posts[post_id] = state
+        loaded.posts[post_id] = fields if known is None else merge(known, fields)
     loaded.extra = {k: v for k, v in raw.items() if k not in (POSTS, META) and isinstance(v, dict)}
     return loaded
 
@@ -259,26 +314,42 @@ def _meta_of(raw: Json) -> Json:
     return meta
 
 
-def _post_from_doc(doc: Json) -> tuple[str, PostState]:
+def _post_from_doc(doc: Json) -> tuple[str, Fields]:
     """One checked post document; raises _Invalid naming the bad field."""
     post_id = doc.get("id")
     if not isinstance(post_id, str) or not post_id:
         raise _Invalid("a post document has no text 'id'")
-    values: Json = {}
-    for name in ("read", "bookmarked"):
-        values[name] = doc.get(name, False)
-        if not isinstance(values[name], bool):
-            raise _Invalid(f"post {post_id!r}: {name!r} is not true/false")
-    for name in ("read_at", "bookmarked_at", "updated"):
-        value = doc.get(name, 0.0 if name == "updated" else None)
-        if not (_is_time(value) or (value is None and name != "updated")):
-            raise _Invalid(f"post {post_id!r}: {name!r} is not a time")
-        values[name] = None if value is None else float(value)
-    position = doc.get("position")
-    if position is not None and not (_is_time(position) and 0.0 <= position <= 1.0):
-        raise _Invalid(f"post {post_id!r}: 'position' is not a number from 0 to 1")
-    values["position"] = None if position is None else float(position)
-    return post_id, PostState(**values)
+    try:
+        return post_id, _fields(doc, meta=False)
+    except _Invalid as exc:
+        raise _Invalid(f"post {post_id!r}: {exc}") from None
+
+
+def _fields(doc: Json, *, meta: bool) -> Fields:
+    """The marks of a document: each field [value, ms, counter, writer].
+
+    This runs once per post on every start (200,000 times for a big library): the common
+    case is checked inline, values of other kinds by `valid_value`.
+    """
+    fields: Fields = {}
+    for name, packed in doc.items():
+        if name == "id" and not meta:
+            continue
+        if not (
+            type(packed) is list
+            and len(packed) == 4
+            and type(packed[1]) is int
+            and type(packed[2]) is int
+            and type(packed[3]) is str
+            and 0 <= packed[1] < 2**53
+            and 0 <= packed[2] < 2**53
+        ):
+            raise _Invalid(f"{name!r} is not a value with a stamp")
+        value = packed[0]
+        if not meta and not valid_value(name, value):
+            raise _Invalid(f"{name!r} has an invalid value")
+        fields[name] = Mark(value, (packed[1], packed[2], packed[3]))
+    return fields
 
 
 def _is_time(value: object) -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.clock import Clock
 from reader.store import Store
 from tests.unit.helpers.store_support import NEVER, Errors
 
@@ -28,8 +29,8 @@ def opened(path: Path, errors: Errors) -> Iterator[Callable[..., Store]]:
     """Open stores on `path` (or another path) and close them all after the test."""
     stores: list[Store] = []
 
-    def make(at: Path | None = None, debounce: float = NEVER) -> Store:
-        store = Store(at or path, on_error=errors, debounce=debounce)
+    def make(at: Path | None = None, debounce: float = NEVER, clock: Clock | None = None) -> Store:
+        store = Store(at or path, on_error=errors, debounce=debounce, clock=clock)
         assert store.open() == []
         stores.append(store)
         return store

@@ -24,6 +24,10 @@ from typing import IO
 import pytest
 from filelock import FileLock
 
+from reader.clock import Stamp
+from reader.marks import Entry, Fields, Mark, apply
+from reader.state_disk import StateDisk
+from reader.statefile import Loaded, state_bytes
 from reader.store import Store
 from tests.e2e.terminal import Terminal
 from tests.unit.helpers.store_support import NEVER
@@ -32,30 +36,22 @@ HELPER = Path(__file__).resolve().parent / "helpers" / "state_child.py"
 PYTHON = sys.executable
 
 
-def stored_posts(path: Path) -> dict[str, tuple[bool, bool, float]]:
-    """(read, bookmarked, updated) of every post in the state file, loaded by a fresh Store."""
+Key = tuple[str, str]  # (post, field)
+
+
+def stored_marks(path: Path) -> dict[Key, tuple[object, Stamp]]:
+    """(value, stamp) of every field of every post saved, loaded by a fresh Store."""
     store = Store(path, debounce=NEVER)
     try:
         assert store.open() == [], f"{path} does not load cleanly"
+        loaded = StateDisk(path).load_all()
         return {
-            post: (state.read, state.bookmarked, state.updated)
-            for post in json_posts(path)
-            for state in [store.state(post)]
+            (post, field): (mark.value, mark.stamp)
+            for post, fields in loaded.posts.items()
+            for field, mark in fields.items()
         }
     finally:
         store.close()
-
-
-def json_posts(path: Path) -> list[str]:
-    """The post ids in the file, read as plain JSON (so the file must be valid JSON)."""
-    if not path.exists():
-        return []
-    content = path.read_bytes()
-    try:
-        data = json.loads(content)
-    except ValueError as exc:
-        raise AssertionError(f"{path} is not valid JSON ({exc}): {content[:200]!r}") from None
-    return [doc["id"] for doc in data.get("posts", {}).values()]
 
 
 # --- two processes at once ------------------------------------------------------------------
@@ -95,35 +91,34 @@ def test_two_processes_keep_the_last_change_of_each_post(
         _out, err = worker.communicate(timeout=120)
         assert worker.returncode == 0 and not err, f"seed {seed}: {err}"
 
-    last: dict[str, list[tuple[str, bool, float]]] = {}  # post -> the changes with max updated
+    last: dict[Key, tuple[object, Stamp]] = {}  # (post, field) -> its latest change
     count = 0
     for log in (one, two):
         for line in log.read_text(encoding="utf-8").splitlines():
-            post, field, value, updated = json.loads(line)
+            post, field, value, stamp = json.loads(line)
             count += 1
-            best = last.setdefault(post, [])
-            if not best or updated > best[0][2]:
-                best[:] = [(field, value, updated)]
-            elif updated == best[0][2]:
-                best.append((field, value, updated))
+            known = last.get((post, field))
+            if known is None or tuple(stamp) > known[1]:
+                last[(post, field)] = (value, tuple(stamp))
     assert count == 2 * CHANGES
-    final = stored_posts(state)
+    final = stored_marks(state)
     assert set(final) == set(last), f"seed {seed}"
-    for post, candidates in last.items():
-        read, bookmarked, updated = final[post]
-        flags = {"read": read, "bookmarked": bookmarked}
-        assert any(
-            updated == when and flags[field] == value for field, value, when in candidates
-        ), f"seed {seed}: {post} is {final[post]}, its last change was one of {candidates}"
+    for key, change in last.items():
+        assert final[key] == change, f"seed {seed}: {key} is {final[key]}, its last change {change}"
 
 
 # --- SIGKILL at random moments ----------------------------------------------------------------
 
 LANES = 2  # independent state files, killed in parallel (more would starve the writers on 2 cores)
 KILLS_PER_LANE = 100
+BIG = 100_000  # posts already in each lane's state file
+# Lane 1 folds its journal into the 100,000-post snapshot whenever it reaches this size, so
+# kills also hit folding (lane 0 never folds: the journal stays under half the snapshot).
+COMPACT_BYTES = {0: None, 1: 32 * 1024}
 LONG_EVERY = 10  # every 10th writer runs 1-1.6 s, so the 1-second rule applies to its changes
 SHORT_LIFE = (0.02, 0.15)  # seconds from "started" to SIGKILL
 LONG_LIFE = (1.0, 1.6)
+FOLDING_LIFE = (3.0, 4.0)
 MARGIN = 1.0  # a change acknowledged this long before the kill must be on disk
 
 
@@ -135,7 +130,7 @@ class Change:
     post: str
     field: str
     value: bool
-    updated: float
+    stamp: Stamp
     acked: float  # wall-clock time at which set_* had returned
 
 
@@ -147,9 +142,10 @@ def parse_log(path: Path) -> tuple[list[Change], int, list[str]]:
     for line in text.split("\n")[:-1]:  # the part after the last newline may be cut off
         kind, _, rest = line.partition(" ")
         if kind == "change":
-            seq, post, field, value, updated, acked = rest.split()
+            seq, post, field, value, stamp, acked = rest.split()
+            ms, counter, writer = json.loads(stamp)
             changes.append(
-                Change(int(seq), post, field, value == "1", float(updated), float(acked))
+                Change(int(seq), post, field, value == "1", (ms, counter, writer), float(acked))
             )
         elif kind == "flushed":
             flushed = max(flushed, int(rest.split()[0]))
@@ -161,11 +157,12 @@ def parse_log(path: Path) -> tuple[list[Change], int, list[str]]:
 class ForkServer:
     """state_child.py forkserver: starts writers in milliseconds and reaps them."""
 
-    def __init__(self, stderr: IO[str]) -> None:
+    def __init__(self, stderr: IO[str], compact_bytes: int | None) -> None:
         """Start the server and wait until it is ready."""
         self.stderr = stderr
+        extra = [] if compact_bytes is None else [str(compact_bytes)]
         self.process = subprocess.Popen(
-            [PYTHON, str(HELPER), "forkserver"],
+            [PYTHON, str(HELPER), "forkserver", *extra],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=stderr,
@@ -242,40 +239,74 @@ class LaneReport:
     changes: int = 0
     flushes_acked: int = 0
     required: int = 0
-    killed_mid_write: int = 0  # a temp file was left behind: the kill hit a write
+    folds: int = 0  # times the snapshot was replaced by a fold of the journal
 
 
-def check_after_kill(state: Path, required: dict[str, Change], where: str) -> None:
-    """The file loads cleanly and holds every required change (or a later one of that post)."""
-    posts = json_posts(state)  # raises if the file is not valid JSON
-    assert len(posts) == len(set(posts)), f"{where}: duplicate post documents"
-    final = stored_posts(state)
-    for post, change in required.items():
-        assert post in final, f"{where}: {post} is missing; its {change} was acknowledged"
-        read, bookmarked, updated = final[post]
-        assert updated >= change.updated, f"{where}: {post} lost {change}: file has {final[post]}"
-        if updated == change.updated:
-            value = read if change.field == "read" else bookmarked
-            assert value == change.value, f"{where}: {post} is {final[post]}, not {change}"
+class SavedState:
+    """What is on disk, read again after every kill: only the new journal lines, unless a
+    fold replaced the files (then everything)."""
+
+    def __init__(self, state: Path) -> None:
+        """Read the whole state once."""
+        self.disk = StateDisk(state)
+        self.marks: dict[str, Fields] = {}
+        self.meta: dict[str, Mark] = {}
+        self.folds = 0
+        self.take(self.disk.load_all())
+
+    def take(self, found: list[Entry] | Loaded) -> None:
+        """Merge what was read."""
+        if isinstance(found, Loaded):
+            assert not (found.broken or found.dropped or found.unreadable), found
+            self.marks, self.meta = found.posts, found.meta
+            self.folds += 1
+        else:
+            apply(self.marks, self.meta, found)
+
+    def check(self, required: dict[Key, Change], where: str) -> None:
+        """Every required change (or a later one of that field) is on disk."""
+        self.take(self.disk.read_new())
+        for (post, field), change in required.items():
+            mark = self.marks.get(post, {}).get(field)
+            assert mark is not None, f"{where}: {post} {field} is missing; {change} was acked"
+            assert mark.stamp >= change.stamp, f"{where}: {post} lost {change}: disk has {mark}"
+            if mark.stamp == change.stamp:
+                assert mark.value == change.value, f"{where}: {post} {field} is {mark}"
+
+
+def big_state(state: Path) -> None:
+    """A state file that already holds BIG posts, each read and half-way through."""
+    state.parent.mkdir(parents=True)
+    stamp = (1_700_000_000_000, 0, "old")
+    posts = {
+        f"archive/{number:06}.md": {"read": Mark(True, stamp), "position": Mark(0.5, stamp)}
+        for number in range(BIG)
+    }
+    state.write_bytes(state_bytes(posts, {}, {}))
 
 
 def run_lane(lane: int, folder: Path, seed: int) -> LaneReport:
     """Start, kill and check KILLS_PER_LANE writers one after the other on one state file."""
     rng = random.Random(seed)
     state = folder / "state" / "state.json"
+    big_state(state)
+    saved = SavedState(state)
     logs = folder / "logs"
     logs.mkdir(parents=True)
-    required: dict[str, Change] = {}  # post -> latest change that must be on disk
+    required: dict[Key, Change] = {}  # (post, field) -> latest change that must be on disk
     report = LaneReport()
     with (folder / "server.err").open("w") as stderr:
-        server = ForkServer(stderr)
+        server = ForkServer(stderr, COMPACT_BYTES[lane])
         try:
             for kill in range(KILLS_PER_LANE):
                 mode = "long" if kill % LONG_EVERY == LONG_EVERY - 1 else "short"
                 log = logs / f"{kill}.log"
                 where = f"lane {lane} seed {seed} kill {kill} ({mode})"
                 pid = server.spawn(state, log, mode, rng.randrange(2**32))
-                time.sleep(rng.uniform(*(LONG_LIFE if mode == "long" else SHORT_LIFE)))
+                life = LONG_LIFE if mode == "long" else SHORT_LIFE
+                if mode == "long" and COMPACT_BYTES[lane] is not None:
+                    life = FOLDING_LIFE  # long enough for a fold of the big snapshot to end
+                time.sleep(rng.uniform(*life))
                 killed_at = time.time()
                 os.kill(pid, signal.SIGKILL)
                 status = server.reap(pid)
@@ -287,26 +318,29 @@ def run_lane(lane: int, folder: Path, seed: int) -> LaneReport:
                 assert errors == [], f"{where}: {errors}"
                 for change in changes:
                     if change.seq <= flushed or change.acked < killed_at - MARGIN:
-                        known = required.get(change.post)
-                        if known is None or change.updated > known.updated:
-                            required[change.post] = change
+                        key = (change.post, change.field)
+                        known = required.get(key)
+                        if known is None or change.stamp > known.stamp:
+                            required[key] = change
                 report.kills += 1
                 report.changes += len(changes)
                 report.flushes_acked += flushed > 0
-                report.killed_mid_write += any(state.parent.glob(".state.json.*.tmp"))
-                check_after_kill(state, required, where)
+                saved.check(required, where)
         finally:
             server.close()
     report.required = len(required)
+    report.folds = saved.folds - 1
+    assert len(saved.marks) >= BIG, f"lane {lane}: posts of the big state were lost"
     return report
 
 
 def test_sigkill_at_random_moments_never_loses_acknowledged_changes(tmp_path: Path) -> None:
-    """200 writers killed at random moments, in two lanes of 100 on their own state files.
+    """200 writers on 100,000-post state files killed at random moments, in two lanes of 100.
 
-    After every kill the file is valid JSON, loads without a message, and holds every change
-    whose flush was acknowledged and every change acknowledged more than 1 s before the kill
-    (or a later change of the same post). Afterwards the next save leaves no temp file.
+    After every kill the state loads without a message and holds every change whose save
+    was acknowledged and every change made more than 1 s before the kill (or a later change
+    of the same field). One lane also folds the journal into the big snapshot over and over,
+    so kills land in the middle of folds too. Afterwards no temp file is left.
     """
     seed = random.randrange(2**32)
     with ThreadPoolExecutor(LANES) as pool:
@@ -318,14 +352,17 @@ def test_sigkill_at_random_moments_never_loses_acknowledged_changes(tmp_path: Pa
     print(reports)  # shown when the test fails
     assert sum(report.kills for report in reports) >= 200
     assert all(report.required > 0 for report in reports), reports
+    assert reports[1].folds > 0, "lane 1 never folded its journal"
 
-    state = tmp_path / "lane0" / "state" / "state.json"
-    store = Store(state, debounce=NEVER)
-    assert store.open() == []
-    store.set_read("after", True)
-    assert store.flush()
-    store.close()
-    assert sorted(p.name for p in state.parent.iterdir()) == ["state.json", "state.json.lock"]
+    for lane in range(LANES):
+        state = tmp_path / f"lane{lane}" / "state" / "state.json"
+        store = Store(state, debounce=NEVER)
+        assert store.open() == []
+        store.set_read("after", True)
+        assert store.flush()
+        store.close()
+        names = {p.name for p in state.parent.iterdir()}
+        assert names == {"state.json", "state.json.journal", "state.json.lock"}, names
 
 
 # --- SIGTERM and SIGHUP -----------------------------------------------------------------------
@@ -376,8 +413,8 @@ def test_signal_right_after_a_change_saves_it(
         term.send("j")
         term.send("b")
         term.wait_for(bookmarked_on_screen)
-        saved = json.loads(state.read_bytes()) if state.exists() else {}  # from start-up
-        assert not any(doc.get("bookmarked") for doc in saved.get("posts", {}).values())
+        saved = StateDisk(state).load_all()  # what start-up saved
+        assert not any("bookmarked" in fields for fields in saved.posts.values())
         os.kill(term.process.pid, signum)
     status = term.wait_exit(timeout=10)
     assert status >= 0, f"the reader was killed by signal {-status} instead of exiting"

@@ -7,7 +7,6 @@ that race and get killed in test_state_processes.py.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -17,9 +16,12 @@ from typing import Any
 import pytest
 from tinydb import TinyDB
 
-from reader import statefile
-from reader import store as store_mod
-from reader.statefile import MIGRATIONS, SCHEMA_VERSION, PostState
+from reader import journal, state_disk, statefile
+from reader.clock import Clock
+from reader.journal import journal_path
+from reader.marks import PostState
+from reader.state_disk import StateDisk
+from reader.statefile import MIGRATIONS, SCHEMA_VERSION
 from reader.store import Store
 from tests.unit.helpers.store_support import raw, wait_for
 
@@ -39,7 +41,7 @@ def test_unknown_posts_have_default_state(opened: Callable[..., Store], path: Pa
 
 
 def test_round_trip(opened: Callable[..., Store], path: Path) -> None:
-    """Marks, bookmarks and meta survive close and reopen, in a plain TinyDB file."""
+    """Marks, bookmarks and meta survive close and reopen; folded, they are a plain TinyDB file."""
     store = opened()
     store.set_read("a", True)
     store.set_bookmarked("b", True)
@@ -58,23 +60,19 @@ def test_round_trip(opened: Callable[..., Store], path: Path) -> None:
     assert again.get_meta("selected") == "b"
     assert again.get_meta("view") == "bookmarked"
 
+    assert StateDisk(path).compact()
+    assert journal_path(path).read_bytes() == b""
     with TinyDB(path) as db:
         assert db.tables() == {"posts", "meta"}
         docs = {doc["id"]: doc for doc in db.table("posts").all()}
-        assert set(docs["a"]) == {
-            "id",
-            "read",
-            "read_at",
-            "bookmarked",
-            "bookmarked_at",
-            "updated",
-            "position",
-        }
-        assert docs["b"]["bookmarked"] is True and docs["b"]["read"] is False
+        assert set(docs["a"]) == {"id", "read"}
+        value, ms, counter, writer = docs["a"]["read"]  # the value with its stamp
+        assert value is True and ms > 0 and counter >= 0 and writer
+        assert docs["b"]["bookmarked"][0] is True and "read" not in docs["b"]
         [meta] = db.table("meta").all()
         assert meta["schema"] == SCHEMA_VERSION
-        assert meta["selected"] == "b" and meta["view"] == "bookmarked"
-        assert isinstance(meta["updated_meta"], float)
+        assert meta["selected"][0] == "b" and meta["view"][0] == "bookmarked"
+    assert opened().read_ids() == {"a"}
 
 
 def test_meta_values_must_be_json(opened: Callable[..., Store]) -> None:
@@ -94,10 +92,10 @@ def test_close_writes_pending_changes(opened: Callable[..., Store], path: Path) 
     """Changes the writer has not saved yet are written by close(), creating the directory."""
     store = opened()
     store.set_read("a", True)
-    assert not path.exists()
+    assert not path.parent.exists()
     store.close()
     store.close()  # idempotent
-    assert [doc["id"] for doc in raw(path)["posts"].values()] == ["a"]
+    assert opened().read_ids() == {"a"}
 
 
 def test_close_without_open_does_nothing(path: Path) -> None:
@@ -107,46 +105,69 @@ def test_close_without_open_does_nothing(path: Path) -> None:
 
 
 def test_burst_of_changes_is_coalesced(
-    opened: Callable[..., Store], path: Path, monkeypatch: pytest.MonkeyPatch
+    opened: Callable[..., Store], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """1,000 quick changes through the writer thread end up in a handful of writes."""
-    writes: list[str] = []
-    real_replace = os.replace
-
-    def counting_replace(src: Any, dst: Any) -> None:
-        if Path(dst) == path:
-            writes.append(str(src))
-        real_replace(src, dst)
-
-    monkeypatch.setattr(os, "replace", counting_replace)
+    """1,000 quick changes through the writer thread end up in a handful of appends."""
+    appends = count_appends(monkeypatch)
     store = opened(debounce=0.2)
     for i in range(1000):
         store.set_read(f"post-{i}", True)
-    wait_for(lambda: path.exists() and len(raw(path)["posts"]) == 1000, "the burst to be saved")
+    wait_for(lambda: sum(appends) == 1000, "the burst to be saved")
     store.close()
-    assert 1 <= len(writes) < 10
+    assert 1 <= len(appends) < 10
     assert len(opened().read_ids()) == 1000
 
 
-def test_one_flush_is_one_write(
-    opened: Callable[..., Store], path: Path, monkeypatch: pytest.MonkeyPatch
+def test_one_flush_is_one_append(
+    opened: Callable[..., Store], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Flushing 500 dirty posts replaces the file exactly once."""
-    writes: list[str] = []
-    real_replace = os.replace
-
-    def counting_replace(src: Any, dst: Any) -> None:
-        writes.append(str(dst))
-        real_replace(src, dst)
-
-    monkeypatch.setattr(os, "replace", counting_replace)
+    """Flushing 500 changes appends once; with nothing pending a flush writes nothing."""
+    appends = count_appends(monkeypatch)
     store = opened()
     for i in range(500):
         store.set_bookmarked(f"p{i}", True)
     assert store.flush()
-    assert writes == [str(path)]
-    assert store.flush()  # nothing pending: no write at all
-    assert writes == [str(path)]
+    assert appends == [500]
+    assert store.flush()
+    assert appends == [500]
+
+
+def count_appends(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Record how many entries each journal append writes."""
+    appends: list[int] = []
+    real_append = journal.append
+
+    def counting(path: Path, entries: Any) -> int:
+        entries = list(entries)
+        appends.append(len(entries))
+        return real_append(path, entries)
+
+    monkeypatch.setattr(journal, "append", counting)
+    return appends
+
+
+def test_a_save_costs_the_same_whatever_the_size_of_the_state(
+    opened: Callable[..., Store], path: Path
+) -> None:
+    """With 20,000 posts in the snapshot, a change appends one short line and leaves the
+    snapshot alone: saving does not rewrite (or even read) the state of the other posts."""
+    big = opened()
+    for i in range(20_000):
+        big.set_read(f"post-{i:05}", True)
+    big.close()
+    assert StateDisk(path).compact()
+    before = path.stat()
+    store = opened()
+    store.set_bookmarked("post-00042", True)
+    assert store.flush()
+    after = path.stat()
+    assert (after.st_ino, after.st_mtime_ns, after.st_size) == (
+        before.st_ino,
+        before.st_mtime_ns,
+        before.st_size,
+    )
+    assert 0 < journal_path(path).stat().st_size < 200
+    assert opened().is_bookmarked("post-00042") and opened().is_read("post-19999")
 
 
 def test_setting_the_same_value_is_not_a_change(opened: Callable[..., Store]) -> None:
@@ -161,13 +182,15 @@ def test_setting_the_same_value_is_not_a_change(opened: Callable[..., Store]) ->
 
 
 def test_other_tables_are_kept(opened: Callable[..., Store], path: Path) -> None:
-    """Tables this version does not know about survive a rewrite."""
+    """Tables this version does not know about survive folding the journal in."""
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps({"notes": {"1": {"text": "hi"}}, "posts": {}}))
     store = opened()
     store.set_read("a", True)
     store.close()
+    assert StateDisk(path).compact()
     assert raw(path)["notes"] == {"1": {"text": "hi"}}
+    assert opened().read_ids() == {"a"}
 
 
 def test_empty_file_is_empty_state(opened: Callable[..., Store], path: Path) -> None:
@@ -184,7 +207,7 @@ def test_empty_file_is_empty_state(opened: Callable[..., Store], path: Path) -> 
 
 
 def test_migration_from_schema_0(opened: Callable[..., Store], path: Path) -> None:
-    """A file without a schema number (version 0) is read and rewritten as the current one."""
+    """A file without a schema number (version 0) is read and folded into the current one."""
     path.parent.mkdir(parents=True)
     path.write_text(
         json.dumps(
@@ -196,10 +219,14 @@ def test_migration_from_schema_0(opened: Callable[..., Store], path: Path) -> No
     )
     store = opened()
     assert store.is_read("a") and store.get_meta("selected") == "a"
+    assert store.state("a").read_at == 3.0
     store.set_bookmarked("b", True)
     store.close()
+    assert StateDisk(path).compact()
     [meta] = raw(path)["meta"].values()
-    assert meta["schema"] == SCHEMA_VERSION and meta["selected"] == "a"
+    assert meta["schema"] == SCHEMA_VERSION and meta["selected"][0] == "a"
+    again = opened()
+    assert again.is_read("a") and again.is_bookmarked("b")
 
 
 def test_migration_without_meta_table(opened: Callable[..., Store], path: Path) -> None:
@@ -218,68 +245,99 @@ def test_migrations_are_chained(
     opened: Callable[..., Store], path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A later schema adds one step and old files go through every step in order."""
+    current = SCHEMA_VERSION
 
-    def to_2(data: dict[str, Any]) -> dict[str, Any]:
-        meta = {k: {**d, "schema": 2, "migrated": d["schema"]} for k, d in data["meta"].items()}
+    def step(data: dict[str, Any]) -> dict[str, Any]:
+        meta = {
+            k: {**d, "schema": current + 1, "migrated": [d["schema"], 1, 0, "test"]}
+            for k, d in data["meta"].items()
+        }
         return {**data, "meta": meta}
 
-    monkeypatch.setattr(statefile, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(MIGRATIONS, 1, to_2)
+    monkeypatch.setattr(statefile, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(MIGRATIONS, current, step)
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps({"posts": {}}))
     store = opened()
-    assert store.get_meta("migrated") == 1
+    assert store.get_meta("migrated") == current
     store.set_read("a", True)
     store.close()
+    assert StateDisk(path).compact()
     [meta] = raw(path)["meta"].values()
-    assert meta["schema"] == 2
+    assert meta["schema"] == current + 1
 
 
 # --- two stores on one file ---------------------------------------------------------------
 
 
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make change times 1, 2, 3, ... so "newer" is unambiguous."""
-    ticks = iter(range(1, 1_000_000))
-    monkeypatch.setattr(store_mod, "_stamp", lambda previous: max(float(next(ticks)), previous + 1))
+def ticking(writer: str, ticks: Any) -> Clock:
+    """A clock whose wall time comes from a shared counter (1 s, 2 s, 3 s, ...)."""
+    return Clock(writer, wall=lambda: float(next(ticks)))
 
 
-@pytest.mark.usefixtures("clock")
 def test_two_stores_do_not_undo_each_other(opened: Callable[..., Store], path: Path) -> None:
-    """A flush keeps the other store's newer changes and adopts the ones it did not touch."""
-    one, two = opened(), opened()
+    """Each store keeps the other's changes: per post and per field, the later change wins."""
+    ticks = iter(range(1, 1_000_000))
+    one = opened(clock=ticking("one", ticks))
+    two = opened(clock=ticking("two", ticks))
     one.set_read("a", True)
     one.set_meta("view", "unread")
     assert one.flush()
-    two.set_bookmarked("b", True)  # two still has "a" unread in memory, but did not touch it
+    two.set_bookmarked("b", True)
     assert two.flush()
+    two.refresh()
     assert two.is_read("a") and two.get_meta("view") == "unread"
 
-    one.set_read("c", True)  # older ...
-    two.set_bookmarked("c", True)  # ... newer, but flushed first
-    two.set_read("d", True)  # older ...
-    one.set_bookmarked("d", True)  # ... newer, flushed last
+    one.set_position("c", 0.2)  # older ...
+    two.set_position("c", 0.7)  # ... newer, but saved first
+    two.set_position("d", 0.1)  # older ...
+    one.set_position("d", 0.9)  # ... newer, saved last
     assert two.flush() and one.flush()
-    assert one.state("c") == two.state("c")  # one adopted two's newer "c"
+    one.refresh()
+    two.refresh()
+    for store in (one, two):
+        assert store.positions() == {"c": 0.7, "d": 0.9}
     one.close()
     two.close()
-
-    posts = {doc["id"]: doc for doc in raw(path)["posts"].values()}
-    assert posts["a"]["read"] and posts["b"]["bookmarked"]
-    assert posts["c"]["bookmarked"] and not posts["c"]["read"]
-    assert posts["d"]["bookmarked"] and not posts["d"]["read"]
-    assert opened().get_meta("view") == "unread"
+    again = opened()
+    assert again.read_ids() == {"a"} and again.bookmarked_ids() == {"b"}
+    assert again.positions() == {"c": 0.7, "d": 0.9}
+    assert again.get_meta("view") == "unread"
 
 
-@pytest.mark.usefixtures("clock")
-def test_newer_meta_wins_as_a_whole(opened: Callable[..., Store]) -> None:
-    """Meta is merged as one document: the later change wins, the earlier is adopted."""
-    one, two = opened(), opened()
+def test_a_bookmark_and_a_read_mark_on_one_post_both_stay(
+    opened: Callable[..., Store],
+) -> None:
+    """A presses b on X; 1.5 s later B presses m on X: X is read and bookmarked, for both.
+
+    (Merged per post, B's change of X undid A's bookmark.)
+    """
+    ticks = iter(range(1, 1_000_000))
+    a = opened(clock=ticking("A", ticks))
+    b = opened(clock=ticking("B", ticks))
+    a.set_bookmarked("x", True)
+    b.set_read("x", True)
+    b.set_position("x", 0.3)  # B also scrolls X
+    assert a.flush() and b.flush()
+    a.refresh()
+    b.refresh()
+    for store in (a, b):
+        assert store.is_bookmarked("x") and store.is_read("x") and store.position("x") == 0.3
+
+
+def test_newer_meta_wins_per_key(opened: Callable[..., Store]) -> None:
+    """Meta keys merge one by one: the later change of each key wins."""
+    ticks = iter(range(1, 1_000_000))
+    one = opened(clock=ticking("one", ticks))
+    two = opened(clock=ticking("two", ticks))
     one.set_meta("selected", "old")
     two.set_meta("selected", "new")
+    two.set_meta("sort", "title")
+    one.set_meta("view", "unread")
     assert two.flush() and one.flush()
+    one.refresh()
     assert one.get_meta("selected") == "new"
+    assert one.get_meta("sort") == "title" and one.get_meta("view") == "unread"
 
 
 def test_changes_are_saved_at_exit_without_close(path: Path) -> None:
@@ -300,7 +358,8 @@ def test_changes_are_saved_at_exit_without_close(path: Path) -> None:
 def test_store_does_not_import_textual() -> None:
     """The state store and its file layer stay UI-free: importing them pulls in no textual."""
     code = (
-        "import sys, reader.store, reader.statefile, reader.paths; "
+        "import sys, reader.store, reader.statefile, reader.state_disk, reader.journal, "
+        "reader.marks, reader.clock, reader.paths; "
         "print(sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')))"
     )
     result = subprocess.run(
@@ -336,4 +395,100 @@ def test_a_schema_1_file_is_migrated_and_keeps_its_marks(path: Path) -> None:
     assert store.is_read("a") and store.position("a") is None
     store.set_position("a", 0.5)
     store.close()
-    assert '"schema": 2' in path.read_text()
+    assert StateDisk(path).compact()
+    assert [meta["schema"] for meta in raw(path)["meta"].values()] == [SCHEMA_VERSION]
+    again = Store(path)
+    assert again.open() == []
+    assert again.is_read("a") and again.position("a") == 0.5
+    assert again.state("a").read_at == 1.0 and again.get_meta("selected") == "a"
+    again.close()
+
+
+# --- the journal ---------------------------------------------------------------------------
+
+
+def test_a_torn_last_line_is_skipped_and_the_next_save_starts_a_new_line(
+    opened: Callable[..., Store], path: Path
+) -> None:
+    """A writer killed mid-append leaves half a line: it is ignored, nothing else is lost."""
+    store = opened()
+    store.set_read("a", True)
+    store.close()
+    with journal_path(path).open("ab") as handle:
+        handle.write(b'{"p": "b", "f": "read", "v": tr')  # killed here
+    other = opened()
+    assert other.read_ids() == {"a"}
+    other.set_bookmarked("c", True)
+    other.close()
+    again = opened()
+    assert again.read_ids() == {"a"} and again.bookmarked_ids() == {"c"}
+
+
+def test_any_post_id_can_be_saved(opened: Callable[..., Store], path: Path) -> None:
+    """An id made from a file name with undecodable bytes (lone surrogates) is saved."""
+    odd = "bad-\udcff.md"
+    store = opened()
+    store.set_read(odd, True)
+    assert store.flush()
+    store.close()
+    assert StateDisk(path).compact()
+    assert opened().read_ids() == {odd}
+
+
+def test_a_symlinked_state_file_is_written_through(
+    opened: Callable[..., Store], path: Path, tmp_path: Path
+) -> None:
+    """The link stays a link; the file it points to gets the changes (and the journal)."""
+    target = tmp_path / "synced" / "state.json"
+    target.parent.mkdir()
+    store = opened(at=target)
+    store.set_read("a", True)
+    store.close()
+    assert StateDisk(target).compact()
+    path.parent.mkdir(parents=True)
+    path.symlink_to(target)
+    linked = opened()
+    assert linked.read_ids() == {"a"}
+    linked.set_bookmarked("b", True)
+    linked.close()
+    assert StateDisk(path).compact()
+    assert path.is_symlink() and path.resolve() == target
+    direct = opened(at=target)
+    assert direct.read_ids() == {"a"} and direct.bookmarked_ids() == {"b"}
+    assert not (path.parent / "state.json.journal").exists()
+
+
+def test_folding_keeps_the_changes_saved_while_it_runs(
+    opened: Callable[..., Store], path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fold reads the snapshot without the lock: saves made meanwhile stay in the journal."""
+    store = opened()
+    for number in range(3000):
+        store.set_read(f"p{number}", True)
+    store.close()
+    other = opened()
+    real_state_bytes = state_disk.state_bytes
+
+    def slow_state_bytes(*args: Any) -> bytes:
+        other.set_bookmarked("during", True)  # another save while the fold is under way
+        assert other.flush()
+        return real_state_bytes(*args)
+
+    monkeypatch.setattr(state_disk, "state_bytes", slow_state_bytes)
+    assert StateDisk(path).compact()
+    monkeypatch.undo()
+    assert b"during" in journal_path(path).read_bytes(), "carried over to the new journal"
+    again = opened()
+    assert len(again.read_ids()) == 3000 and again.bookmarked_ids() == {"during"}
+
+
+def test_the_writer_folds_a_large_journal_in_the_background(
+    opened: Callable[..., Store], path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(state_disk, "COMPACT_AT_BYTES", 4096)
+    store = opened(debounce=0.01)
+    for number in range(200):
+        store.set_read(f"p{number}", True)
+    wait_for(path.exists, "the journal to be folded into a snapshot")
+    store.close()
+    assert len(opened().read_ids()) == 200

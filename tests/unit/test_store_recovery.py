@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,49 +18,76 @@ import pytest
 from filelock import FileLock
 from tinydb import TinyDB
 
-from reader.statefile import AtomicJSONStorage, PostState
+from reader import journal, state_disk
+from reader.journal import journal_path
+from reader.marks import PostState, parse_line
+from reader.state_disk import StateDisk
+from reader.statefile import AtomicJSONStorage
 from reader.store import Store
 from tests.unit.helpers.store_support import NEVER, Errors, eacces, enospc, raw, wait_for
 
 # --- write failures ----------------------------------------------------------------------
 
 
-def saved_file(path: Path, make: Callable[..., Store]) -> bytes:
-    """Create a state file holding post "old" as read; return its bytes."""
+def saved_state(path: Path, make: Callable[..., Store]) -> dict[str, bytes]:
+    """Create a state holding post "old" as read (folded into the snapshot); return the files."""
     first = make()
     first.set_read("old", True)
     first.close()
-    return path.read_bytes()
+    assert StateDisk(path).compact()
+    return files(path)
+
+
+def files(path: Path) -> dict[str, bytes]:
+    """The state files (snapshot, journal) by name, with their bytes."""
+    return {
+        p.name: p.read_bytes()
+        for p in sorted(path.parent.iterdir())
+        if p.is_file() and not p.name.endswith(".lock")
+    }
+
+
+def fail_on_journal(fail: Callable[..., Any]) -> Callable[..., Any]:
+    """os.open that fails for the journal only (the lock file opens as usual)."""
+    real_open = os.open
+
+    def opener(name: Any, *args: Any, **kwargs: Any) -> int:
+        if str(name).endswith(".journal"):
+            fail()
+        return real_open(name, *args, **kwargs)
+
+    return opener
 
 
 @pytest.mark.parametrize(
-    ("target", "attribute", "fail", "reason"),
+    ("attribute", "fail", "reason"),
     [
-        (os, "replace", enospc, "No space left on device"),
-        (os, "fsync", enospc, "No space left on device"),
-        (tempfile, "mkstemp", eacces, "Permission denied"),  # read-only directory
+        ("write", enospc, "No space left on device"),
+        ("fsync", enospc, "No space left on device"),
+        ("open", fail_on_journal(eacces), "Permission denied"),  # a read-only directory
     ],
 )
-def test_failed_write_leaves_file_and_keeps_changes(
+def test_failed_write_leaves_the_files_whole_and_keeps_changes(
     opened: Callable[..., Store],
     path: Path,
     errors: Errors,
     monkeypatch: pytest.MonkeyPatch,
-    target: object,
     attribute: str,
     fail: Callable[..., Any],
     reason: str,
 ) -> None:
-    """A write that fails half-way leaves the old file byte-identical and no temp files."""
-    before = saved_file(path, opened)
+    """A save that fails half-way leaves the snapshot as it was and no torn entry behind."""
+    before = saved_state(path, opened)
     store = opened()
     store.set_read("new", True)
     with monkeypatch.context() as patch:
-        patch.setattr(target, attribute, fail)
+        patch.setattr(os, attribute, fail)
         assert store.flush() is False
         assert store.flush() is False
-    assert path.read_bytes() == before
-    assert sorted(p.name for p in path.parent.iterdir()) == ["state.json", "state.json.lock"]
+    after = files(path)
+    assert after["state.json"] == before["state.json"]
+    assert set(after) == {"state.json", "state.json.journal"}
+    assert all(parse_line(line) for line in after["state.json.journal"].splitlines())
     assert store.is_read("new")
     assert len(errors) == 1, "one message per distinct failure"
     assert reason in errors[0] and str(path) in errors[0]
@@ -75,16 +101,16 @@ def test_failed_write_leaves_file_and_keeps_changes(
 def test_writer_retries_until_writing_works(
     path: Path, errors: Errors, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """After a failed write the writer thread tries again by itself and saves the change."""
-    real_mkstemp = tempfile.mkstemp
+    """After a failed save the writer thread tries again by itself and saves the change."""
     blocked = [True]
+    real_open = os.open
 
-    def mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
-        if blocked[0]:
+    def opener(name: Any, *args: Any, **kwargs: Any) -> int:
+        if blocked[0] and str(name).endswith(".journal"):
             eacces()
-        return real_mkstemp(*args, **kwargs)
+        return real_open(name, *args, **kwargs)
 
-    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(os, "open", opener)
     store = Store(path, on_error=errors, debounce=0.01)
     store.RETRY_INTERVAL = 0.05
     store.open()
@@ -93,8 +119,46 @@ def test_writer_retries_until_writing_works(
         wait_for(lambda: len(errors) > 0, "the failure to be reported")
         assert "Permission denied" in errors[0]
         blocked[0] = False
-        wait_for(path.exists, "the retry to save the file")
-        assert [doc["id"] for doc in raw(path)["posts"].values()] == ["a"]
+        wait_for(lambda: "saved again" in errors[-1], "the retry to save the change")
+    finally:
+        store.close()
+    assert Store(path).open() == [] and loaded_read_ids(path) == {"a"}
+
+
+def test_the_writer_thread_survives_an_unexpected_error(
+    path: Path, errors: Errors, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in saving (not an OSError) is reported, the thread keeps running and retries."""
+    real_append = journal.append
+    calls = [0]
+
+    def buggy(target: Path, entries: Any) -> int:
+        calls[0] += 1
+        if calls[0] == 1:
+            raise UnicodeEncodeError("utf-8", "\udcff", 0, 1, "surrogates not allowed")
+        return real_append(target, entries)
+
+    monkeypatch.setattr(journal, "append", buggy)
+    store = Store(path, on_error=errors, debounce=0.01)
+    store.RETRY_INTERVAL = 0.05
+    store.open()
+    try:
+        store.set_read("a", True)
+        wait_for(lambda: len(errors) > 0, "the failure to be reported")
+        assert "cannot save state" in errors[0]
+        store.set_bookmarked("b", True)
+        wait_for(lambda: calls[0] >= 2 and "saved again" in errors[-1], "the retry")
+    finally:
+        store.close()
+    assert loaded_read_ids(path) == {"a"}
+
+
+def loaded_read_ids(path: Path) -> set[str]:
+    """The read marks a fresh store finds."""
+    store = Store(path, debounce=NEVER)
+    store.open()
+    try:
+        return store.read_ids()
     finally:
         store.close()
 
@@ -103,12 +167,13 @@ def test_close_reports_changes_it_cannot_save(
     opened: Callable[..., Store], path: Path, errors: Errors, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """close() tries once more, reports the loss and does not raise."""
-    before = saved_file(path, opened)
+    before = saved_state(path, opened)
     store = opened()
     store.set_bookmarked("x", True)
-    monkeypatch.setattr(os, "replace", enospc)
+    monkeypatch.setattr(os, "open", fail_on_journal(enospc))
     store.close()
-    assert path.read_bytes() == before
+    monkeypatch.undo()
+    assert files(path) == before
     assert "No space left on device" in errors[-1]
     assert "lost" in errors[-1]
 
@@ -117,27 +182,28 @@ def test_stale_temp_files_are_removed(opened: Callable[..., Store], path: Path) 
     """A temp file left by a crashed writer is removed by the next save."""
     path.parent.mkdir(parents=True)
     (path.parent / ".state.json.abc123.tmp").write_text('{"half": ')
+    (path.parent / ".state.json.compact-77.part").write_text('{"half": ')
     (path.parent / "unrelated.tmp").write_text("mine")
     store = opened()
     store.set_read("a", True)
     assert store.flush()
     left = {p.name for p in path.parent.iterdir()}
-    assert left == {"state.json", "state.json.lock", "unrelated.tmp"}
+    assert left == {"state.json.journal", "state.json.lock", "unrelated.tmp"}
 
 
 def test_lock_held_by_another_reader(
-    opened: Callable[..., Store], path: Path, errors: Errors
+    opened: Callable[..., Store], path: Path, errors: Errors, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """While another process holds the lock, changes stay pending and are saved afterwards."""
+    monkeypatch.setattr(state_disk, "LOCK_TIMEOUT", 0.05)
     store = opened()
-    store.LOCK_TIMEOUT = 0.05
     store.set_read("a", True)
     path.parent.mkdir(parents=True)
     with FileLock(f"{path}.lock"):
         assert store.flush() is False
-    assert "lock" in errors[0] and not path.exists()
+    assert "lock" in errors[0] and not journal_path(path).exists()
     assert store.flush() is True
-    assert store.is_read("a") and path.exists()
+    assert store.is_read("a") and loaded_read_ids(path) == {"a"}
 
 
 # --- broken files ------------------------------------------------------------------------
@@ -179,11 +245,12 @@ def check_moved_aside(path: Path, message: str, original: bytes | None) -> Path:
 
 
 def check_fresh_start(store: Store, path: Path, errors: Errors) -> None:
-    """State is empty and the next change writes a good new file."""
+    """State is empty and the next change is saved to a good new state."""
     assert store.read_ids() == set() and store.get_meta("selected") is None
     store.set_read("z", True)
     store.close()
-    assert path.is_file() and errors == []
+    assert errors == []
+    assert StateDisk(path).compact()
     with TinyDB(path) as db:
         assert [doc["id"] for doc in db.table("posts").all()] == ["z"]
     reopened = Store(path)
@@ -214,8 +281,10 @@ def test_directory_in_place_of_the_file(path: Path, errors: Errors) -> None:
     check_fresh_start(store, path, errors)
 
 
-def test_unreadable_file(path: Path, errors: Errors, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A file we may not read (simulated: tests run as root) is moved aside."""
+def test_a_file_that_may_not_be_read_is_left_where_it_is(
+    path: Path, errors: Errors, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Permission denied is not corruption: nothing is moved, and nothing is written over it."""
     path.parent.mkdir(parents=True)
     path.write_bytes(GOOD)
     real_read = AtomicJSONStorage.read
@@ -228,10 +297,15 @@ def test_unreadable_file(path: Path, errors: Errors, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(AtomicJSONStorage, "read", read)
     store = Store(path, on_error=errors, debounce=NEVER)
     [message] = store.open()
-    assert "permission denied" in message
-    check_moved_aside(path, message, GOOD)
+    assert "permission denied" in message and "will not be saved" in message
+    assert "moved" not in message and store.read_only
+    store.set_read("b", True)
+    assert store.flush() is False
+    store.close()
+    assert sorted(p.name for p in path.parent.iterdir()) == ["state.json"]
+    assert path.read_bytes() == GOOD
     monkeypatch.undo()
-    check_fresh_start(store, path, errors)
+    assert loaded_read_ids(path) == {"a"}
 
 
 def test_corrupt_names_do_not_collide(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -267,6 +341,7 @@ def test_invalid_documents_are_dropped(path: Path, errors: Errors) -> None:
     assert store.state("a") == PostState(read=True, read_at=5.0, updated=5.0)
     store.close()  # the valid rest is written even without new changes
     assert [doc["id"] for doc in raw(path)["posts"].values()] == ["a"]
+    assert loaded_read_ids(path) == {"a"}
 
 
 def test_out_of_range_times_are_invalid(path: Path, errors: Errors) -> None:
@@ -314,18 +389,33 @@ def test_bad_file_that_cannot_be_moved(
 
 def test_newer_schema_is_read_only(path: Path, errors: Errors) -> None:
     """A file from a newer reader is shown but never changed."""
-    content = GOOD.replace(b'"schema": 1', b'"schema": 3')
+    content = GOOD.replace(b'"schema": 1', b'"schema": 99')
     path.parent.mkdir(parents=True)
     path.write_bytes(content)
     store = Store(path, on_error=errors, debounce=NEVER)
     assert store.open() == [
-        f"state file {path} was written by a newer reader (schema 3); it will not be changed"
+        f"state file {path} was written by a newer reader (schema 99); it will not be changed"
     ]
-    assert store.read_only and store.is_read("a")
+    assert store.read_only
     store.set_read("b", True)
     store.set_meta("view", "unread")
     assert store.flush() is False
     store.close()
     assert path.read_bytes() == content
+    assert sorted(p.name for p in path.parent.iterdir()) == ["state.json"]
     assert errors == []
 
+
+def test_a_broken_snapshot_keeps_the_marks_in_the_journal(
+    opened: Callable[..., Store], path: Path, errors: Errors
+) -> None:
+    """The snapshot is moved aside; the changes saved since it was written are not lost."""
+    store = opened()
+    store.set_read("a", True)
+    store.close()
+    path.write_bytes(b"{garbage")
+    again = Store(path, on_error=errors, debounce=NEVER)
+    [message] = again.open()
+    assert "moved aside" in message
+    assert again.read_ids() == {"a"}
+    again.close()

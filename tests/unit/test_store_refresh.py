@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from reader.state_disk import StateDisk
 from reader.store import Store
 from tests.unit.helpers.processes import run_captured
 
@@ -39,16 +40,18 @@ def test_refresh_keeps_a_newer_change_not_yet_saved(opened: Callable[..., Store]
     assert not theirs.is_read("a"), "the change made last wins on both sides"
 
 
-def test_a_save_that_merged_changes_from_elsewhere_is_reported(
-    opened: Callable[..., Store],
+def test_refresh_after_a_compaction_elsewhere_reads_the_new_files(
+    opened: Callable[..., Store], path: Path
 ) -> None:
     mine, theirs = opened(), opened()
     theirs.set_bookmarked("x", True)
     theirs.flush()
-    mine.set_read("y", True)
-    mine.flush()  # merges theirs into memory while saving its own change
-    assert mine.is_bookmarked("x")
-    assert mine.refresh(), "the screen must redraw the marks the save brought in"
+    assert mine.refresh() and mine.is_bookmarked("x")
+    theirs.set_read("y", True)
+    theirs.flush()
+    assert StateDisk(path).compact()  # snapshot and journal replaced meanwhile
+    assert mine.refresh()
+    assert mine.is_read("y") and mine.is_bookmarked("x")
     assert not mine.refresh()
 
 

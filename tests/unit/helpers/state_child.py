@@ -3,20 +3,23 @@
     state_child.py race STATE LOG BARRIER_DIR SEED DEBOUNCE CHANGES [CLOSE_AFTER]
         Wait until two racers have arrived in BARRIER_DIR, then make CHANGES toggles of
         read / bookmarked on 20 shared post ids with the store's writer thread running,
-        logging one JSON line per change: [post, field, value, updated] read back from
-        store.state() right after the change. With CLOSE_AFTER, close the store (its last
+        logging one JSON line per change: [post, field, value, stamp] read back from
+        store.mark() right after the change. With CLOSE_AFTER, close the store (its last
         write) only once that file exists. Touches LOG.done when closed; prints store
         problems to stderr.
 
-    state_child.py forkserver
-        Import the store once, then serve commands on stdin, one per line, so that a test
+    state_child.py forkserver [COMPACT_BYTES]
+        Import the store once (folding the journal into the snapshot once it has
+        COMPACT_BYTES, whatever the snapshot's size, when given), then serve commands on
+        stdin, one per line, so that a test
         can start many short-lived writers cheaply and kill them:
           spawn STATE LOG MODE SEED -> forks a writer; prints "pid PID" (the writer prints
                                        "started PID" once its store is open)
           reap PID                  -> waits for it; prints "reaped PID STATUS"
         A writer toggles marks on 30 post ids forever, with the default debounce, and appends
-        to LOG "change SEQ POST FIELD VALUE UPDATED TIME" after each change returns and
-        "flushed SEQ TIME" after each successful flush (every change up to SEQ is then on
+        to LOG "change SEQ POST FIELD VALUE STAMP TIME" after each change returns (STAMP is
+        the field's stamp, JSON without spaces) and "flushed SEQ TIME" after each successful
+        flush (every change up to SEQ is then on
         disk). MODE "short" also calls flush() itself now and then; "long" leaves all writing
         to the store's writer thread.
 """
@@ -61,8 +64,9 @@ def race(argv: list[str]) -> int:
         for _ in range(changes):
             post, field = rng.choice(posts), rng.choice(FIELDS)
             toggle(store, post, field)
-            now = store.state(post)
-            log.write(json.dumps([post, field, getattr(now, field), now.updated]) + "\n")
+            mark = store.mark(post, field)
+            assert mark is not None
+            log.write(json.dumps([post, field, mark.value, list(mark.stamp)]) + "\n")
             time.sleep(rng.uniform(0, 0.002))
     while close_after is not None and not close_after.exists() and time.monotonic() < deadline:
         time.sleep(0.01)  # keep older changes unsaved while the other process saves newer ones
@@ -102,10 +106,11 @@ def writer(state: Path, log_path: Path, mode: str, seed: int) -> None:
     while True:
         post, field = rng.choice(posts), rng.choice(FIELDS)
         toggle(store, post, field)
-        now = store.state(post)
+        mark = store.mark(post, field)
+        assert mark is not None
         done += 1
-        value = int(getattr(now, field))
-        log(f"change {done} {post} {field} {value} {now.updated!r} {time.time()!r}")
+        stamp = json.dumps(list(mark.stamp), separators=(",", ":"))
+        log(f"change {done} {post} {field} {int(mark.value)} {stamp} {time.time()!r}")
         if mode == "short" and rng.random() < 0.3:
             store.flush()
         time.sleep(rng.uniform(0, 0.004))
@@ -116,8 +121,12 @@ def say(line: str) -> None:
     os.write(sys.stdout.fileno(), (line + "\n").encode())
 
 
-def forkserver() -> int:
+def forkserver(argv: list[str]) -> int:
     """Fork writers on request, so that each costs milliseconds instead of a Python start-up."""
+    if argv:
+        from reader import state_disk
+
+        state_disk.COMPACT_AT_BYTES, state_disk.COMPACT_SHARE = int(argv[0]), 0.0
     say("ready")
     for line in sys.stdin:
         command, *args = line.split()
@@ -142,7 +151,7 @@ def main(argv: list[str]) -> int:
     if argv[0] == "race":
         return race(argv[1:])
     if argv[0] == "forkserver":
-        return forkserver()
+        return forkserver(argv[1:])
     raise SystemExit(f"unknown command {argv[0]!r}")
 
 
