@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from bench import generate
+from bench import generate, saves
 from bench.generate import (
     CACHE_DIR,
     LibrarySpec,
@@ -62,6 +62,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, help=f"the results file (default {DEFAULT_OUT})")
     parser.add_argument("--cache", type=Path, default=CACHE_DIR, help="where libraries are kept")
     parser.add_argument("--no-big", action="store_true", help="skip the 1 MB post")
+    parser.add_argument(
+        "--no-state", action="store_true", help="skip the state file's saves (1,000-200,000)"
+    )
     args = parser.parse_args(argv)
     if args.runs is None:
         args.runs = 2 if args.quick else 5
@@ -244,6 +247,10 @@ def notes(options: Options, runs: int, total: float, load_start: str) -> list[st
         "change within 2 s after the first character is reported as not built (then not "
         "probed again). Titles hold rare z-words so that each character narrows the list.",
         "Peak memory: VmHWM of the reader's process from /proc, just before `q`.",
+        "State (bench/saves.py): a state file of N posts (each read and half-way through) "
+        "in a folder under the home directory; a fresh process opens it, then saves 21 "
+        "changes one by one (set_* and flush: one journal append and fsync each), then "
+        "folds the journal into the snapshot once (the reader does that in the background).",
         "A step that does not happen in time (start-up 60 s, next post 10 s, 1 MB post "
         "60 s) counts as a timeout: the median includes it as infinitely slow. After two "
         "start-up timeouts of one library and mode, its later runs are skipped.",
@@ -271,6 +278,14 @@ def main(argv: list[str] | None = None) -> int:
     big = next(((f, m) for f, m, _ in prepared if m.spec.big_words), None)
     options = Options(presses=args.presses)
     results = run_all(libraries, big, args.runs, options, log, args.cache / "pycache")
+    if not args.no_state:
+        sizes = saves.SIZES[:2] if args.quick else saves.SIZES
+        for state in saves.measure_all(sizes):
+            results.saves.append(state)
+            save = state.median_save
+            log(f"state of {state.posts:,} posts: median save "
+                f"{'—' if save is None else f'{save * 1000:.1f} ms'}"
+                + (f", ERROR: {state.error}" if state.error else ""))  # fmt: skip
     figures = build_figures(results)
     table = format_table(figures)
     total = time.perf_counter() - started

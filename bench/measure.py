@@ -22,6 +22,7 @@ from pathlib import Path
 from bench.driver import Driver, Predicate
 from bench.floor_app import floor_line
 from bench.generate import SEARCH_QUERY, Manifest
+from bench.saves import SaveResult
 
 FLOOR_SCRIPT = Path(__file__).resolve().parent / "floor_app.py"
 _BOOKMARKED_RE = re.compile(r"· (\d+) bookmarked")
@@ -83,6 +84,7 @@ class Results:
     reader: dict[tuple[int, str], list[RunResult]] = field(default_factory=dict)
     big: list[BigResult] = field(default_factory=list)
     search_sizes: list[int] = field(default_factory=list)
+    saves: list[SaveResult] = field(default_factory=list)
 
 
 # Where things are on the reader's screen ------------------------------------------

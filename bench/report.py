@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bench.generate import GENERATOR_VERSION, Manifest
 from bench.measure import BigResult, Results, RunResult
+from bench.saves import SAVE_LIMIT, SaveResult
 
 INF = math.inf
 
@@ -245,7 +246,32 @@ def build_figures(results: Results) -> list[Figure]:
             )  # fmt: skip
     if big:
         figures.append(Figure("Peak memory, 1 MB post", "memory", _mb(big), 0, f_mb))
+    figures += state_figures(results.saves)
     return figures
+
+
+def state_figures(saves: list[SaveResult]) -> list[Figure]:
+    """One save (a change appended and fsynced), opening, and folding, per state size."""
+    figures: list[Figure] = []
+    for result in saves:
+        size = f"{result.posts:,} posts"
+        limit = Target(f"≤ {SAVE_LIMIT * 1000:.0f} ms", SAVE_LIMIT)
+        rows = [
+            Figure(f"State: one save, {size}", "time", result.saves, target=limit),
+            Figure(f"State: open (start-up), {size}", "time", _one(result.open_seconds)),
+            Figure(f"State: fold the journal (background), {size}", "time",
+                   _one(result.fold_seconds)),
+        ]  # fmt: skip
+        for figure in rows:
+            if result.error is not None:
+                figure.status = "failed"
+        figures += rows
+    return figures
+
+
+def _one(value: float | None) -> list[float]:
+    """A single sample, if there is one."""
+    return [] if value is None else [value]
 
 
 def problems(results: Results) -> list[str]:
