@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import signal
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -12,11 +11,13 @@ from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.widget import Widget
 
+from reader.lifecycle import ExitGuard
 from reader.screens.help import HelpScreen, binding_commands
 from reader.screens.main import MainScreen
 from reader.store import Store
@@ -68,9 +69,11 @@ class ReaderApp(App[int]):
         theme: str | None = None,
         sort: str | None = None,
         keymap: Mapping[str, str] | None = None,
+        exit_guard: ExitGuard | None = None,
     ) -> None:
         """Keep what the screen needs; nothing is read from disk here."""
         super().__init__()
+        self.exit_guard = exit_guard
         self.library_path = library_path
         self.store = store
         self.mark_read_after = mark_read_after
@@ -92,11 +95,30 @@ class ReaderApp(App[int]):
         self.push_screen(
             MainScreen(self.library_path, self.store, self.mark_read_after, sort=self.sort)
         )
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(signum, self.exit)
         for notice in self.notices:
             self.notify(notice, severity="warning", timeout=10, markup=False)
+
+    def on_ready(self) -> None:
+        """The first frame is up: from now on SIGTERM, SIGHUP or a lost terminal exit the app.
+
+        (See reader/lifecycle.py. One that came earlier exits it now: exiting while the first
+        screen still mounts makes Textual's own widgets fail.)
+        """
+        if self.exit_guard is not None:
+            loop = asyncio.get_running_loop()
+            self.exit_guard.attach(lambda: loop.call_soon_threadsafe(self.exit))
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this platform; on Linux and macOS one that survives a hang-up."""
+        driver_class = super().get_driver_class()
+        if sys.platform != "win32":
+            from textual.drivers.linux_driver import LinuxDriver
+
+            if driver_class is LinuxDriver:
+                from reader.driver import ReaderDriver
+
+                return ReaderDriver
+        return driver_class
 
     def apply_theme(self) -> None:
         """Use the configured theme, else the one chosen last time, else Textual's default."""

@@ -34,6 +34,7 @@ CORE_MODULES = [
     "reader.search",
     "reader.gcpause",
     "reader.query",
+    "reader.lifecycle",
 ]
 
 PROBE = """
