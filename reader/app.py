@@ -57,6 +57,8 @@ class ReaderApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="command_palette"),
         Binding("ctrl+t", "change_theme", "Theme", show=False, id="change_theme"),
+        # Textual turns the terminal's ctrl+z (SIGTSTP) off; this does the same by hand.
+        Binding("ctrl+z", "suspend_process", "Suspend (fg resumes)", show=False, id="suspend"),
     ]
 
     def __init__(
@@ -92,6 +94,7 @@ class ReaderApp(App[int]):
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
         self.theme_changed_signal.subscribe(self, self.remember_theme)
+        self.app_resume_signal.subscribe(self, self.redraw_after_resume)
         self.push_screen(
             MainScreen(self.library_path, self.store, self.mark_read_after, sort=self.sort)
         )
@@ -138,6 +141,10 @@ class ReaderApp(App[int]):
         if self.store.get_meta("theme") != theme.name:
             self.store.set_meta("theme", theme.name)
 
+    def redraw_after_resume(self, _app: App[Any]) -> None:
+        """Back from ctrl+z (`fg`): the terminal shows what the shell left; draw it all again."""
+        self.refresh(layout=True)
+
     def report_state_problem(self, text: str) -> None:
         """Called from the store's writer thread: show the problem, or print it after exit."""
         if self.is_running:
@@ -178,4 +185,9 @@ class ReaderApp(App[int]):
             for title, help_text, callback in binding_commands(targets, self.get_key_display):
                 yield SystemCommand(title, help_text, callback)
         yield SystemCommand("Help", "Show every key (? or F1)", self.action_help)
+        yield SystemCommand(
+            "Suspend",
+            "Back to the shell; fg brings the reader back (ctrl+z)",
+            self.action_suspend_process,
+        )
         yield from super().get_system_commands(screen)
