@@ -7,22 +7,30 @@ import gc
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.driver import Driver
 from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.widget import Widget
 
-from reader.lifecycle import ExitGuard
+from reader.messages import CopyText, NoBrowser
+from reader.sanitize import clean_line
+from reader.screens.confirm import ConfirmScreen
 from reader.screens.help import HelpScreen, binding_commands
 from reader.screens.main import MainScreen
 from reader.store import Store
 from reader.widgets.article import ArticleView
 from reader.widgets.post_list import PostList
+
+if TYPE_CHECKING:
+    from textual.driver import Driver
+
+    from reader.clipboard import CopyResult
+    from reader.lifecycle import ExitGuard
 
 
 def binding_ids() -> set[str]:
@@ -46,6 +54,16 @@ class StateProblem(Message):
         """Carry the one-line problem."""
         super().__init__()
         self.text = text
+
+
+class Copied(Message):
+    """A copy finished (sent from the clipboard worker)."""
+
+    def __init__(self, text: str, result: CopyResult) -> None:
+        """Carry what was copied and how."""
+        super().__init__()
+        self.text = text
+        self.result = result
 
 
 class ReaderApp(App[int]):
@@ -155,6 +173,43 @@ class ReaderApp(App[int]):
     def on_state_problem(self, message: StateProblem) -> None:
         """Tell the user the state could not be saved."""
         self.notify(message.text, severity="warning", timeout=8, markup=False)
+
+    def on_copy_text(self, message: CopyText) -> None:
+        """Copy text for the user (`y`, or a link no browser could open)."""
+        self.copy_in_worker(message.text)
+
+    @work(thread=True, group="clipboard")
+    def copy_in_worker(self, text: str) -> None:
+        """Run the platform's clipboard tool off the UI thread (see reader/clipboard.py)."""
+        from reader.clipboard import copy_text
+
+        self.post_message(Copied(text, copy_text(text)))
+
+    def on_copied(self, message: Copied) -> None:
+        """Say honestly where the text went; with no tool, fall back to OSC 52."""
+        shown, tool = clean_line(message.text), message.result.tool
+        if tool is not None:
+            self.notify(f"Copied {shown} to {tool.target} ({tool.name})", timeout=4, markup=False)
+            return
+        self.copy_to_clipboard(message.text)
+        tried = "; ".join(message.result.failures)
+        self.notify(
+            f"Sent {shown} to the terminal's clipboard (OSC 52); the terminal or tmux may "
+            f"block it{f' ({tried})' if tried else ''}",
+            timeout=8,
+            markup=False,
+        )
+
+    def on_no_browser(self, message: NoBrowser) -> None:
+        """No browser could open a link (ssh, headless): offer to copy its address."""
+        url = message.url
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.copy_in_worker(url)
+
+        question = f"No web browser could open\n{clean_line(url)}\n\nCopy the address instead?"
+        self.push_screen(ConfirmScreen(question), answered)
 
     def action_help(self) -> None:
         """Show every key."""

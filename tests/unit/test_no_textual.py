@@ -35,6 +35,7 @@ CORE_MODULES = [
     "reader.gcpause",
     "reader.query",
     "reader.lifecycle",
+    "reader.clipboard",
 ]
 
 PROBE = """
