@@ -9,11 +9,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from reader.store import Store
 from tests.e2e.conftest import TerminalFactory
-from tests.e2e.screen import FIRST, NEVER, SECOND, pane_lines
+from tests.e2e.screen import BOOKMARK, FIRST, NEVER, SECOND, pane_lines
 from tests.e2e.terminal import Terminal
 
 CTRL_Z = "\x1a"
+FIRST_ID = "01-product-centric-selling-it-really-is-about-us.md"
 STATE_DEADLINE = 15.0
 
 
@@ -73,3 +75,27 @@ def test_ctrl_z_suspends_and_sigcont_brings_the_reader_back_redrawn(
     terminal.wait_for(lambda text: SECOND in "\n".join(right for _, right in pane_lines(text)))
     terminal.send("q")
     assert terminal.wait_exit(timeout=terminal.timeout) == 0
+
+
+def test_a_suspended_reader_whose_terminal_closes_ends_with_its_state_saved(
+    term: TerminalFactory, reader_cmd: Path, tmp_path: Path
+) -> None:
+    """The kernel wakes a stopped session leader with SIGHUP and SIGCONT when its terminal
+    hangs up; the reader must then neither start drawing on the dead tty nor stay."""
+    state = tmp_path / "state.json"
+    terminal = term(
+        [reader_cmd, "--mark-read-after", NEVER, "--state", state], controlling=True
+    )
+    terminal.wait_for(drawn_in_full)
+    terminal.send("b")
+    terminal.wait_for(lambda text: any(line[1:2] == BOOKMARK for line in text.splitlines()))
+    terminal.send(CTRL_Z)
+    wait_state(terminal, lambda state: state == "T", "stopped")
+    terminal.hang_up()
+    terminal.wait_exit(timeout=STATE_DEADLINE)
+    store = Store(state, debounce=3600)
+    try:
+        assert store.open() == []
+        assert store.bookmarked_ids() == {FIRST_ID}
+    finally:
+        store.close()
