@@ -28,14 +28,13 @@ import contextlib
 import os
 import select
 import signal
-import termios
 import threading
 import time
 from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
-SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+SIGNALS = (signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM))  # no SIGHUP on Windows
 SIGNAL_GRACE = 2.0  # seconds a signalled reader has to exit on its own
 LOST_GRACE = 0.5  # the same once its terminal is gone (there is nothing to put back)
 SAVE_LIMIT = 1.0  # the longest a forced exit waits for the state to be saved
@@ -49,7 +48,6 @@ RESTORE_SEQUENCE = (
     b"\x1b[<u\x1b[?1049l\x1b[?25h"
 )
 
-_HANGUP = select.POLLHUP | select.POLLERR
 
 
 def terminal_gone(fd: int) -> bool:
@@ -93,7 +91,14 @@ class ExitGuard:
         return self._ending
 
     def install(self) -> None:
-        """Take over SIGTERM and SIGHUP and start watching; call on the main thread."""
+        """Take over SIGTERM and SIGHUP and start watching; call on the main thread.
+
+        POSIX only (there is no SIGHUP, tty hang-up or poll() on Windows): elsewhere a no-op.
+        """
+        if os.name != "posix":
+            return
+        import termios
+
         self._ttys = [fd for fd in (0, 1, 2) if os.isatty(fd)]
         if self._tty_fd in self._ttys:
             with contextlib.suppress(termios.error):
@@ -133,7 +138,7 @@ class ExitGuard:
             for fd, mask in events:
                 if fd == self._wake_read:
                     self._read_signals()
-                elif mask & _HANGUP:
+                elif mask & (select.POLLHUP | select.POLLERR):
                     self._on_lost()
                 if fd == self._tty_fd and (mask & select.POLLNVAL or self._lost):
                     poller.unregister(fd)  # poll cannot watch this tty (macOS): check it instead
@@ -217,6 +222,8 @@ class ExitGuard:
 
     def _restore_terminal(self) -> None:
         """Leave application mode by hand, for a terminal that is still there."""
+        import termios
+
         fd = self._tty_fd
         if self._lost or fd not in self._ttys or terminal_gone(fd):
             return
