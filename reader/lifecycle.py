@@ -85,11 +85,6 @@ class ExitGuard:
         self._deadline: float | None = None
         self._wake_read = -1
 
-    @property
-    def ending(self) -> bool:
-        """True once a signal or a hang-up has asked the reader to end."""
-        return self._ending
-
     def install(self) -> None:
         """Take over SIGTERM and SIGHUP and start watching; call on the main thread.
 
