@@ -15,7 +15,15 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from reader.messages import IndexReady, LinksFound, Notice, SearchDone, sentence
+from reader.messages import (
+    CopyText,
+    IndexReady,
+    LinksFound,
+    NoBrowser,
+    Notice,
+    SearchDone,
+    sentence,
+)
 from reader.screens.base import ReaderScreen
 from reader.screens.confirm import ConfirmScreen
 from reader.screens.links import LinksScreen
@@ -119,11 +127,10 @@ class MainScreen(ReaderScreen):
             self.find_links(post)
 
     def action_copy_url(self) -> None:
-        """Copy the post's url to the clipboard."""
+        """Copy the post's url to the clipboard (the app says how that went)."""
         post = self.highlighted_post()
         if post is not None and post.url:
-            self.app.copy_to_clipboard(post.url)
-            self.notify(f"Copied {post.url}", timeout=2, markup=False)
+            self.post_message(CopyText(post.url))
         elif post is not None:
             self.notify("This post has no url", timeout=2)
 
@@ -253,10 +260,12 @@ class MainScreen(ReaderScreen):
     @work(thread=True, group="browser")
     def open_in_browser(self, url: str) -> None:
         """Open a link in the web browser, off the UI thread; say why not if it fails."""
-        from reader.links import open_link
+        from reader.links import NO_BROWSER, open_link
 
         problem = open_link(url)
-        if problem is not None:
+        if problem == NO_BROWSER:
+            self.post_message(NoBrowser(url))  # the app offers to copy it
+        elif problem is not None:
             self.post_message(Notice(problem))
 
     def on_links_found(self, message: LinksFound) -> None:
