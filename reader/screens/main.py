@@ -316,7 +316,9 @@ class MainScreen(ReaderScreen):
             root = self.library_path if self.library_path.is_dir() else self.library_path.parent
             index = SearchIndex(index_path(cache_dir(), root))
             problem = index.open()
-        time.sleep(INDEX_DELAY)  # let the first screen and the first keys go first
+        # Let the first screen and the first keys go first (a quit does not wait for it).
+        if worker.cancelled_event.wait(INDEX_DELAY):
+            return
 
         def cancelled() -> bool:
             """Stop on quit; between posts, hand the interpreter to the UI thread."""
