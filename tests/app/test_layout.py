@@ -5,13 +5,27 @@ Each test reads the screen as text (tests/app/screen_text.py), the way a user se
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from tests.app.screen_text import screen_lines
+from textual.pilot import Pilot
+
+from tests.app.conftest import article, screen_of, settle
+from tests.app.screen_text import screen_lines, screen_text
 
 SMALL = (80, 24)
 FIRST = "Product Centric Selling, It Really Is About Us!"
 PANE_BORDER = "▕"  # the sidebar's right border
+
+
+def sidebar_part(pilot: Pilot[int]) -> list[str]:
+    """The sidebar's side of every screen line that shows both panes."""
+    return [line.partition(PANE_BORDER)[0] for line in screen_lines(pilot) if PANE_BORDER in line]
+
+
+def squeezed(text: str) -> str:
+    """`text` without any white space, to compare text that may be wrapped differently."""
+    return "".join(text.split())
 
 
 async def test_the_footer_shows_search_help_and_quit_at_80_columns(start: Any) -> None:
@@ -22,3 +36,37 @@ async def test_the_footer_shows_search_help_and_quit_at_80_columns(start: Any) -
         for key in ("/ Search", "? Help", "q Quit"):
             assert key in footer, footer
         assert len(footer) <= 80
+
+
+async def test_the_sidebar_leaves_room_for_titles_and_the_article_at_80_columns(
+    start: Any,
+) -> None:
+    async with start(size=SMALL) as pilot:
+        first_row = sidebar_part(pilot)[0]
+        shown = first_row[3:].rstrip().rstrip("…")
+        assert FIRST.startswith(shown)
+        assert len(shown) >= 30, f"only {shown!r} of the title is shown"
+        assert "Win/Loss Reviews" in screen_text(pilot)
+        assert article(pilot).text_width >= 40, "the article keeps room to read"
+
+
+async def test_an_empty_view_says_so_whole_at_80_columns(start: Any) -> None:
+    async with start(size=SMALL) as pilot:
+        await pilot.press("v", "v", "v")
+        await settle(pilot)
+        assert screen_of(pilot).sub_title.startswith("In progress 0/20")
+        assert "No in progress posts — press v" in "\n".join(sidebar_part(pilot))
+
+
+async def test_a_long_message_in_the_sidebar_is_wrapped_not_cut(
+    start: Any, library: Path
+) -> None:
+    async with start(library, size=SMALL) as pilot:
+        for post in library.glob("*.md"):
+            post.unlink()
+        await pilot.press("r")
+        await settle(pilot)
+        message = f"no posts (.md files) in {library}"
+        sidebar = sidebar_part(pilot)
+        assert len(squeezed(message)) > 40, "longer than the sidebar is wide"
+        assert squeezed(message) in squeezed("".join(sidebar)), "\n".join(sidebar)
