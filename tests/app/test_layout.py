@@ -70,3 +70,13 @@ async def test_a_long_message_in_the_sidebar_is_wrapped_not_cut(
         sidebar = sidebar_part(pilot)
         assert len(squeezed(message)) > 40, "longer than the sidebar is wide"
         assert squeezed(message) in squeezed("".join(sidebar)), "\n".join(sidebar)
+
+
+async def test_the_search_box_shows_its_operators_whole(start: Any) -> None:
+    for size, hint in ((SMALL, '"phrase" tag: author: is: -word'), ((120, 40), "is:unread")):
+        async with start(size=size) as pilot:
+            await pilot.press("slash")
+            await pilot.pause()
+            box = sidebar_part(pilot)[0].strip()
+            assert hint in box, box
+            assert box.endswith("-word"), f"the placeholder is cut: {box!r}"
