@@ -10,6 +10,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from reader.screens.help import HelpScreen
 from tests.app.conftest import article, screen_of, settle
 from tests.app.screen_text import screen_lines, screen_text
 
@@ -80,3 +81,88 @@ async def test_the_search_box_shows_its_operators_whole(start: Any) -> None:
             box = sidebar_part(pilot)[0].strip()
             assert hint in box, box
             assert box.endswith("-word"), f"the placeholder is cut: {box!r}"
+
+
+async def test_help_lists_markers_and_search_operators_whole_at_80_columns(
+    start: Any,
+) -> None:
+    async with start(size=SMALL) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HelpScreen)
+        seen = set(screen_lines(pilot))
+        for _ in range(10):  # page through it: every line it shows, whole
+            await pilot.press("space")
+            await pilot.pause()
+            seen.update(screen_lines(pilot))
+        text = "\n".join(seen)
+        for wanted in (
+            "Page down, or next unread at the end",
+            '"a phrase"',
+            "tag:rust",
+            "author:ann",
+            "is:unread",
+            "is:read, is:bookmarked",
+            "-word",
+            "42%",
+            "how far a begun post was read",
+        ):
+            assert wanted in text, wanted
+
+
+def help_box(pilot: Pilot[int]) -> list[str]:
+    """The lines inside the help box's border."""
+    return [
+        line[line.index("│") + 1 : line.rindex("│")]
+        for line in screen_lines(pilot)
+        if line.count("│") >= 2
+    ]
+
+
+async def test_help_wraps_long_lines_instead_of_cutting_them(start: Any) -> None:
+    long_ones = (
+        "Page down, or next unread at the end",
+        "every word, each a prefix (rus finds Rust)",
+        "how far a begun post was read",
+    )
+    for size in ((80, 100), (56, 100)):  # tall enough to show all of it at once
+        async with start(size=size) as pilot:
+            await pilot.press("question_mark")
+            await pilot.pause()
+            box = help_box(pilot)
+            assert box and all(len(line) < size[0] for line in box)
+            for wanted in long_ones:
+                assert squeezed(wanted) in squeezed("".join(box)), (size, wanted, box)
+
+
+def help_top(pilot: Pilot[int]) -> str:
+    """The first line of text in the help box."""
+    return screen_lines(pilot)[2][4:].strip()
+
+
+async def test_help_scrolls_with_the_article_keys_and_closes(start: Any) -> None:
+    async with start(size=SMALL) as pilot:
+        for close in ("escape", "q", "question_mark", "f1"):
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert help_top(pilot).startswith("Everywhere")
+            moves = [("j", "n"), ("k", "Everywhere"), ("G", "Markers"), ("g", "Everywhere")]
+            moves += [("end", "Markers"), ("home", "Everywhere"), ("pagedown", "")]
+            for key, top in moves:
+                await pilot.press(key)
+                await pilot.pause()
+                if key in ("G", "end"):
+                    assert "how far a begun post was read" in screen_text(pilot)
+                else:
+                    assert help_top(pilot).startswith(top), (key, help_top(pilot))
+            paged = help_top(pilot)
+            assert "Everywhere" not in screen_text(pilot), "pagedown scrolled a page"
+            await pilot.press("pageup")
+            await pilot.pause()
+            assert help_top(pilot).startswith("Everywhere")
+            await pilot.press("space")
+            await pilot.pause()
+            assert help_top(pilot) == paged
+            await pilot.press(close)
+            await pilot.pause()
+            assert not isinstance(pilot.app.screen, HelpScreen), close
