@@ -138,7 +138,7 @@ class MainScreen(ReaderScreen):
 
     def action_contents(self) -> None:
         """Show or hide the shown post's contents."""
-        self.pane.toggle_contents()
+        self.pane.toggle_contents(complete=self.complete)
 
     def action_page_up(self) -> None:
         """Page the article up, whichever pane has focus."""

@@ -5,14 +5,17 @@ Each test reads the screen as text (tests/app/screen_text.py), the way a user se
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 
 from reader.screens.help import HelpScreen
+from reader.widgets.contents import Contents
 from tests.app.conftest import article, screen_of, settle
 from tests.app.screen_text import screen_lines, screen_text
+from tests.app.test_article_tools import one_post_library
 
 SMALL = (80, 24)
 FIRST = "Product Centric Selling, It Really Is About Us!"
@@ -22,6 +25,16 @@ PANE_BORDER = "▕"  # the sidebar's right border
 def sidebar_part(pilot: Pilot[int]) -> list[str]:
     """The sidebar's side of every screen line that shows both panes."""
     return [line.partition(PANE_BORDER)[0] for line in screen_lines(pilot) if PANE_BORDER in line]
+
+
+async def shown_soon(pilot: Pilot[int], wanted: str) -> str:
+    """The screen once it shows `wanted` (a notice is drawn a few refreshes later)."""
+    for _ in range(20):
+        text = screen_text(pilot)
+        if wanted in text:
+            break
+        await pilot.pause()
+    return text
 
 
 def squeezed(text: str) -> str:
@@ -166,3 +179,35 @@ async def test_help_scrolls_with_the_article_keys_and_closes(start: Any) -> None
             await pilot.press(close)
             await pilot.pause()
             assert not isinstance(pilot.app.screen, HelpScreen), close
+
+
+async def test_t_on_a_post_without_headings_says_so_instead_of_opening_contents(
+    start: Any, tmp_path: Path
+) -> None:
+    async with start(size=SMALL, notifications=True) as pilot:
+        assert article(pilot).post_id is not None and not article(pilot).headings
+        focused = pilot.app.focused
+        await pilot.press("t")
+        await pilot.pause()
+        assert not screen_of(pilot).query_one(Contents).is_open
+        assert pilot.app.focused is focused
+        text = await shown_soon(pilot, "This post has no headings")
+        assert "This post has no headings" in text
+        assert "(no headings)" not in text
+    async with start(one_post_library(tmp_path), size=SMALL) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        assert screen_of(pilot).query_one(Contents).is_open, "a post with headings lists them"
+
+
+async def test_t_with_no_post_shown_says_so(start: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "empty-view"
+    shutil.copytree(one_post_library(tmp_path), folder)
+    async with start(folder, size=SMALL, notifications=True) as pilot:
+        await pilot.press("v", "v")  # Bookmarked: nothing listed, nothing shown
+        await settle(pilot)
+        assert article(pilot).post_id is None
+        await pilot.press("t")
+        await pilot.pause()
+        assert not screen_of(pilot).query_one(Contents).is_open
+        assert "No post is shown" in await shown_soon(pilot, "No post is shown")
