@@ -11,6 +11,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from bench.measure import sidebar_width
 from reader.screens.help import HelpScreen
 from reader.widgets.contents import Contents
 from tests.app.conftest import article, screen_of, settle
@@ -62,6 +63,13 @@ async def test_the_sidebar_leaves_room_for_titles_and_the_article_at_80_columns(
         assert len(shown) >= 30, f"only {shown!r} of the title is shown"
         assert "Win/Loss Reviews" in screen_text(pilot)
         assert article(pilot).text_width >= 40, "the article keeps room to read"
+
+
+async def test_the_benchmark_knows_where_the_sidebar_ends(start: Any) -> None:
+    for columns in (80, 120, 200):
+        async with start(size=(columns, 24)) as pilot:
+            row = screen_lines(pilot)[1]
+            assert row.index(PANE_BORDER) == sidebar_width(columns) - 1, (columns, row)
 
 
 async def test_an_empty_view_says_so_whole_at_80_columns(start: Any) -> None:
