@@ -44,7 +44,7 @@ class MainScreen(ReaderScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "next_unread", "Next unread", id="next_unread"),
-        Binding("p", "previous_unread", "Prev unread", id="previous_unread"),
+        Binding("p", "previous_unread", "Prev unread", show=False, id="previous_unread"),
         Binding("b", "toggle_bookmark", "Bookmark", id="toggle_bookmark"),
         Binding("m", "toggle_read", "Read/unread", id="toggle_read"),
         Binding("v", "cycle_view", "View", id="cycle_view"),
@@ -55,7 +55,7 @@ class MainScreen(ReaderScreen):
         # Priority: handled as the key is read, so that the keys typed (or pasted) right
         # after it already go to the box these open (see `typing_in_a_box`).
         Binding("slash", "search", "Search", id="search", priority=True),
-        Binding("ctrl+f", "find", "Find in post", id="find", priority=True),
+        Binding("ctrl+f", "find", "Find in post", show=False, id="find", priority=True),
         Binding("o", "open_url", "Open post's url", show=False, id="open_url"),
         Binding("f", "links", "Links", show=False, id="links"),
         Binding("y", "copy_url", "Copy post's url", show=False, id="copy_url"),
@@ -146,7 +146,7 @@ class MainScreen(ReaderScreen):
 
     def action_contents(self) -> None:
         """Show or hide the shown post's contents."""
-        self.pane.toggle_contents()
+        self.pane.toggle_contents(complete=self.complete)
 
     def action_page_up(self) -> None:
         """Page the article up, whichever pane has focus."""
