@@ -88,7 +88,7 @@ async def test_a_long_message_in_the_sidebar_is_wrapped_not_cut(
             post.unlink()
         await pilot.press("r")
         await settle(pilot)
-        message = f"no posts (.md files) in {library}"
+        message = f"no posts (.md or .markdown files) in {library}"
         sidebar = sidebar_part(pilot)
         assert len(squeezed(message)) > 40, "longer than the sidebar is wide"
         assert squeezed(message) in squeezed("".join(sidebar)), "\n".join(sidebar)

@@ -46,7 +46,7 @@ def drawn_in_full(text: str) -> bool:
         "All 20/20" in lines[0]
         and len(pane_lines(text)) >= 20
         and FIRST in article
-        and "Commands" in lines[-1]
+        and "q Quit" in lines[-1]
     )
 
 
