@@ -40,6 +40,7 @@ from bench.measure import (
     run_big,
     run_floor,
     run_reader,
+    sidebar_width,
 )
 from bench.report import build_figures, format_table, problems, write_results
 
@@ -236,7 +237,7 @@ def notes(options: Options, runs: int, total: float, load_start: str) -> list[st
         "start compiles Textual, Rich and the reader from source (about 1 s more here).",
         f"Next post: once the first post is in the article pane and output has been quiet "
         f"for 0.3 s, `j` → the next title painted in the article pane (right of column "
-        f"{min(64, max(24, int(options.columns * 0.38)))}), {options.presses} presses per run, "
+        f"{sidebar_width(options.columns)}), {options.presses} presses per run, "
         "cold and warm runs together.",
         "1 MB post: the big post is second newest; `j` → its title painted in the article "
         "pane. Meanwhile `b` on a 50 ms beat for 2 s; each press is timed until the header's "

@@ -91,8 +91,8 @@ class Results:
 
 
 def sidebar_width(columns: int) -> int:
-    """Columns the sidebar takes, its right border included (38%, 24 to 64)."""
-    return min(64, max(24, int(columns * 0.38)))
+    """Columns the sidebar takes, its right border included (45%, 24 to 64: reader.tcss)."""
+    return min(64, max(24, int(columns * 0.45)))
 
 
 def in_sidebar(text: str, columns: int) -> Predicate:

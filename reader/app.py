@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import signal
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -18,13 +17,21 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.widget import Widget
 
-from reader.messages import notice_timeout, sentence
+from reader.messages import CopyText, NoBrowser, notice_timeout, sentence
+from reader.sanitize import clean_line
+from reader.screens.confirm import ConfirmScreen
 from reader.screens.help import HelpScreen, binding_commands
 from reader.screens.main import MainScreen
 from reader.store import Store
 from reader.widgets.article import ArticleView
 from reader.widgets.article_pane import ArticlePane
 from reader.widgets.post_list import PostList
+
+if TYPE_CHECKING:
+    from textual.driver import Driver
+
+    from reader.clipboard import CopyResult
+    from reader.lifecycle import ExitGuard
 
 
 def binding_ids() -> set[str]:
@@ -53,6 +60,16 @@ class StateProblem(Message):
         self.text = text
 
 
+class Copied(Message):
+    """A copy finished (sent from the clipboard worker)."""
+
+    def __init__(self, text: str, result: CopyResult) -> None:
+        """Carry what was copied and how."""
+        super().__init__()
+        self.text = text
+        self.result = result
+
+
 class ReaderApp(App[int]):
     """A keyboard-driven reader for a directory of Markdown posts."""
 
@@ -62,6 +79,8 @@ class ReaderApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="command_palette"),
         Binding("ctrl+t", "change_theme", "Theme", show=False, id="change_theme"),
+        # Textual turns the terminal's ctrl+z (SIGTSTP) off; this does the same by hand.
+        Binding("ctrl+z", "suspend_process", "Suspend (fg resumes)", show=False, id="suspend"),
     ]
 
     def __init__(
@@ -74,9 +93,11 @@ class ReaderApp(App[int]):
         theme: str | None = None,
         sort: str | None = None,
         keymap: Mapping[str, str] | None = None,
+        exit_guard: ExitGuard | None = None,
     ) -> None:
         """Keep what the screen needs; nothing is read from disk here."""
         super().__init__()
+        self.exit_guard = exit_guard
         self.library_path = library_path
         self.store = store
         self.mark_read_after = mark_read_after
@@ -95,12 +116,10 @@ class ReaderApp(App[int]):
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
         self.theme_changed_signal.subscribe(self, self.remember_theme)
+        self.app_resume_signal.subscribe(self, self.redraw_after_resume)
         self.push_screen(
             MainScreen(self.library_path, self.store, self.mark_read_after, sort=self.sort)
         )
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(signum, self.exit)
         for notice in self.notices:
             timeout = notice_timeout(notice)
             self.notify(sentence(notice), severity="warning", timeout=timeout, markup=False)
@@ -112,6 +131,28 @@ class ReaderApp(App[int]):
                 if isinstance(screen, MainScreen):
                     screen.reader_active()
         await super().on_event(event)
+
+    def on_ready(self) -> None:
+        """The first frame is up: from now on SIGTERM, SIGHUP or a lost terminal exit the app.
+
+        (See reader/lifecycle.py. One that came earlier exits it now: exiting while the first
+        screen still mounts makes Textual's own widgets fail.)
+        """
+        if self.exit_guard is not None:
+            loop = asyncio.get_running_loop()
+            self.exit_guard.attach(lambda: loop.call_soon_threadsafe(self.exit))
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this platform; on Linux and macOS one that survives a hang-up."""
+        driver_class = super().get_driver_class()
+        if sys.platform != "win32":
+            from textual.drivers.linux_driver import LinuxDriver
+
+            if driver_class is LinuxDriver:
+                from reader.driver import ReaderDriver
+
+                return ReaderDriver
+        return driver_class
 
     def apply_theme(self) -> None:
         """Use the configured theme, else the one chosen last time, else Textual's default."""
@@ -131,6 +172,10 @@ class ReaderApp(App[int]):
         if self.store.get_meta("theme") != theme.name:
             self.store.set_meta("theme", theme.name)
 
+    def redraw_after_resume(self, _app: App[Any]) -> None:
+        """Back from ctrl+z (`fg`): the terminal shows what the shell left; draw it all again."""
+        self.refresh(layout=True)
+
     def report_state_problem(self, text: str) -> None:
         """Called from the store's writer thread: show the problem, or print it after exit."""
         if self.is_running:
@@ -141,6 +186,43 @@ class ReaderApp(App[int]):
     def on_state_problem(self, message: StateProblem) -> None:
         """Tell the user the state could not be saved."""
         self.notify(sentence(message.text), severity="warning", timeout=8, markup=False)
+
+    def on_copy_text(self, message: CopyText) -> None:
+        """Copy text for the user (`y`, or a link no browser could open)."""
+        self.copy_in_worker(message.text)
+
+    @work(thread=True, group="clipboard")
+    def copy_in_worker(self, text: str) -> None:
+        """Run the platform's clipboard tool off the UI thread (see reader/clipboard.py)."""
+        from reader.clipboard import copy_text
+
+        self.post_message(Copied(text, copy_text(text)))
+
+    def on_copied(self, message: Copied) -> None:
+        """Say honestly where the text went; with no tool, fall back to OSC 52."""
+        shown, tool = clean_line(message.text), message.result.tool
+        if tool is not None:
+            self.notify(f"Copied {shown} to {tool.target} ({tool.name})", timeout=4, markup=False)
+            return
+        self.copy_to_clipboard(message.text)
+        tried = "; ".join(message.result.failures)
+        self.notify(
+            f"Sent {shown} to the terminal's clipboard (OSC 52); the terminal or tmux may "
+            f"block it{f' ({tried})' if tried else ''}",
+            timeout=8,
+            markup=False,
+        )
+
+    def on_no_browser(self, message: NoBrowser) -> None:
+        """No browser could open a link (ssh, headless): offer to copy its address."""
+        url = message.url
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.copy_in_worker(url)
+
+        question = f"No web browser could open\n{clean_line(url)}\n\nCopy the address instead?"
+        self.push_screen(ConfirmScreen(question), answered)
 
     def action_help(self) -> None:
         """Show every key."""
@@ -171,4 +253,9 @@ class ReaderApp(App[int]):
             for title, help_text, callback in binding_commands(targets, self.get_key_display):
                 yield SystemCommand(title, help_text, callback)
         yield SystemCommand("Help", "Show every key (? or F1)", self.action_help)
+        yield SystemCommand(
+            "Suspend",
+            "Back to the shell; fg brings the reader back (ctrl+z)",
+            self.action_suspend_process,
+        )
         yield from super().get_system_commands(screen)

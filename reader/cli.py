@@ -320,6 +320,10 @@ def run_reader(argv: Sequence[str]) -> int:
     state_path = Path(args.state) if args.state else default_state_path()
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the reader needs a terminal (stdin and stdout must be a TTY)")
+    from reader.lifecycle import ExitGuard
+
+    exit_guard = ExitGuard()  # SIGTERM, SIGHUP, a closed terminal: saved, then gone
+    exit_guard.install()
     mark_read_after = args.mark_read_after
     if mark_read_after is None:
         mark_read_after = 2.0 if config.mark_read_after is None else config.mark_read_after
@@ -337,6 +341,7 @@ def run_reader(argv: Sequence[str]) -> int:
             print(f"reader: {text}", file=sys.stderr)
 
     store = Store(state_path, on_error=on_error)
+    exit_guard.set_save(store.flush)
     notices = store.open()
     for notice in notices:
         print(f"reader: {notice}", file=sys.stderr)
@@ -351,11 +356,13 @@ def run_reader(argv: Sequence[str]) -> int:
         theme=theme,
         sort=config.sort,
         keymap=keymap,
+        exit_guard=exit_guard,
     )
     apps.append(app)
     try:
         app.run()
     finally:
+        exit_guard.attach(None)
         store.close()
     return app.return_code or 0
 

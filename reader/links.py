@@ -15,6 +15,7 @@ from markdown_it import MarkdownIt
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 MAX_URL_CHARS = 4096
+NO_BROWSER = "no web browser could open the link"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,16 +42,23 @@ def unsafe_reason(url: str) -> str | None:
     return None
 
 
+def launch_browser(url: str) -> bool:
+    """Open a link that unsafe_reason passed in the web browser; False when none could.
+
+    On a machine with no browser (ssh, headless) `webbrowser` finds none and says False.
+    """
+    try:
+        return bool(webbrowser.open(url.strip(), new=2))
+    except webbrowser.Error:
+        return False
+
+
 def open_link(url: str) -> str | None:
-    """Open a safe link in the web browser; a one-line problem, or None on success."""
+    """Open a safe link in the web browser; a one-line problem (NO_BROWSER...), or None."""
     reason = unsafe_reason(url)
     if reason is not None:
         return reason
-    try:
-        opened = webbrowser.open(url.strip(), new=2)
-    except webbrowser.Error as error:
-        return f"no web browser could open the link: {error}"
-    return None if opened else "no web browser could open the link"
+    return None if launch_browser(url) else NO_BROWSER
 
 
 def extract_links(markdown: str) -> list[Link]:

@@ -151,3 +151,21 @@ class SearchDone(Message):
 
 class MarksChangedElsewhere(Message):
     """Another reader or `reader mark` changed marks in the state file; they are in the store."""
+
+
+class CopyText(Message):
+    """Copy text for the user: bubbles up to the app, which copies it off the UI thread."""
+
+    def __init__(self, text: str) -> None:
+        """Carry the text to copy (untrusted: shown only through sanitize.clean_line)."""
+        super().__init__()
+        self.text = text
+
+
+class NoBrowser(Message):
+    """No web browser could open a link: bubbles up to the app, which offers to copy it."""
+
+    def __init__(self, url: str) -> None:
+        """Carry the link's address."""
+        super().__init__()
+        self.url = url

@@ -95,7 +95,7 @@ class ReaderScreen(Screen[None]):
                 yield SearchBar(id="search")
                 yield PostList(id="sidebar")
             yield ArticlePane(id="article-pane")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # ctrl+p is in the help: room for ? and q
 
     @property
     def post_list(self) -> PostList:

@@ -18,6 +18,16 @@ from textual.widgets import Static
 MARKERS = (
     ("●", "unread post"),
     ("★", "bookmarked post"),
+    ("42%", "how far a begun post was read"),
+)
+
+SEARCH_OPERATORS = (
+    ("rust async", "every word, each a prefix (rus finds Rust)"),
+    ('"a phrase"', "the phrase"),
+    ("tag:rust", "a tag word"),
+    ("author:ann", "an author word"),
+    ("is:unread", "by state: also is:read, is:bookmarked"),
+    ("-word", "posts without the word"),
 )
 
 
@@ -32,8 +42,8 @@ def key_table(
     """
     keymap = keymap or {}
     table = Table(box=None, show_header=False, padding=(0, 2), expand=False)
-    table.add_column(style="bold")
-    table.add_column()
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
     for title, bindings in sections:
         table.add_row(Text(title, style="bold underline"), "")
         by_action: dict[str, tuple[list[str], str]] = {}
@@ -49,6 +59,10 @@ def key_table(
         for keys, description in by_action.values():
             table.add_row(Text(" / ".join(keys)), Text(description))
         table.add_row("", "")
+    table.add_row(Text("Search (/)", style="bold underline"), "")
+    for query, finds in SEARCH_OPERATORS:
+        table.add_row(Text(query), Text(finds))
+    table.add_row("", "")
     table.add_row(Text("Markers", style="bold underline"), "")
     for mark, meaning in MARKERS:
         table.add_row(Text(mark), Text(meaning))
@@ -79,10 +93,17 @@ def binding_commands(
 
 
 class HelpScreen(ModalScreen[None]):
-    """A modal listing every key binding of the reader."""
+    """A modal listing every key binding of the reader; it scrolls like the article."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark,f1", "dismiss", "Close help"),
+        # Priority: the arrows and page keys too, not the box's own animated scrolling.
+        Binding("j,down", "scroll('down')", "Scroll down", show=False, priority=True),
+        Binding("k,up", "scroll('up')", "Scroll up", show=False, priority=True),
+        Binding("g,home", "scroll('home')", "Scroll to top", show=False, priority=True),
+        Binding("G,end", "scroll('end')", "Scroll to end", show=False, priority=True),
+        Binding("space,pagedown", "scroll('page_down')", "Page down", show=False, priority=True),
+        Binding("shift+space,pageup", "scroll('page_up')", "Page up", show=False, priority=True),
     ]
 
     DEFAULT_CSS = """
@@ -90,7 +111,7 @@ class HelpScreen(ModalScreen[None]):
         align: center middle;
     }
     HelpScreen > VerticalScroll {
-        width: 64;
+        width: 84;
         max-width: 95%;
         height: 90%;
         border: round $primary;
@@ -98,7 +119,7 @@ class HelpScreen(ModalScreen[None]):
         padding: 0 1;
     }
     HelpScreen Static {
-        width: auto;
+        width: 1fr;
     }
     """
 
@@ -114,10 +135,23 @@ class HelpScreen(ModalScreen[None]):
         self.table = key_table(sections, display, keymap)
 
     def compose(self) -> ComposeResult:
-        """Show the table of keys."""
+        """Show the table of keys, wrapped to the box's width."""
         with VerticalScroll() as scroll:
-            scroll.border_title = "Keys — escape to close"
+            scroll.border_title = "Keys — j/k/space scroll, escape closes"
             yield Static(self.table)
+
+    def action_scroll(self, where: str) -> None:
+        """Scroll the list of keys (down, up, home, end, page_down, page_up) in one jump."""
+        scroll = self.query_one(VerticalScroll)
+        moves: dict[str, Callable[..., object]] = {
+            "down": scroll.scroll_down,
+            "up": scroll.scroll_up,
+            "home": scroll.scroll_home,
+            "end": scroll.scroll_end,
+            "page_down": scroll.scroll_page_down,
+            "page_up": scroll.scroll_page_up,
+        }
+        moves[where](animate=False)
 
     async def action_dismiss(self, result: None = None) -> None:
         """Close the help screen."""

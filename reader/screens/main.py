@@ -15,7 +15,15 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from reader.messages import IndexReady, LinksFound, Notice, SearchDone, sentence
+from reader.messages import (
+    CopyText,
+    IndexReady,
+    LinksFound,
+    NoBrowser,
+    Notice,
+    SearchDone,
+    sentence,
+)
 from reader.screens.base import ReaderScreen
 from reader.screens.confirm import ConfirmScreen
 from reader.screens.links import LinksScreen
@@ -36,7 +44,7 @@ class MainScreen(ReaderScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "next_unread", "Next unread", id="next_unread"),
-        Binding("p", "previous_unread", "Prev unread", id="previous_unread"),
+        Binding("p", "previous_unread", "Prev unread", show=False, id="previous_unread"),
         Binding("b", "toggle_bookmark", "Bookmark", id="toggle_bookmark"),
         Binding("m", "toggle_read", "Read/unread", id="toggle_read"),
         Binding("v", "cycle_view", "View", id="cycle_view"),
@@ -47,7 +55,7 @@ class MainScreen(ReaderScreen):
         # Priority: handled as the key is read, so that the keys typed (or pasted) right
         # after it already go to the box these open (see `typing_in_a_box`).
         Binding("slash", "search", "Search", id="search", priority=True),
-        Binding("ctrl+f", "find", "Find in post", id="find", priority=True),
+        Binding("ctrl+f", "find", "Find in post", show=False, id="find", priority=True),
         Binding("o", "open_url", "Open post's url", show=False, id="open_url"),
         Binding("f", "links", "Links", show=False, id="links"),
         Binding("y", "copy_url", "Copy post's url", show=False, id="copy_url"),
@@ -119,11 +127,10 @@ class MainScreen(ReaderScreen):
             self.find_links(post)
 
     def action_copy_url(self) -> None:
-        """Copy the post's url to the clipboard."""
+        """Copy the post's url to the clipboard (the app says how that went)."""
         post = self.highlighted_post()
         if post is not None and post.url:
-            self.app.copy_to_clipboard(post.url)
-            self.notify(f"Copied {post.url}", timeout=2, markup=False)
+            self.post_message(CopyText(post.url))
         elif post is not None:
             self.notify("This post has no url", timeout=2)
 
@@ -139,7 +146,7 @@ class MainScreen(ReaderScreen):
 
     def action_contents(self) -> None:
         """Show or hide the shown post's contents."""
-        self.pane.toggle_contents()
+        self.pane.toggle_contents(complete=self.complete)
 
     def action_page_up(self) -> None:
         """Page the article up, whichever pane has focus."""
@@ -253,10 +260,12 @@ class MainScreen(ReaderScreen):
     @work(thread=True, group="browser")
     def open_in_browser(self, url: str) -> None:
         """Open a link in the web browser, off the UI thread; say why not if it fails."""
-        from reader.links import open_link
+        from reader.links import NO_BROWSER, open_link
 
         problem = open_link(url)
-        if problem is not None:
+        if problem == NO_BROWSER:
+            self.post_message(NoBrowser(url))  # the app offers to copy it
+        elif problem is not None:
             self.post_message(Notice(problem))
 
     def on_links_found(self, message: LinksFound) -> None:
@@ -307,7 +316,9 @@ class MainScreen(ReaderScreen):
             root = self.library_path if self.library_path.is_dir() else self.library_path.parent
             index = SearchIndex(index_path(cache_dir(), root))
             problem = index.open()
-        time.sleep(INDEX_DELAY)  # let the first screen and the first keys go first
+        # Let the first screen and the first keys go first (a quit does not wait for it).
+        if worker.cancelled_event.wait(INDEX_DELAY):
+            return
 
         def cancelled() -> bool:
             """Stop on quit; between posts, hand the interpreter to the UI thread."""

@@ -167,10 +167,21 @@ class ArticlePane(Horizontal):
 
     # Contents -----------------------------------------------------------------------
 
-    def toggle_contents(self) -> None:
-        """Show or hide the contents panel (t)."""
+    def toggle_contents(self, *, complete: bool = True) -> None:
+        """Show or hide the contents panel (t).
+
+        A post with no headings gets a notice instead of a panel that says so; one
+        still rendering (`complete` false) may have headings further on, so the panel
+        opens and fills in as the rest arrives.
+        """
         if self.contents.is_open:
             self.contents.action_close()
+            return
+        if self.article.post_id is None:
+            self.notify("No post is shown", timeout=2)
+            return
+        if not self.article.headings and complete:
+            self.notify("This post has no headings", timeout=2)
             return
         self.contents.set_headings(self.article.headings)
         self.contents.open(int(self.article.scroll_y))

@@ -325,9 +325,9 @@ class PostList(ScrollView, can_focus=True):
         base = styles["base"]
         index = int(self.scroll_offset.y) + y
         if not self._ids:
-            if y == 0:
-                text = f" {self.empty_text}"
-                return Strip([Segment(text, styles["empty"])]).crop_extend(0, width, base)
+            lines = self._empty_lines(width)
+            if y < len(lines):
+                return Strip([Segment(f" {lines[y]}", styles["empty"])]).crop_extend(0, width, base)
             return Strip.blank(width, base)
         if index >= len(self._ids):
             return Strip.blank(width, base)
@@ -349,6 +349,11 @@ class PostList(ScrollView, can_focus=True):
         if percent:
             segments.append(Segment(percent, marker))
         return Strip(segments).crop_extend(0, width, style)
+
+    def _empty_lines(self, width: int) -> list[str]:
+        """The empty list's text (`No posts`, a load error...) wrapped to the width."""
+        text = Text(self.empty_text, no_wrap=False, overflow="fold")
+        return [line.plain for line in text.wrap(self.app.console, max(width - 2, 1))]
 
     def _highlighted_title(
         self, title: str, room: int, style: Style, match: Style

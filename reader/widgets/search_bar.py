@@ -4,10 +4,27 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual import on
 from textual.binding import Binding, BindingType
+from textual.events import Resize
 from textual.message import Message
 from textual.widgets import Input
+
+# What the empty box says, longest first: the longest that fits the sidebar is shown,
+# so that the operators are never cut off (the help, F1 or ?, lists them all).
+PLACEHOLDERS = (
+    'Search: words "a phrase" tag: author: is:unread -word',
+    'words "a phrase" tag: author: is:unread -word',
+    '"phrase" tag: author: is:unread -word',
+    '"phrase" tag: author: is: -word',
+    "Search (F1: operators)",
+)
+
+
+def placeholder_for(width: int) -> str:
+    """The longest placeholder that fits in `width` cells (the shortest if none does)."""
+    return next((text for text in PLACEHOLDERS if cell_len(text) <= width), PLACEHOLDERS[-1])
 
 
 class SearchBar(Input):
@@ -50,7 +67,7 @@ class SearchBar(Input):
 
     def __init__(self, *, id: str | None = None) -> None:
         """Start hidden."""
-        super().__init__(placeholder='Search: words "a phrase" tag: author: is:unread -word', id=id)
+        super().__init__(placeholder=PLACEHOLDERS[0], id=id)
 
     @property
     def is_open(self) -> bool:
@@ -65,6 +82,10 @@ class SearchBar(Input):
         """
         self.add_class("-open")
         self.screen.set_focus(self)
+
+    def on_resize(self, event: Resize) -> None:
+        """Say as much about the query language as the box has room for."""
+        self.placeholder = placeholder_for(self.content_size.width)
 
     @on(Input.Changed)
     def text_changed(self, event: Input.Changed) -> None:

@@ -81,7 +81,10 @@ def state_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def start(state_path: Path) -> Callable[..., object]:
-    """Start the app on a library: `async with start(path) as pilot:`."""
+    """Start the app on a library: `async with start(path) as pilot:`.
+
+    `notifications=True` draws notices as toasts on the screen, as the terminal shows them.
+    """
 
     @asynccontextmanager
     async def run(
@@ -89,12 +92,13 @@ def start(state_path: Path) -> Callable[..., object]:
         *,
         mark_read_after: float = 60.0,
         size: tuple[int, int] = (120, 40),
+        notifications: bool = False,
     ) -> AsyncIterator[Pilot[int]]:
         store = Store(state_path, debounce=0.01)
         store.open()
         app = ReaderApp(path, store, mark_read_after=mark_read_after)
         try:
-            async with app.run_test(size=size) as pilot:
+            async with app.run_test(size=size, notifications=notifications) as pilot:
                 await settle(pilot)
                 yield pilot
         finally:

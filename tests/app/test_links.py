@@ -1,4 +1,4 @@
-"""Pilot tests: o opens the post's url, f picks a link, y copies the url."""
+"""Pilot tests: o opens the post's url, f picks a link (y copying: test_copy.py)."""
 
 from __future__ import annotations
 
@@ -85,16 +85,6 @@ async def test_f_lists_links_and_opens_the_chosen_one(
         await pilot.press("down", "down", "enter")
         await settle(pilot)
         assert opened[-1] == "mailto:me@example.org"
-
-
-async def test_y_copies_the_posts_url(start: Any, linked: Path) -> None:
-    async with start(linked) as pilot:
-        copied: list[str] = []
-        pilot.app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
-        await pilot.press("y")
-        await pilot.pause()
-        assert copied == ["https://example.org/linked"]
-        assert "Copied https://example.org/linked" in notices(pilot)
 
 
 async def test_clicking_a_title_shows_it_and_clicking_an_address_opens_it(

@@ -36,9 +36,10 @@ def reader_cmd() -> Path:
 def term() -> Iterator[TerminalFactory]:
     """Start commands in real pseudo-terminals; every one is closed at teardown.
 
-    `term(argv, env=None, columns=100, lines=30)` runs `argv` with a copy of this
-    process's environment (the isolated HOME, XDG_* and READER_STATE of the test)
-    plus `env`, in a terminal of that size whose `wait_for` gives up after WAIT_TIMEOUT.
+    `term(argv, env=None, columns=100, lines=30, controlling=False)` runs `argv` with a
+    copy of this process's environment (the isolated HOME, XDG_* and READER_STATE of the
+    test) plus `env`, in a terminal of that size whose `wait_for` gives up after
+    WAIT_TIMEOUT; with `controlling` the pty is its controlling terminal.
     """
     started: list[Terminal] = []
 
@@ -48,12 +49,18 @@ def term() -> Iterator[TerminalFactory]:
         *,
         columns: int = 100,
         lines: int = 30,
+        controlling: bool = False,
     ) -> Terminal:
         child_env = os.environ.copy()
         child_env.update(env or {})
         command = [os.fspath(arg) for arg in argv]
         terminal = Terminal(
-            command, env=child_env, columns=columns, lines=lines, timeout=WAIT_TIMEOUT
+            command,
+            env=child_env,
+            columns=columns,
+            lines=lines,
+            timeout=WAIT_TIMEOUT,
+            controlling=controlling,
         )
         started.append(terminal)
         return terminal

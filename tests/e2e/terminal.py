@@ -12,6 +12,7 @@ import os
 import select
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 
@@ -20,6 +21,13 @@ import pyte
 from bench.driver import spawn_in_pty
 
 Predicate = Callable[[str], bool]
+
+# Makes the pty the controlling terminal of the program, then runs it (same process): as in
+# a real terminal, closing the pty then sends SIGHUP (and SIGCONT) to the program.
+CONTROLLING_TTY = (
+    "import fcntl, os, sys, termios; "
+    "fcntl.ioctl(0, termios.TIOCSCTTY, 0); os.execv(sys.argv[1], sys.argv[1:])"
+)
 
 
 def _as_predicate(expected: str | Predicate) -> Predicate:
@@ -46,10 +54,12 @@ class Terminal:
         columns: int = 100,
         lines: int = 30,
         timeout: float = 15.0,
+        controlling: bool = False,
     ) -> None:
         """Start `argv` with the slave side of a new pty as stdin, stdout and stderr.
 
-        `timeout` is how long `wait_for` waits unless told otherwise.
+        `timeout` is how long `wait_for` waits unless told otherwise. With `controlling`
+        the pty is the program's controlling terminal, so a hang-up sends it SIGHUP.
         """
         self.columns = columns
         self.lines = lines
@@ -62,6 +72,8 @@ class Terminal:
         child_env["TERM"] = "xterm-256color"
         for name in ("COLUMNS", "LINES", "NO_COLOR", "TEXTUAL_ALLOW_SIGNALS"):
             child_env.pop(name, None)
+        if controlling:
+            argv = [sys.executable, "-c", CONTROLLING_TTY, *argv]
         master, self.process = spawn_in_pty(argv, child_env, cwd, columns, lines)
         os.set_blocking(master, False)
         self.master: int | None = master
@@ -157,6 +169,12 @@ class Terminal:
                 )
             if not self._pump(0.05):
                 time.sleep(0.01)  # pty closed but not reaped yet
+
+    def hang_up(self) -> None:
+        """Close the terminal as a terminal emulator's window closes: the pty's master side."""
+        if self.master is not None:
+            os.close(self.master)
+            self.master = None
 
     def close(self) -> None:
         """Kill the program's process group if it still runs, reap it, and close the pty."""

@@ -29,7 +29,7 @@ SCROLLBAR = "▁▂▃▄▅▆▇█▔"  # the ends of a scrollbar thumb, draw
 PAGE_DOWN = "\x1b[6~"
 ENTER = "\r"
 ESCAPE = "\x1b"
-# Wide enough for the sidebar (38%) to show "The Coming Sales Talent Crisis, Part 3" whole.
+# Wide enough for the sidebar (45%) to show "The Coming Sales Talent Crisis, Part 3" whole.
 WIDE = 120
 # Long posts whose body is one render chunk (under 12,000 characters), so the first
 # screen of them is drawn only once the whole post is rendered (see the report on
@@ -321,7 +321,7 @@ def test_the_reading_position_is_restored_after_a_restart(
     # Paging is animated: a frame halfway through a page is not where the page ends, and
     # its percentage is not the one saved. Without animations each page is one jump.
     still = {"TEXTUAL_ANIMATIONS": "none"}
-    first = term(argv, still)
+    first = term(argv, still, columns=WIDE)  # the titles fit on the article's first line
 
     def first_post_shown(text: str) -> bool:
         shown = sidebar_titles(text)
@@ -363,7 +363,7 @@ def test_the_reading_position_is_restored_after_a_restart(
     assert row is not None and row.startswith(UNREAD) and row.endswith(f" {percent}%"), row
     quit_cleanly(first)
 
-    second = term(argv, still)
+    second = term(argv, still, columns=WIDE)
 
     def progress_restored(text: str) -> bool:
         row = row_of(text, title)

@@ -24,6 +24,7 @@ from bench.measure import (
     run_floor,
     run_reader,
     sidebar_listing,
+    sidebar_width,
 )
 from bench.report import Figure, Target, build_figures, format_table, format_value
 from reader.library import load_library, read_body
@@ -105,7 +106,8 @@ def test_big_post_is_second_newest(tmp_path: Path) -> None:
 def test_screen_helpers_split_sidebar_and_article() -> None:
     columns = 120
     header = " reader — All 20/20 · 20 unread · 3 bookmarked".ljust(columns)
-    row = ("●  First title 000001".ljust(45) + "  Second title 000002").ljust(columns)
+    assert sidebar_width(columns) == 54  # 45% of the width, as reader.tcss says
+    row = ("●  First title 000001".ljust(54) + "  Second title 000002").ljust(columns)
     rows = [header, row, " " * columns]
     assert in_sidebar("First title 000001", columns)(rows)
     assert not in_sidebar("Second title 000002", columns)(rows)

@@ -34,6 +34,8 @@ CORE_MODULES = [
     "reader.search",
     "reader.gcpause",
     "reader.query",
+    "reader.lifecycle",
+    "reader.clipboard",
 ]
 
 PROBE = """
