@@ -8,7 +8,6 @@ can be run again exactly.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from reader.state_disk import StateDisk
 from reader.store import Store
 from tests.e2e.conftest import TerminalFactory
 from tests.e2e.screen import BOOKMARK, FIRST, NEVER
@@ -93,9 +93,13 @@ def saved_bookmarks(state: Path) -> set[str]:
 
 
 def saved_bookmarks_unlocked(state: Path) -> set[str]:
-    """The bookmarks in the file, read as plain JSON (while the test holds the lock)."""
-    posts = json.loads(state.read_bytes()).get("posts", {})
-    return {doc["id"] for doc in posts.values() if doc.get("bookmarked")}
+    """The bookmarks saved (snapshot and journal), read without the lock the test holds."""
+    loaded = StateDisk(state).load_all()
+    return {
+        post
+        for post, fields in loaded.posts.items()
+        if (mark := fields.get("bookmarked")) is not None and mark.value is True
+    }
 
 
 @pytest.mark.parametrize("moment", MOMENTS, ids=str)
