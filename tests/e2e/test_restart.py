@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from reader.journal import journal_path
 from tests.e2e.conftest import TerminalFactory
 from tests.e2e.screen import BOOKMARK, FIRST, NEVER, SECOND, THIRD, UNREAD, pane_lines
 from tests.e2e.terminal import Terminal
@@ -98,7 +99,7 @@ def test_selection_bookmark_and_read_marks_survive_a_restart(
 
     first.wait_for(second_read_and_bookmarked)
     quit_cleanly(first)
-    assert state.is_file()
+    assert journal_path(state).is_file()
 
     second = term(argv)
 
