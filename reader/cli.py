@@ -359,12 +359,14 @@ def run_reader(argv: Sequence[str]) -> int:
         exit_guard=exit_guard,
     )
     apps.append(app)
+    saved = False
     try:
         app.run()
     finally:
         exit_guard.attach(None)
-        store.close()
-    return app.return_code or 0
+        saved = store.close()
+    status = app.return_code or 0
+    return 1 if status == 0 and not saved else status  # changes were lost: a failure
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -95,7 +95,7 @@ def load_config(path: Path, *, explicit: bool = False) -> tuple[Config, Mistakes
     """
     mistakes = Mistakes(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM is not a mistake
     except FileNotFoundError:
         if explicit:
             mistakes.items.append(Mistake("the file does not exist", "defaults used"))

@@ -27,7 +27,7 @@ def identity(path: Path) -> tuple[int, int] | None:
     """(device, inode) of the journal, which changes when it is replaced; None if missing."""
     try:
         info = os.stat(path)
-    except FileNotFoundError:
+    except OSError:  # missing, or its folder is not one: read_from says what is wrong
         return None
     return info.st_dev, info.st_ino
 
@@ -66,7 +66,8 @@ def read_from(path: Path, tail: Tail) -> Tail:
     """The entries after `tail` (the whole journal if it was replaced meanwhile).
 
     Returns a new Tail whose `entries` are the complete lines read; a last line without its
-    newline is left for the next read (its writer may still be writing it).
+    newline is left for the next read (its writer may still be writing it). Raises OSError
+    when the journal is there but cannot be read.
     """
     try:
         with open(path, "rb") as handle:
@@ -75,8 +76,8 @@ def read_from(path: Path, tail: Tail) -> Tail:
             start = tail.offset if journal == tail.journal and info.st_size >= tail.offset else 0
             handle.seek(start)
             data = handle.read()
-    except FileNotFoundError:
-        return Tail()
+    except (FileNotFoundError, NotADirectoryError):
+        return Tail()  # no journal (yet): nothing was saved there
     end = data.rfind(b"\n") + 1
     entries: list[Entry] = []
     skipped = 0

@@ -24,6 +24,7 @@ from reader.statefile import (
     Json,
     Loaded,
     atomic_write,
+    describe,
     fsync_dir,
     load,
     move_aside,
@@ -109,7 +110,13 @@ class StateDisk:
             before = journal.identity(self.journal)
             snapshot = signature(self.real)
             loaded = load(self.path)
-            tail = journal.read_from(self.journal, journal.Tail())
+            try:
+                tail = journal.read_from(self.journal, journal.Tail())
+            except OSError as exc:
+                if loaded.unreadable is None and loaded.newer is None:
+                    loaded = Loaded(unreadable=f"its journal: {describe(exc)}")
+                tail = journal.Tail()
+                break
             if tail.journal == before:
                 break
         self._snapshot, self._tail = snapshot, tail

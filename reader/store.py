@@ -352,10 +352,13 @@ class Store:
         )
         self._compactor.start()
 
-    def close(self) -> None:
-        """Stop the writer thread and write what is pending; idempotent, never raises on IO."""
+    def close(self) -> bool:
+        """Stop the writer thread and write what is pending; idempotent, never raises on IO.
+
+        False when changes of this session could not be saved (they are reported).
+        """
         if self._closed:
-            return
+            return self._failure is None
         self._closed = True
         atexit.unregister(self.close)
         self._stop.set()
@@ -363,14 +366,24 @@ class Store:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
-        if self.flush() or self._read_only:
-            return
+        if self.flush():
+            return True
         with self._lock:
             lost = len({(entry.post, entry.field) for entry in self._pending})
+            marks = len({(e.post, e.field) for e in self._pending if e.post != META_SCOPE})
+        if self._read_only:  # the user was told at start; say what it cost (not the view)
+            lost = marks
+            if lost:
+                self._report(
+                    f"{lost} change(s) from this session were not saved: "
+                    f"the state file {self._path} is not written by this reader"
+                )
+            return not lost
         self._report(
             f"could not save state to {self._path} ({self._failure or 'unknown error'}); "
             f"{lost} unsaved change(s) from this session are lost"
         )
+        return False
 
     def _run(self) -> None:
         """Writer thread: wait for a change (or a retry), let the burst settle, save."""

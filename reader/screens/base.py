@@ -123,6 +123,8 @@ class ReaderScreen(Screen[None]):
         self.sub_title = "Loading…"
         self.app.theme_changed_signal.subscribe(self, self.theme_changed)
         self.watch(self.app, "app_focus", self.app_focus_changed, init=False)
+        self.app.app_suspend_signal.subscribe(self, self.app_suspended)
+        self.app.app_resume_signal.subscribe(self, self.app_resumed)
         self.load_library(reload=False)
         self.set_interval(STATE_CHECK_EVERY, self.check_state)
 
@@ -132,6 +134,14 @@ class ReaderScreen(Screen[None]):
             self.read_timer.release("blur")
         else:
             self.read_timer.hold("blur")
+
+    def app_suspended(self, _app: object) -> None:
+        """ctrl+z: nobody reads a suspended reader; hold the read-after clock until fg."""
+        self.read_timer.hold("suspend")
+
+    def app_resumed(self, _app: object) -> None:
+        """Back from ctrl+z (fg)."""
+        self.read_timer.release("suspend")
 
     def on_screen_suspend(self) -> None:
         """Another screen covers this one (help, a question): hold the read-after clock."""
@@ -247,9 +257,12 @@ class ReaderScreen(Screen[None]):
 
     def on_library_loaded(self, message: LibraryLoaded) -> None:
         """Show the loaded posts and restore (or keep) the selection."""
-        if message.library is None:
+        if message.library is None:  # gone (deleted, unmounted): show none of it any more
+            self.session.set_posts([])
+            self.rendered.clear()
+            self.refresh_rows(select=None)
             self.post_list.empty_text = message.error or "No posts"
-            self.post_list.set_posts([], [], set(), set())
+            self.post_list.refresh()
             self.notify(sentence(message.error or "No posts"), severity="error", markup=False)
             return
         library = message.library

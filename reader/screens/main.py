@@ -418,6 +418,9 @@ class MainScreen(ReaderScreen):
         self.set_focus(self.article)
         self.show_highlighted_now()
         self.stop_preview()
+        first = self.post_list.ids[0]
+        self.cancel_read_timer()
+        self.set_read(first, True)  # enter opens the post: read now, as from the sidebar
         if self.complete and self.current == self.post_list.ids[0]:
             self.apply_search_highlight()
 

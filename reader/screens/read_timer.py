@@ -5,7 +5,8 @@ Only time in which the reader could be reading counts. The clock holds while:
   open in a terminal nobody looks at reads nothing);
 - "preview": the post is only a search preview, shown while the query is typed;
 - "modal": another screen (help, a question, the command palette) covers the post;
-- "blur": the terminal says it lost the focus (where it reports focus at all).
+- "blur": the terminal says it lost the focus (where it reports focus at all);
+- "suspend": the reader is suspended (ctrl+z) until `fg`.
 When the last reason goes, the clock goes on with the time that was left.
 """
 
@@ -16,7 +17,7 @@ from collections.abc import Callable
 
 from textual.timer import Timer
 
-HOLDS = ("launch", "preview", "modal", "blur")
+HOLDS = ("launch", "preview", "modal", "blur", "suspend")
 
 
 class ReadTimer:

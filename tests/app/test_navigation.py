@@ -192,3 +192,21 @@ async def test_a_restored_selection_far_down_the_list_is_shown_in_the_middle(
         row_on_screen = bar.cursor - int(bar.scroll_offset.y)
         height = bar.scrollable_content_region.height
         assert abs(row_on_screen - height // 2) <= 1, (row_on_screen, height)
+
+
+async def test_a_library_deleted_while_open_is_no_longer_shown_after_r(
+    start: Any, tmp_path: Path
+) -> None:
+    posts = tmp_path / "gone"
+    posts.mkdir()
+    (posts / "one.md").write_text("# One\n\nText.\n")
+    async with start(posts) as pilot:
+        assert titles(pilot) == ["One"]
+        (posts / "one.md").unlink()
+        posts.rmdir()
+        await pilot.press("r")
+        await settle(pilot)
+        assert titles(pilot) == []
+        header = pilot.app.screen.sub_title
+        assert header.startswith("All 0/0 · 0 unread"), header
+        assert article(pilot).post_id is None and article_text(pilot) == ""

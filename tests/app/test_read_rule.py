@@ -120,3 +120,22 @@ async def test_escape_in_the_hits_keeps_the_post_moved_to(start: Any) -> None:
         await settle(pilot)
         assert len(sidebar(pilot).rows) == 20
         assert current_title(pilot) == chosen
+
+
+async def test_the_clock_holds_while_the_reader_is_suspended(start: Any) -> None:
+    async with start(mark_read_after=DELAY) as pilot:
+        await pilot.press("j")
+        pilot.app.app_suspend_signal.publish(pilot.app)  # what ctrl+z publishes
+        await pilot.pause(LONGER)
+        assert unread(pilot, 1), "nobody reads a suspended reader"
+        pilot.app.app_resume_signal.publish(pilot.app)  # fg
+        await pilot.pause(LONGER)
+        assert not unread(pilot, 1)
+
+
+async def test_enter_in_the_search_box_opens_the_first_hit_as_read(start: Any) -> None:
+    async with start() as pilot:  # the read-after delay is a minute here
+        await pilot.press("slash", *"procurement", "enter")
+        await settle(pilot)
+        assert "Procurement" in current_title(pilot)
+        assert not unread(pilot, 0), "enter opens the post: read at once, as in the sidebar"

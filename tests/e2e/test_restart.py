@@ -11,6 +11,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from filelock import FileLock
+
 from reader.journal import journal_path
 from tests.e2e.conftest import TerminalFactory
 from tests.e2e.screen import BOOKMARK, FIRST, NEVER, SECOND, THIRD, UNREAD, pane_lines
@@ -238,3 +240,36 @@ def test_the_harness_sees_colours_and_fails_a_hung_program(term: TerminalFactory
         raise AssertionError("wait_for did not time out")
     terminal.close()
     assert terminal.process.returncode is not None
+
+
+def test_quitting_with_changes_that_could_not_be_saved_exits_1_and_says_so(
+    term: TerminalFactory, reader_cmd: Path, tmp_path: Path
+) -> None:
+    state = tmp_path / "state.json"
+    with FileLock(f"{state}.lock"):  # a stuck reader holds the lock: nothing can be saved
+        terminal = term([reader_cmd, "--mark-read-after", NEVER, "--state", state])
+        terminal.wait_for(showing(FIRST))
+        terminal.send("b")
+        terminal.wait_for(lambda text: (markers(text, FIRST) or "")[1:] == BOOKMARK)
+        terminal.send("q")
+        status = terminal.wait_exit(timeout=terminal.timeout)
+    assert status == 1, f"exit status {status}; the screen:\n{terminal.text()}"
+    assert "unsaved change(s) from this session are lost" in terminal.text()
+
+
+def test_changes_in_a_session_that_may_not_write_the_state_exit_1_and_say_so(
+    term: TerminalFactory, reader_cmd: Path, tmp_path: Path
+) -> None:
+    state = tmp_path / "state.json"
+    state.write_text('{"meta": {"1": {"schema": 999}}}')  # written by a newer reader
+    terminal = term([reader_cmd, "--mark-read-after", NEVER, "--state", state])
+    terminal.wait_for(showing(FIRST))
+    terminal.send("q")
+    assert terminal.wait_exit(timeout=terminal.timeout) == 0, "no change: nothing lost"
+    terminal = term([reader_cmd, "--mark-read-after", NEVER, "--state", state])
+    terminal.wait_for(showing(FIRST))
+    terminal.send("b")
+    terminal.wait_for(lambda text: (markers(text, FIRST) or "")[1:] == BOOKMARK)
+    terminal.send("q")
+    assert terminal.wait_exit(timeout=terminal.timeout) == 1
+    assert "1 change(s) from this session were not saved" in terminal.text()

@@ -128,3 +128,11 @@ def test_config_show_leaves_out_what_the_reader_ignores(tmp_path: Path) -> None:
         f"reader: config {path}: unknown key binding id 'nope' (ignored)",
         f"reader: config {path}: unknown theme 'no-such-theme' (ctrl+t lists them) (default used)",
     ]
+
+
+def test_a_byte_order_mark_at_the_start_is_not_a_mistake(tmp_path: Path) -> None:
+    """Editors on Windows save UTF-8 with a BOM: the settings after it count."""
+    path = write(tmp_path, '\ufefftheme = "gruvbox"\nsort = "title"\n')
+    config, problems = load_config(path)
+    assert not problems, problems.lines()
+    assert config.theme == "gruvbox" and config.sort == "title"
