@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from markdown_it.token import Token
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -24,6 +24,7 @@ from rich.text import Text
 from rich.theme import Theme
 
 from reader.find import HEADING_META
+from reader.sanitize import UNSAFE_RE, clean_line, clean_text
 
 if TYPE_CHECKING:
     from reader.library import Post
@@ -128,13 +129,31 @@ class HtmlBlock(TextElement):
 
 
 class PostMarkdown(Markdown):
-    """Rich Markdown with the reader's element overrides."""
+    """Rich Markdown with the reader's element overrides; what the parser decoded from
+    character references (`&#x202e;`, `&zwj;`...) is cleaned like the rest of the post."""
 
     elements: ClassVar[dict[str, type[MarkdownElement]]] = {
         **Markdown.elements,
         "heading_open": LeftHeading,
         "html_block": HtmlBlock,
     }
+
+    def __init__(self, markup: str, **options: Any) -> None:
+        """Parse the Markdown, then clean every token's text and link targets."""
+        super().__init__(markup, **options)
+        _clean_tokens(self.parsed)
+
+
+def _clean_tokens(tokens: list[Token]) -> None:
+    """Make the text and attributes of parsed tokens (and their children) safe to show."""
+    for token in tokens:
+        if token.content and UNSAFE_RE.search(token.content):
+            token.content = clean_text(token.content)
+        for name, value in token.attrs.items():
+            if isinstance(value, str) and UNSAFE_RE.search(value):
+                token.attrs[name] = clean_line(value)
+        if token.children:
+            _clean_tokens(token.children)
 
 
 def metadata_line(
@@ -184,6 +203,7 @@ class ArticleRenderer:
         """The title, the metadata line and a rule."""
         lines: Lines = []
         render = self.console.render_lines
+        title, meta = clean_line(title), clean_line(meta)
         lines.extend(render(Text(title, style="article.title"), self.options, pad=False))
         if meta:
             lines.extend(render(Text(meta, style="article.meta"), self.options, pad=False))

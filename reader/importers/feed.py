@@ -29,7 +29,7 @@ from typing import Any
 from reader import __version__
 from reader.frontmatter import FrontMatterError, split_front_matter
 from reader.importers.digest import ImportResult, slugify, write_post
-from reader.sanitize import clean_line, clean_text
+from reader.sanitize import UNSAFE_RE, clean_line, clean_text
 
 __all__ = [
     "FeedError",
@@ -49,11 +49,9 @@ MAX_TITLE_CHARS = 80
 _EMAIL_NAME_RE = re.compile(r"[^\s()<>@]+@[^\s()<>@]+\s*\((?P<name>[^()]+)\)")
 _NAME_EMAIL_RE = re.compile(r"(?P<name>[^<>]+?)\s*<[^\s<>@]+@[^\s<>@]+>")
 # Characters json.dumps(ensure_ascii=False) leaves raw that YAML rejects, reads as line
-# breaks, or that reader.frontmatter would turn into visible symbols before parsing.
-_YAML_ESCAPES = {
-    code: f"\\u{code:04x}"
-    for code in [*range(0x7F, 0xA0), 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF, *range(0xD800, 0xE000)]
-}
+# breaks, or that reader.frontmatter would turn into visible symbols before parsing
+# (reader.sanitize.UNSAFE_RE: controls, format characters, separators, surrogates).
+_YAML_ESCAPE_RE = re.compile(f"{UNSAFE_RE.pattern}|[\ufffe\uffff]")
 
 
 class FeedError(Exception):
@@ -317,7 +315,13 @@ def entry_fields(entry: Mapping[str, Any], feed: str = "") -> tuple[dict[str, ob
 
 def _yaml_value(value: object) -> str:
     """One front matter value as JSON, which YAML reads back exactly."""
-    return json.dumps(value, ensure_ascii=False).translate(_YAML_ESCAPES)
+    return _YAML_ESCAPE_RE.sub(_yaml_escape, json.dumps(value, ensure_ascii=False))
+
+
+def _yaml_escape(match: re.Match[str]) -> str:
+    """A character as a YAML double-quoted string escape."""
+    code = ord(match[0])
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def render_entry(fields: Mapping[str, object], body: str) -> str:
