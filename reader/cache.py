@@ -50,7 +50,7 @@ class MetadataCache:
             # json.loads decodes bytes with surrogatepass, as save encodes them: file names
             # that are not UTF-8 come back as the same lone surrogates.
             raw = json.loads(self.file.read_bytes())
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: `[[[[...` nested deep
             return None
         try:
             if raw["version"] != CACHE_VERSION or raw["root"] != str(self.root):
@@ -151,7 +151,7 @@ class MetadataCache:
                 ensure_ascii=False,
                 separators=(",", ":"),
             ).encode("utf-8", "surrogatepass")
-        except ValueError:  # cannot happen; a cache is never worth a crash
+        except (ValueError, RecursionError):  # cannot happen; a cache is never worth a crash
             return
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)

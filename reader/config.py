@@ -108,6 +108,9 @@ def load_config(path: Path, *, explicit: bool = False) -> tuple[Config, Mistakes
         reason = clean_line(str(error))
         mistakes.items.append(Mistake(f"not valid TOML ({reason})", "defaults used"))
         return Config(path=path), mistakes
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        mistakes.items.append(Mistake("not valid TOML (nested too deeply)", "defaults used"))
+        return Config(path=path), mistakes
     config, items = parse_config(raw, path)
     mistakes.items += items
     return config, mistakes

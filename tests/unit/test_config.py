@@ -128,3 +128,21 @@ def test_config_show_leaves_out_what_the_reader_ignores(tmp_path: Path) -> None:
         f"reader: config {path}: unknown key binding id 'nope' (ignored)",
         f"reader: config {path}: unknown theme 'no-such-theme' (ctrl+t lists them) (default used)",
     ]
+
+
+def test_a_config_nested_too_deeply_is_one_line_and_defaults(tmp_path: Path) -> None:
+    """A config nested 100,000 deep (arrays or inline tables) crashed every command: now one
+    line naming the file, and the defaults."""
+    for deep in ("a = " + "[" * 100_000 + "]" * 100_000, "a = " + "{b = " * 100_000):
+        path = write(tmp_path, f'sort = "title"\n{deep}\n')
+        config, problems = load_config(path)
+        assert config.sort is None
+        assert problems.lines() == [
+            f"config {path}: not valid TOML (nested too deeply) (defaults used)"
+        ]
+        result = run("config", "--show", "--config", str(path))
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == (
+            f"reader: config {path}: not valid TOML (nested too deeply) (defaults used)\n"
+        )
+        assert 'sort = "newest"' in result.stdout
