@@ -21,6 +21,7 @@ CORE_MODULES = [
     "reader.views",
     "reader.commands",
     "reader.importers.feed",
+    "reader.importers.fetch",
     "reader.session",
     "reader.config",
     "reader.links",
