@@ -17,7 +17,8 @@ import json
 import os
 import re
 import urllib.parse
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,8 @@ __all__ = [
 ]
 
 HASH_CHARS = 10
+LOCK_NAME = ".reader-import.lock"  # hidden: the library and the index skip it
+LOCK_WAIT = 120.0  # seconds an import waits for another into the same folder
 _REMOVED_TAGS = ("script", "style", "iframe")
 TITLE_WORDS = 8  # an untitled entry is named after this many words of its text
 MAX_TITLE_CHARS = 80
@@ -291,12 +294,15 @@ def import_feed(
     Raises FeedError (one line) when the feed cannot be fetched, is too large or is
     not a feed; OSError from writing into passes through. Entries repeating an id
     seen earlier in the same feed are skipped. progress(done, total) follows each entry.
+    Imports into one folder take turns (a lock file, `.reader-import.lock`): each finds
+    the files of the one before, so an entry never gets two files.
     """
     data, headers = _load(source, timeout, max_bytes)
     try:
         entries, feed_title = _parse(data, headers, source)
         into.mkdir(parents=True, exist_ok=True)
-        return _write_entries(entries, feed_title, into, progress)
+        with _import_lock(into):
+            return _write_entries(entries, feed_title, into, progress)
     except RecursionError:  # no parser here recurses that deep yet; never a traceback
         raise FeedError(f"{clean_line(source)} is nested too deeply to import") from None
 
@@ -313,13 +319,30 @@ def _parse(data: bytes, headers: dict[str, str], source: str) -> tuple[list[Any]
     return entries, feed_title
 
 
+@contextmanager
+def _import_lock(into: Path) -> Iterator[None]:
+    """Hold the folder's import lock (waiting up to LOCK_WAIT seconds for another import)."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(into / LOCK_NAME, timeout=LOCK_WAIT)
+    try:
+        lock.acquire()
+    except Timeout:
+        shown = clean_line(str(into))
+        raise FeedError(f"another import into {shown} has been running for too long") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def _write_entries(
     entries: list[Any],
     feed_title: str,
     into: Path,
     progress: Callable[[int, int], None] | None,
 ) -> ImportResult:
-    """Write each entry's file."""
+    """Write each entry's file (under the import lock)."""
     index = _Index(into)
     result = ImportResult()
     seen: set[str] = set()

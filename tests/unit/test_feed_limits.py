@@ -1,8 +1,8 @@
-"""`reader import feed` against slow servers and absurd nesting.
+"""`reader import feed` against slow servers, concurrent imports and absurd nesting.
 
 Each test runs the installed `reader` in real processes: a timeout is a total deadline
-(however slowly a server sends its headers), and nesting 100,000 deep is never a
-traceback.
+(however slowly a server sends its headers), imports into one folder take turns (an
+entry never gets two files), and nesting 100,000 deep is never a traceback.
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ import socket
 import subprocess
 import sys
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from reader.frontmatter import split_front_matter
 from reader.library import load_library, read_body
 from reader.render import render_article
 
@@ -94,6 +96,66 @@ def test_a_server_sending_its_headers_slowly_cannot_outlast_the_timeout(
     assert result.stderr == f"reader: cannot fetch {trickle.url}: timed out\n"
     assert trickle.sent < TRICKLE_BYTES
     assert not (tmp_path / "posts").exists() or not any((tmp_path / "posts").glob("*.md"))
+
+
+def write_feed(path: Path, entries: int, version: str) -> Path:
+    """An RSS feed of `entries` entries with fixed ids; titles differ by `version`."""
+    items = "".join(
+        f"<item><title>Post {index} {version}</title><guid>entry-{index}</guid>"
+        f"<description>Body {index}</description></item>"
+        for index in range(entries)
+    )
+    path.write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed</title>{items}'
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def ids_in(folder: Path) -> Counter[str]:
+    """How many files hold each `id`."""
+    found: Counter[str] = Counter()
+    for path in folder.glob("*.md"):
+        fields, _ = split_front_matter(path.read_text(encoding="utf-8"))
+        found[str(fields["id"])] += 1
+    return found
+
+
+@pytest.mark.parametrize("snapshots", [False, True], ids=["same-file", "three-snapshots"])
+def test_concurrent_imports_into_one_folder_never_duplicate_an_entry(
+    tmp_path: Path, snapshots: bool
+) -> None:
+    """Three imports at once into one folder (of one feed file, or of three snapshots of a
+    feed whose titles changed: each would name the entry's file after its title) leave one
+    file per entry id; a fourth finds them all."""
+    entries = 300
+    feeds = [
+        write_feed(tmp_path / f"feed-{n}.xml", entries, f"v{n}" if snapshots else "")
+        for n in range(3)
+    ]
+    into = tmp_path / "posts"
+    processes = [
+        subprocess.Popen(
+            [str(READER), "import", "feed", str(feed), "--into", str(into)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for feed in feeds
+    ]
+    for process in processes:
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+    found = ids_in(into)
+    assert len(found) == entries
+    assert set(found.values()) == {1}, [key for key, count in found.items() if count > 1][:5]
+    again = reader("import", "feed", feeds[-1], "--into", into)
+    assert again.returncode == 0, again.stderr
+    assert "Imported 0 new" in again.stdout
+    assert (into / ".reader-import.lock").exists()
+    assert len(load_library(into).posts) == entries
 
 
 NESTED = 100_000
