@@ -146,3 +146,17 @@ def test_a_config_nested_too_deeply_is_one_line_and_defaults(tmp_path: Path) -> 
             f"reader: config {path}: not valid TOML (nested too deeply) (defaults used)\n"
         )
         assert 'sort = "newest"' in result.stdout
+
+
+def test_keys_with_control_or_invisible_characters_are_refused(tmp_path: Path) -> None:
+    """A key spec holding ESC, C1 or bidi characters would reach the footer and help raw."""
+    path = write(
+        tmp_path,
+        '[keys]\nquit = "x"\nhelp = "\\u001b]0;pwned\\u0007"\nundo = "u\\u202e"\n',
+    )
+    config, problems = load_config(path)
+    assert config.keys == {"quit": "x"}
+    assert problems.lines() == [
+        f"config {path}: key binding 'help' holds control or invisible characters (ignored)",
+        f"config {path}: key binding 'undo' holds control or invisible characters (ignored)",
+    ]
