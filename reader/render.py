@@ -23,6 +23,7 @@ from rich.style import Style
 from rich.text import Text
 from rich.theme import Theme
 
+from reader.budget import MAX_TABLE_CHARS, block_note
 from reader.find import HEADING_META
 from reader.sanitize import UNSAFE_RE, clean_line, clean_text
 
@@ -305,16 +306,60 @@ def article_chunks(renderer: ArticleRenderer, body: str) -> Iterator[Lines]:
         return
     chunks = split_markdown(body, first=FIRST_CHUNK_CHARS)
     references = "\n\n" + reference_definitions(body) if len(chunks) > 1 else ""
-    for index, chunk in enumerate(chunks):
-        if _TOO_DEEP_RE.search(chunk):
-            lines = [*renderer.note(DEEP_NOTE), [], *renderer.plain(chunk)]
-        else:
-            lines = renderer.markdown(chunk + references if references.strip() else chunk)
-        if index:
-            lines.insert(0, [])
-        yield lines
+    gap = False  # a blank line between chunks
+    for chunk in chunks:
+        for note, text in budgeted(chunk):
+            if note is not None:
+                yield [*([[]] if gap else []), *renderer.note(note), []]
+                yield from source_lines(renderer, text)
+            elif _TOO_DEEP_RE.search(text):
+                yield [*([[]] if gap else []), *renderer.note(DEEP_NOTE), [], *renderer.plain(text)]
+            else:
+                lines = renderer.markdown(text + references if references.strip() else text)
+                yield [[], *lines] if gap else lines
+            gap = True
     if cut_note:
         yield [[], *renderer.note(cut_note)]
+
+
+def budgeted(chunk: str) -> list[tuple[str | None, str]]:
+    """A chunk as (None, Markdown to format) and (note, source text to show as it is)
+    pieces: each of its blocks too large to format (reader.budget) on its own."""
+    if len(chunk) <= MAX_TABLE_CHARS:
+        return [(None, chunk)]
+    pieces: list[tuple[str | None, str]] = []
+    formatted: list[str] = []
+    for block in split_markdown(chunk, target=1, first=1):  # at every blank line between blocks
+        note = block_note(block)
+        if note is None:
+            formatted.append(block)
+            continue
+        if formatted:
+            pieces.append((None, "\n\n".join(formatted)))
+            formatted = []
+        pieces.append((note, block))
+    if formatted:
+        pieces.append((None, "\n\n".join(formatted)))
+    return pieces
+
+
+def source_lines(renderer: ArticleRenderer, text: str) -> Iterator[Lines]:
+    """Source text shown as it is (wrapped, not formatted), in parts of about CHUNK_CHARS
+    characters of whole lines, so that the first screen of a huge block shows at once.
+    A short ASCII line is one segment as it is (Rich's wrapping is for the others)."""
+    start = 0
+    width = renderer.width
+    while start < len(text):
+        end = text.find("\n", start + CHUNK_CHARS)
+        end = len(text) if end == -1 else end + 1
+        lines: Lines = []
+        for line in text[start:end].rstrip("\n").split("\n"):
+            if len(line) <= width and line.isascii() and line.isprintable():
+                lines.append([Segment(line)] if line else [])
+            else:
+                lines.extend(renderer.plain(line))
+        yield lines
+        start = end
 
 
 def rendered_chunks(post: Post, width: int, dark: bool) -> Iterator[list[list[Segment]]]:

@@ -29,6 +29,7 @@ CORE_MODULES = [
     "reader.importers.digest",
     "reader.paths",
     "reader.render",
+    "reader.budget",
     "reader.cache",
     "reader.render_cache",
     "reader.statefile",
