@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
 import re
 import urllib.parse
@@ -24,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from reader.frontmatter import FrontMatterError, split_front_matter
-from reader.importers.digest import ImportResult, slugify, write_post
+from reader.importers.digest import ImportResult, slugify, write_post, yaml_json
 from reader.importers.fetch import FeedError, fetch, reason, too_large
-from reader.sanitize import UNSAFE_RE, clean_line, clean_text
+from reader.sanitize import clean_line, clean_text
 
 __all__ = [
     "FeedError",
@@ -45,12 +44,6 @@ TITLE_WORDS = 8  # an untitled entry is named after this many words of its text
 MAX_TITLE_CHARS = 80
 _EMAIL_NAME_RE = re.compile(r"[^\s()<>@]+@[^\s()<>@]+\s*\((?P<name>[^()]+)\)")
 _NAME_EMAIL_RE = re.compile(r"(?P<name>[^<>]+?)\s*<[^\s<>@]+@[^\s<>@]+>")
-# Characters json.dumps(ensure_ascii=False) leaves raw that YAML rejects, reads as line
-# breaks, or that reader.frontmatter would turn into visible symbols before parsing
-# (reader.sanitize.UNSAFE_RE: controls, format characters, separators, surrogates).
-_YAML_ESCAPE_RE = re.compile(f"{UNSAFE_RE.pattern}|[\ufffe\uffff]")
-
-
 def _read_file(path: Path, max_bytes: int) -> bytes:
     """Read a local feed file of at most max_bytes. Raises FeedError."""
     try:
@@ -220,20 +213,9 @@ def entry_fields(entry: Mapping[str, Any], feed: str = "") -> tuple[dict[str, ob
     return fields, clean_text(body)
 
 
-def _yaml_value(value: object) -> str:
-    """One front matter value as JSON, which YAML reads back exactly."""
-    return _YAML_ESCAPE_RE.sub(_yaml_escape, json.dumps(value, ensure_ascii=False))
-
-
-def _yaml_escape(match: re.Match[str]) -> str:
-    """A character as a YAML double-quoted string escape."""
-    code = ord(match[0])
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
-
-
 def render_entry(fields: Mapping[str, object], body: str) -> str:
     """The Markdown file text for one entry: YAML front matter, a blank line, the body."""
-    lines = ["---", *(f"{key}: {_yaml_value(value)}" for key, value in fields.items()), "---"]
+    lines = ["---", *(f"{key}: {yaml_json(value)}" for key, value in fields.items()), "---"]
     text = "\n".join(lines) + "\n"
     body = body.strip("\n")
     return f"{text}\n{body}\n" if body else text
