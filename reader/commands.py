@@ -26,7 +26,7 @@ from reader.cli import (
     read_config,
     timeout_seconds,
 )
-from reader.library import Library, LibraryError, Post, load_library
+from reader.library import Library, LibraryError, Post, load_library, writable_id
 from reader.paths import bundled_articles, default_state_path, feeds_dir
 from reader.sanitize import UNSAFE_RE, clean_line, for_terminal
 from reader.store import Store
@@ -294,6 +294,7 @@ def cmd_mark(argv: Sequence[str]) -> int:
     library = _load(args)
     if isinstance(library, int):
         return library
+    args.id = writable_id(args.id)  # a file name typed with its raw bytes: bad-\xff.md
     if not any(post.id == args.id for post in library.posts):
         _error(f"no post with id {args.id} in {library.root if args.path is None else args.path}")
         return 1

@@ -95,7 +95,12 @@ def test_list_export_mark_and_config_print_nothing_raw(hostile: Path, tmp_path: 
     assert status == 0
     assert_clean(out, err)
     ids = [line[4:].split("  ")[0] for line in out.splitlines()]
-    assert "bad-\\xff.md" in ids and f"esc-{PWNED}.md".replace("\x1b", "␛") not in out
+    assert "bad-\\xff.md" in ids and "esc-␛]0;PWNED␇.md" in ids
+    raw = "bad-\udcff.md"  # the name as the shell passes it (`$(printf 'bad-\\xff.md')`)
+    status, out, err = reader("mark", raw, "--bookmark")
+    assert status == 0, err
+    status, out, err = reader("list", "--view", "bookmarked")
+    assert out.splitlines() == ["● ★ bad-\\xff.md  bad \ufffd"]
     for post_id in ["bad-\\xff.md", f"esc-{PWNED}.md", "rlo-\u202egnp.exe.md"]:
         status, out, err = reader("mark", post_id, "--read", "--bookmark")
         assert status == 0, err
