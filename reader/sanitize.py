@@ -73,18 +73,24 @@ def _char_class(astral: bool) -> str:
 _TABLE = _build_table()
 #: Finds every character clean_text may change (but CR).
 UNSAFE_RE = re.compile(f"{_char_class(False)}|{_char_class(True)}")
-# The same in three steps, much faster on long text (a class mixing planes is slow to scan).
+# The same in steps, much faster on long text (a class of scattered ranges beyond the Basic
+# Multilingual Plane is slow to scan): first any unsafe BMP character or any other plane's.
+_SUSPECT_RE = re.compile(_char_class(False)[:-1] + "\U00010000-\U0010ffff]")
 _UNSAFE_BMP_RE = re.compile(_char_class(False))
 _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
-_UNSAFE_ASTRAL_RE = re.compile(_char_class(True))
+_UNSAFE_ASTRAL = frozenset(
+    code for first, last in FORMAT_RANGES if first > 0xFFFF for code in range(first, last + 1)
+)
 _JOINER_RE = re.compile(f"[{_JOINERS}]")
 
 
 def _is_safe(text: str) -> bool:
     """Whether clean_text would leave this (non-ASCII) text as it is, but CR."""
+    if _SUSPECT_RE.search(text) is None:
+        return True
     if _UNSAFE_BMP_RE.search(text) is not None:
         return False
-    return _ASTRAL_RE.search(text) is None or _UNSAFE_ASTRAL_RE.search(text) is None
+    return not any(ord(found[0]) in _UNSAFE_ASTRAL for found in _ASTRAL_RE.finditer(text))
 
 
 def _in_word(char: str) -> bool:
