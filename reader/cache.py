@@ -19,7 +19,9 @@ from pathlib import Path
 
 from reader.library import Post
 
-CACHE_VERSION = 2
+# 3: titles and other fields cleaned of format characters (bidi, zero-width...), ids
+# made writable (reader.library.writable_id); file names that are not UTF-8 kept.
+CACHE_VERSION = 3
 
 Entry = tuple[int, int, Post]
 
@@ -45,8 +47,10 @@ class MetadataCache:
     def load(self) -> list[Post] | None:
         """Read the cache; the cached posts in their saved order, or None if unusable."""
         try:
+            # json.loads decodes bytes with surrogatepass, as save encodes them: file names
+            # that are not UTF-8 come back as the same lone surrogates.
             raw = json.loads(self.file.read_bytes())
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: `[[[[...` nested deep
             return None
         try:
             if raw["version"] != CACHE_VERSION or raw["root"] != str(self.root):
@@ -141,11 +145,14 @@ class MetadataCache:
                     post.feed,
                 ]
             )
-        payload = json.dumps(
-            {"version": CACHE_VERSION, "root": str(self.root), "posts": rows},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode("utf-8", "surrogateescape")
+        try:
+            payload = json.dumps(
+                {"version": CACHE_VERSION, "root": str(self.root), "posts": rows},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            ).encode("utf-8", "surrogatepass")
+        except (ValueError, RecursionError):  # cannot happen; a cache is never worth a crash
+            return
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=self.file.parent, prefix=".cache-", suffix=".tmp")

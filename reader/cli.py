@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from reader import __version__
 from reader.library import POST_SUFFIXES, is_post_name
-from reader.sanitize import clean_line
+from reader.sanitize import clean_line, for_terminal
 
 if TYPE_CHECKING:
     from reader.config import Config, Mistake, Mistakes
@@ -37,7 +37,7 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Print a one-line error and exit 2."""
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+        self.exit(2, for_terminal(f"{self.prog}: error: {clean_line(message)} (see --help)\n"))
 
 
 def seconds(text: str) -> float:
@@ -125,10 +125,20 @@ def read_config(option: str | None) -> tuple[Config, Mistakes]:
     return load_config(config_dir() / "config.toml")
 
 
+def echo(text: str, *, err: bool = False, end: str = "\n") -> None:
+    """Print text on stdout (on stderr with err=True), cleaned for the terminal.
+
+    Everything the command line prints goes through here (or through
+    sanitize.for_terminal): file names, feed titles, config keys and post fields are
+    untrusted, and no control, bidi or invisible character may reach the terminal raw.
+    """
+    print(for_terminal(text), end=end, file=sys.stderr if err else sys.stdout)
+
+
 def print_lines(lines: Sequence[str]) -> None:
     """Print each line on stderr after `reader: `."""
     for line in lines:
-        print(f"reader: {line}", file=sys.stderr)
+        echo(f"reader: {line}", err=True)
 
 
 def run_config(argv: Sequence[str]) -> int:
@@ -140,7 +150,7 @@ def run_config(argv: Sequence[str]) -> int:
     config, mistakes = read_config(args.config)
     keymap, theme = check_app_settings(config, mistakes)
     print_lines(mistakes.lines())
-    print(
+    echo(
         describe(
             config,
             library=config.library or bundled_articles(),
@@ -255,12 +265,12 @@ def run_import(argv: Sequence[str]) -> int:
     try:
         result = import_digest(source, into)
     except DigestError as error:
-        print(f"reader: {source}: {error}", file=sys.stderr)
+        echo(f"reader: {clean_line(str(source))}: {error}", err=True)
         return 1
     except OSError as error:
-        print(f"reader: cannot import: {error.strerror or error}", file=sys.stderr)
+        echo(f"reader: cannot import: {error.strerror or error}", err=True)
         return 1
-    print(import_summary(result, into))
+    echo(import_summary(result, into))
     return 0
 
 
@@ -338,13 +348,13 @@ def run_reader(argv: Sequence[str]) -> int:
         if apps:
             apps[0].report_state_problem(text)
         else:
-            print(f"reader: {text}", file=sys.stderr)
+            echo(f"reader: {text}", err=True)
 
     store = Store(state_path, on_error=on_error)
     exit_guard.set_save(store.flush)
     notices = store.open()
     for notice in notices:
-        print(f"reader: {notice}", file=sys.stderr)
+        echo(f"reader: {notice}", err=True)
     printed = len(mistakes.items)
     keymap, theme = check_app_settings(config, mistakes)
     print_lines(mistakes.lines()[printed:])
@@ -383,7 +393,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_config(args[1:])
         return run_reader(args)
     except UsageError as error:
-        print(f"reader: error: {error}", file=sys.stderr)
+        echo(f"reader: error: {clean_line(str(error))}", err=True)
         return 2
     except KeyboardInterrupt:
         return 130

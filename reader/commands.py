@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -20,13 +21,14 @@ from reader.cli import (
     UsageError,
     add_library_options,
     check_library_path,
+    echo,
     import_summary,
     read_config,
     timeout_seconds,
 )
-from reader.library import Library, LibraryError, Post, load_library
+from reader.library import Library, LibraryError, Post, load_library, writable_id
 from reader.paths import bundled_articles, default_state_path, feeds_dir
-from reader.sanitize import clean_line
+from reader.sanitize import UNSAFE_RE, clean_line, for_terminal
 from reader.store import Store
 from reader.views import View, visible_ids
 
@@ -42,15 +44,12 @@ UNREAD_MARK = "●"  # the sidebar's markers (reader.widgets.post_list, not impo
 BOOKMARK_MARK = "★"
 MAX_ID_COLUMN = 60
 PROGRESS_AFTER = 0.5  # seconds before an import starts showing progress on a terminal
-# Raw characters json.dumps(ensure_ascii=False) leaves in strings that a terminal may obey.
-_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in [*range(0x7F, 0xA0), 0x2028, 0x2029]}
 _MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>"})
-
 
 
 def _error(message: str) -> None:
     """Print one `reader: ...` line on stderr."""
-    print(f"reader: {clean_line(message)}", file=sys.stderr)
+    echo(f"reader: {clean_line(message)}", err=True)
 
 
 def _parse(parser: Parser, argv: Sequence[str]) -> argparse.Namespace | int:
@@ -86,7 +85,7 @@ def _load(args: argparse.Namespace) -> Library | int:
     try:
         library = load_library(check_library_path(path, config=config_file))
     except (UsageError, LibraryError) as error:
-        print(f"reader: error: {clean_line(str(error))}", file=sys.stderr)
+        echo(f"reader: error: {clean_line(str(error))}", err=True)
         return 2
     for problem in library.problems:
         _error(str(problem))
@@ -118,13 +117,28 @@ def _iso(post: Post) -> str | None:
     return post.date.isoformat() if post.date is not None else None
 
 
+def _json_escape(match: re.Match[str]) -> str:
+    """A character as a JSON escape (a surrogate pair beyond the Basic Multilingual Plane)."""
+    code = ord(match[0])
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
 def _json_text(value: object) -> str:
-    """Pretty JSON with non-ASCII text kept readable but no raw C1 controls."""
-    return json.dumps(value, ensure_ascii=False, indent=2).translate(_JSON_ESCAPES) + "\n"
+    """Pretty JSON with non-ASCII text kept readable, but every character the terminal could
+    obey or hide (controls, bidi and format characters, lone surrogates) escaped: lossless."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return UNSAFE_RE.sub(_json_escape, text) + "\n"
 
 
 def _write_output(text: str, output: str | None) -> int:
-    """Write text to stdout, or atomically to the file output; return the exit status."""
+    """Write text to stdout, or atomically to the file output; return the exit status.
+
+    The text is cleaned for the terminal (JSON text has nothing left to clean).
+    """
+    text = for_terminal(text)
     if output is None:
         try:
             try:
@@ -280,6 +294,7 @@ def cmd_mark(argv: Sequence[str]) -> int:
     library = _load(args)
     if isinstance(library, int):
         return library
+    args.id = writable_id(args.id)  # a file name typed with its raw bytes: bad-\xff.md
     if not any(post.id == args.id for post in library.posts):
         _error(f"no post with id {args.id} in {library.root if args.path is None else args.path}")
         return 1
@@ -363,7 +378,7 @@ def cmd_import_feed(argv: Sequence[str]) -> int:
         _error(f"cannot write to {into}: {error.strerror or error}")
         return 1
     clear()
-    print(import_summary(result, into))
+    echo(import_summary(result, into))
     return 0
 
 

@@ -9,13 +9,14 @@ file, and that setting keeps its default; the reader still starts.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from reader.paths import short_path, tilde
-from reader.sanitize import clean_line
+from reader.sanitize import UNSAFE_RE, clean_line
 
 SORTS = ("newest", "oldest", "title", "unread")
 DEFAULT = "default used"
@@ -108,6 +109,9 @@ def load_config(path: Path, *, explicit: bool = False) -> tuple[Config, Mistakes
         reason = clean_line(str(error))
         mistakes.items.append(Mistake(f"not valid TOML ({reason})", "defaults used"))
         return Config(path=path), mistakes
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        mistakes.items.append(Mistake("not valid TOML (nested too deeply)", "defaults used"))
+        return Config(path=path), mistakes
     config, items = parse_config(raw, path)
     mistakes.items += items
     return config, mistakes
@@ -176,8 +180,11 @@ def _keys(value: object, problems: list[Mistake]) -> dict[str, str]:
         return {}
     keys: dict[str, str] = {}
     for binding_id, spec in value.items():
-        if isinstance(spec, str) and spec.strip():
+        if isinstance(spec, str) and spec.strip() and not UNSAFE_RE.search(spec):
             keys[str(binding_id)] = spec.strip()
+        elif isinstance(spec, str) and spec.strip():  # the footer and help would show it raw
+            shown = shown_value(str(binding_id))
+            problems.append(Mistake(f"key binding {shown} holds control or invisible characters"))
         else:
             shown = shown_value(str(binding_id))
             problems.append(
@@ -211,10 +218,17 @@ def describe(
 
 
 def _toml_string(text: str) -> str:
-    """A TOML basic string."""
+    """A TOML basic string; control, format and invisible characters escaped."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = "".join(c if c >= " " else f"\\u{ord(c):04x}" for c in escaped)
-    return f'"{escaped}"'
+    return f'"{UNSAFE_RE.sub(_toml_escape, escaped)}"'
+
+
+def _toml_escape(match: re.Match[str]) -> str:
+    """A character as a TOML escape (a lone surrogate, which TOML cannot hold, as U+FFFD)."""
+    code = ord(match[0])
+    if 0xD800 <= code <= 0xDFFF:
+        return "\\ufffd"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _toml_key(key: str) -> str:

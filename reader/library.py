@@ -43,6 +43,7 @@ _HEADING_OR_FENCE_RE = re.compile(
     re.MULTILINE,
 )
 _CLOSING_HASHES_RE = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 class LibraryError(Exception):
@@ -264,14 +265,36 @@ def _heading_title(body: str) -> str:
 
 
 def _post_id(value: object, path: Path, root: Path) -> str:
-    """Return the front matter id as text, else the path relative to root."""
+    """Return the front matter id as text, else the path relative to root (see writable_id)."""
     if not isinstance(value, bool) and isinstance(value, _SCALARS) and str(value).strip():
-        return str(value)
+        return writable_id(str(value))
     path_text, root_text = str(path), str(root).rstrip(os.sep)
     if path_text.startswith(root_text + os.sep):  # cheaper than Path.relative_to
         relative = path_text[len(root_text) + 1 :]
-        return relative.replace(os.sep, "/") if os.sep != "/" else relative
-    return path.as_posix()
+        return writable_id(relative.replace(os.sep, "/") if os.sep != "/" else relative)
+    return writable_id(path.as_posix())
+
+
+def _escape_surrogate(match: re.Match[str]) -> str:
+    """A lone surrogate as text: an undecodable file name byte as \\xNN, others \\uNNNN."""
+    code = ord(match[0])
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+def writable_id(text: str) -> str:
+    """Text made writable as UTF-8 (the state file, the terminal, `reader mark ID`).
+
+    A file name with bytes that are not UTF-8 reaches Python with a lone surrogate for
+    each such byte; each becomes `\\xNN` (the byte in hex, as Python writes it), so
+    `bad-\\xff.md` names the file `bad-<byte ff>.md`: the same id at every start, and
+    typed as shown, `reader mark 'bad-\\xff.md'` finds it. (A file really named with a
+    backslash, x, f, f would get the same id; the later one in path order gets a `#2`
+    suffix like any duplicate id.) Other lone surrogates (a YAML `"\\ud800"`) become
+    `\\uNNNN`. Any other text is returned as it is.
+    """
+    if text.isascii() or _SURROGATE_RE.search(text) is None:
+        return text
+    return _SURROGATE_RE.sub(_escape_surrogate, text)
 
 
 def _to_utc(value: datetime) -> datetime | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from markdown_it.token import Token
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -23,7 +23,9 @@ from rich.style import Style
 from rich.text import Text
 from rich.theme import Theme
 
+from reader.budget import MAX_TABLE_CHARS, block_note
 from reader.find import HEADING_META
+from reader.sanitize import UNSAFE_RE, clean_line, clean_text
 
 if TYPE_CHECKING:
     from reader.library import Post
@@ -128,13 +130,31 @@ class HtmlBlock(TextElement):
 
 
 class PostMarkdown(Markdown):
-    """Rich Markdown with the reader's element overrides."""
+    """Rich Markdown with the reader's element overrides; what the parser decoded from
+    character references (`&#x202e;`, `&zwj;`...) is cleaned like the rest of the post."""
 
     elements: ClassVar[dict[str, type[MarkdownElement]]] = {
         **Markdown.elements,
         "heading_open": LeftHeading,
         "html_block": HtmlBlock,
     }
+
+    def __init__(self, markup: str, **options: Any) -> None:
+        """Parse the Markdown, then clean every token's text and link targets."""
+        super().__init__(markup, **options)
+        _clean_tokens(self.parsed)
+
+
+def _clean_tokens(tokens: list[Token]) -> None:
+    """Make the text and attributes of parsed tokens (and their children) safe to show."""
+    for token in tokens:
+        if token.content and UNSAFE_RE.search(token.content):
+            token.content = clean_text(token.content)
+        for name, value in token.attrs.items():
+            if isinstance(value, str) and UNSAFE_RE.search(value):
+                token.attrs[name] = clean_line(value)
+        if token.children:
+            _clean_tokens(token.children)
 
 
 def metadata_line(
@@ -184,6 +204,7 @@ class ArticleRenderer:
         """The title, the metadata line and a rule."""
         lines: Lines = []
         render = self.console.render_lines
+        title, meta = clean_line(title), clean_line(meta)
         lines.extend(render(Text(title, style="article.title"), self.options, pad=False))
         if meta:
             lines.extend(render(Text(meta, style="article.meta"), self.options, pad=False))
@@ -285,16 +306,60 @@ def article_chunks(renderer: ArticleRenderer, body: str) -> Iterator[Lines]:
         return
     chunks = split_markdown(body, first=FIRST_CHUNK_CHARS)
     references = "\n\n" + reference_definitions(body) if len(chunks) > 1 else ""
-    for index, chunk in enumerate(chunks):
-        if _TOO_DEEP_RE.search(chunk):
-            lines = [*renderer.note(DEEP_NOTE), [], *renderer.plain(chunk)]
-        else:
-            lines = renderer.markdown(chunk + references if references.strip() else chunk)
-        if index:
-            lines.insert(0, [])
-        yield lines
+    gap = False  # a blank line between chunks
+    for chunk in chunks:
+        for note, text in budgeted(chunk):
+            if note is not None:
+                yield [*([[]] if gap else []), *renderer.note(note), []]
+                yield from source_lines(renderer, text)
+            elif _TOO_DEEP_RE.search(text):
+                yield [*([[]] if gap else []), *renderer.note(DEEP_NOTE), [], *renderer.plain(text)]
+            else:
+                lines = renderer.markdown(text + references if references.strip() else text)
+                yield [[], *lines] if gap else lines
+            gap = True
     if cut_note:
         yield [[], *renderer.note(cut_note)]
+
+
+def budgeted(chunk: str) -> list[tuple[str | None, str]]:
+    """A chunk as (None, Markdown to format) and (note, source text to show as it is)
+    pieces: each of its blocks too large to format (reader.budget) on its own."""
+    if len(chunk) <= MAX_TABLE_CHARS:
+        return [(None, chunk)]
+    pieces: list[tuple[str | None, str]] = []
+    formatted: list[str] = []
+    for block in split_markdown(chunk, target=1, first=1):  # at every blank line between blocks
+        note = block_note(block)
+        if note is None:
+            formatted.append(block)
+            continue
+        if formatted:
+            pieces.append((None, "\n\n".join(formatted)))
+            formatted = []
+        pieces.append((note, block))
+    if formatted:
+        pieces.append((None, "\n\n".join(formatted)))
+    return pieces
+
+
+def source_lines(renderer: ArticleRenderer, text: str) -> Iterator[Lines]:
+    """Source text shown as it is (wrapped, not formatted), in parts of about CHUNK_CHARS
+    characters of whole lines, so that the first screen of a huge block shows at once.
+    A short ASCII line is one segment as it is (Rich's wrapping is for the others)."""
+    start = 0
+    width = renderer.width
+    while start < len(text):
+        end = text.find("\n", start + CHUNK_CHARS)
+        end = len(text) if end == -1 else end + 1
+        lines: Lines = []
+        for line in text[start:end].rstrip("\n").split("\n"):
+            if len(line) <= width and line.isascii() and line.isprintable():
+                lines.append([Segment(line)] if line else [])
+            else:
+                lines.extend(renderer.plain(line))
+        yield lines
+        start = end
 
 
 def rendered_chunks(post: Post, width: int, dark: bool) -> Iterator[list[list[Segment]]]:

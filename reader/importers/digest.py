@@ -18,6 +18,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reader.sanitize import UNSAFE_RE
+
 __all__ = [
     "DigestError",
     "ImportResult",
@@ -26,13 +28,16 @@ __all__ = [
     "render_post",
     "slugify",
     "write_post",
+    "yaml_json",
 ]
 
 MAX_SLUG_CHARS = 60
 _SLUG_DROP_RE = re.compile(r"['’]")
 _SLUG_SEPARATOR_RE = re.compile(r"[^a-z0-9]+")
-# Characters json.dumps leaves raw that YAML would reject or read as line breaks.
-_YAML_ESCAPES = {code: f"\\u{code:04x}" for code in [*range(0x7F, 0xA0), 0x2028, 0x2029, 0xFEFF]}
+# Characters json.dumps(ensure_ascii=False) leaves raw that YAML rejects, reads as line
+# breaks, or that reader.frontmatter would turn into visible symbols before parsing
+# (reader.sanitize.UNSAFE_RE: controls, format characters, separators, surrogates).
+_YAML_ESCAPE_RE = re.compile(f"{UNSAFE_RE.pattern}|[\ufffe\uffff]")
 
 
 class DigestError(ValueError):
@@ -115,9 +120,20 @@ def render_post(title: str, excerpt: str, position: int) -> str:
 
     The title is written as a JSON string, which YAML reads back unchanged.
     """
-    quoted = json.dumps(title, ensure_ascii=False).translate(_YAML_ESCAPES)
+    quoted = yaml_json(title)
     body = excerpt.rstrip("\n")
     return f"---\ntitle: {quoted}\nposition: {position}\n---\n\n{body}\n"
+
+
+def yaml_json(value: object) -> str:
+    """A front matter value as JSON, which YAML reads back exactly (see _YAML_ESCAPE_RE)."""
+    return _YAML_ESCAPE_RE.sub(_yaml_escape, json.dumps(value, ensure_ascii=False))
+
+
+def _yaml_escape(match: re.Match[str]) -> str:
+    """A character as a YAML double-quoted string escape."""
+    code = ord(match[0])
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def slugify(title: str) -> str:

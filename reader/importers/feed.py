@@ -13,22 +13,18 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
 import re
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from http.client import HTTPException, HTTPResponse
 from pathlib import Path
 from typing import Any
 
-from reader import __version__
 from reader.frontmatter import FrontMatterError, split_front_matter
-from reader.importers.digest import ImportResult, slugify, write_post
+from reader.importers.digest import ImportResult, slugify, write_post, yaml_json
+from reader.importers.fetch import FeedError, fetch, reason, too_large
 from reader.sanitize import clean_line, clean_text
 
 __all__ = [
@@ -40,121 +36,23 @@ __all__ = [
     "render_entry",
 ]
 
-USER_AGENT = f"reader/{__version__}"
 HASH_CHARS = 10
-_CHUNK = 64 * 1024
+LOCK_NAME = ".reader-import.lock"  # hidden: the library and the index skip it
+LOCK_WAIT = 120.0  # seconds an import waits for another into the same folder
 _REMOVED_TAGS = ("script", "style", "iframe")
 TITLE_WORDS = 8  # an untitled entry is named after this many words of its text
 MAX_TITLE_CHARS = 80
 _EMAIL_NAME_RE = re.compile(r"[^\s()<>@]+@[^\s()<>@]+\s*\((?P<name>[^()]+)\)")
 _NAME_EMAIL_RE = re.compile(r"(?P<name>[^<>]+?)\s*<[^\s<>@]+@[^\s<>@]+>")
-# Characters json.dumps(ensure_ascii=False) leaves raw that YAML rejects, reads as line
-# breaks, or that reader.frontmatter would turn into visible symbols before parsing.
-_YAML_ESCAPES = {
-    code: f"\\u{code:04x}"
-    for code in [*range(0x7F, 0xA0), 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF, *range(0xD800, 0xE000)]
-}
-
-
-class FeedError(Exception):
-    """A feed that cannot be imported; the message is one line."""
-
-
-class _SameSchemeRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow redirects to http(s) URLs only (urllib would also follow ftp://)."""
-
-    def http_error_302(
-        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any
-    ) -> Any:
-        """Refuse a redirect to any scheme but http and https, then redirect as usual."""
-        location = headers.get("location") or headers.get("uri") or ""
-        target = urllib.parse.urljoin(req.full_url, location)
-        scheme = urllib.parse.urlsplit(target).scheme.lower()
-        if scheme not in ("http", "https"):
-            fp.close()
-            shown = clean_line(req.full_url)
-            raise FeedError(f"cannot fetch {shown}: redirected to a {scheme or 'bad'} URL")
-        return super().http_error_302(req, fp, code, msg, headers)
-
-    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
-
-
-def _opener() -> urllib.request.OpenerDirector:
-    """An opener with http(s) only: no file:, ftp: or data: handlers (proxies are honoured)."""
-    opener = urllib.request.OpenerDirector()
-    for handler in (
-        urllib.request.ProxyHandler(),
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(),
-        urllib.request.HTTPDefaultErrorHandler(),
-        urllib.request.HTTPErrorProcessor(),
-        _SameSchemeRedirects(),
-    ):
-        opener.add_handler(handler)
-    return opener
-
-
-def _reason(error: BaseException) -> str:
-    """A short, terminal-safe description of a network or file error."""
-    if isinstance(error, urllib.error.HTTPError):
-        return clean_line(f"HTTP {error.code} {error.reason or ''}")
-    if isinstance(error, urllib.error.URLError):
-        inner = error.reason
-        return _reason(inner) if isinstance(inner, BaseException) else clean_line(str(inner))
-    if isinstance(error, TimeoutError):
-        return "timed out"
-    if isinstance(error, OSError) and error.strerror:
-        return clean_line(error.strerror)
-    return clean_line(str(error)) or type(error).__name__
-
-
-def _too_large(source: str, max_bytes: int) -> FeedError:
-    """The error for a feed over the size limit."""
-    return FeedError(f"{source} is too large (over {max_bytes:,} bytes)")
-
-
-def _fetch(url: str, timeout: float, max_bytes: int) -> tuple[bytes, dict[str, str]]:
-    """GET url; return the body and the headers feedparser needs. Raises FeedError."""
-    shown = clean_line(url)
-    deadline = time.monotonic() + timeout
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
-    try:
-        response: HTTPResponse = _opener().open(request, timeout=timeout)
-        with response:
-            length = response.headers.get("Content-Length", "")
-            if length.isdigit() and int(length) > max_bytes:
-                raise _too_large(shown, max_bytes)
-            chunks: list[bytes] = []
-            size = 0
-            while chunk := response.read1(_CHUNK):  # read1: no waiting for a full chunk
-                size += len(chunk)
-                if size > max_bytes:
-                    raise _too_large(shown, max_bytes)
-                if time.monotonic() > deadline:
-                    raise TimeoutError("timed out")
-                chunks.append(chunk)
-            headers = {
-                "content-type": response.headers.get("Content-Type", ""),
-                "content-location": response.geturl(),
-            }
-    except FeedError:
-        raise
-    except (OSError, HTTPException, ValueError) as error:  # URLError, HTTPError, timeouts
-        if isinstance(error, urllib.error.HTTPError):
-            error.close()
-        raise FeedError(f"cannot fetch {shown}: {_reason(error)}") from None
-    return b"".join(chunks), headers
-
-
 def _read_file(path: Path, max_bytes: int) -> bytes:
     """Read a local feed file of at most max_bytes. Raises FeedError."""
     try:
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as error:
-        raise FeedError(f"cannot read {clean_line(str(path))}: {_reason(error)}") from None
+        raise FeedError(f"cannot read {clean_line(str(path))}: {reason(error)}") from None
     if len(data) > max_bytes:
-        raise _too_large(clean_line(str(path)), max_bytes)
+        raise too_large(clean_line(str(path)), max_bytes)
     return data
 
 
@@ -165,7 +63,7 @@ def _load(source: str, timeout: float, max_bytes: int) -> tuple[bytes, dict[str,
     except ValueError:  # e.g. "http://[::1"
         scheme = ""
     if scheme in ("http", "https"):
-        return _fetch(source, timeout, max_bytes)
+        return fetch(source, timeout, max_bytes)
     path = Path(source)
     if path.is_file():
         return _read_file(path, max_bytes), {}
@@ -315,14 +213,9 @@ def entry_fields(entry: Mapping[str, Any], feed: str = "") -> tuple[dict[str, ob
     return fields, clean_text(body)
 
 
-def _yaml_value(value: object) -> str:
-    """One front matter value as JSON, which YAML reads back exactly."""
-    return json.dumps(value, ensure_ascii=False).translate(_YAML_ESCAPES)
-
-
 def render_entry(fields: Mapping[str, object], body: str) -> str:
     """The Markdown file text for one entry: YAML front matter, a blank line, the body."""
-    lines = ["---", *(f"{key}: {_yaml_value(value)}" for key, value in fields.items()), "---"]
+    lines = ["---", *(f"{key}: {yaml_json(value)}" for key, value in fields.items()), "---"]
     text = "\n".join(lines) + "\n"
     body = body.strip("\n")
     return f"{text}\n{body}\n" if body else text
@@ -383,16 +276,55 @@ def import_feed(
     Raises FeedError (one line) when the feed cannot be fetched, is too large or is
     not a feed; OSError from writing into passes through. Entries repeating an id
     seen earlier in the same feed are skipped. progress(done, total) follows each entry.
+    Imports into one folder take turns (a lock file, `.reader-import.lock`): each finds
+    the files of the one before, so an entry never gets two files.
     """
+    data, headers = _load(source, timeout, max_bytes)
+    try:
+        entries, feed_title = _parse(data, headers, source)
+        into.mkdir(parents=True, exist_ok=True)
+        with _import_lock(into):
+            return _write_entries(entries, feed_title, into, progress)
+    except RecursionError:  # no parser here recurses that deep yet; never a traceback
+        raise FeedError(f"{clean_line(source)} is nested too deeply to import") from None
+
+
+def _parse(data: bytes, headers: dict[str, str], source: str) -> tuple[list[Any], str]:
+    """The entries and the feed's title. Raises FeedError if data is not a feed."""
     import feedparser
 
-    data, headers = _load(source, timeout, max_bytes)
     parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
     entries = list(parsed.get("entries") or [])
     feed_title = _feed_title(parsed.get("feed"))
     if not entries and (not parsed.get("version") or (parsed.get("bozo") and not feed_title)):
         raise FeedError(f"not an RSS or Atom feed: {clean_line(source)}")
-    into.mkdir(parents=True, exist_ok=True)
+    return entries, feed_title
+
+
+@contextmanager
+def _import_lock(into: Path) -> Iterator[None]:
+    """Hold the folder's import lock (waiting up to LOCK_WAIT seconds for another import)."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(into / LOCK_NAME, timeout=LOCK_WAIT)
+    try:
+        lock.acquire()
+    except Timeout:
+        shown = clean_line(str(into))
+        raise FeedError(f"another import into {shown} has been running for too long") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _write_entries(
+    entries: list[Any],
+    feed_title: str,
+    into: Path,
+    progress: Callable[[int, int], None] | None,
+) -> ImportResult:
+    """Write each entry's file (under the import lock)."""
     index = _Index(into)
     result = ImportResult()
     seen: set[str] = set()

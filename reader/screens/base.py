@@ -240,11 +240,14 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="prefetch")
     def prefetch(self, posts: list[Post], width: int, dark: bool) -> None:
         """Render the posts next to the shown one ahead of time, so j and k are instant."""
+        from reader.budget import worth_prefetching
         from reader.gcpause import collection_paused
         from reader.render import rendered_chunks
 
         worker = get_current_worker()
         for post in posts:
+            if not worth_prefetching(post.file):  # a big post renders when shown, not ahead
+                continue
             lines: list[list[Segment]] = []
             with collection_paused():
                 for lines in rendered_chunks(post, width, dark):

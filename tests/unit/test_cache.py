@@ -134,3 +134,34 @@ def test_the_feed_title_is_kept_in_the_cache(posts: Path, tmp_path: Path) -> Non
         "Gamma": None,
         "Delta": "Example Blog",
     }
+
+
+def test_a_file_name_that_is_not_utf8_round_trips(posts: Path, tmp_path: Path) -> None:
+    """A post named bad-<byte ff>.md is cached like any other: the warm start uses the cache
+    (it was thrown away at every start), with the same path, id and title."""
+    bad = os.path.join(os.fsencode(posts), b"bad-\xff.md")
+    with open(bad, "wb") as handle:
+        handle.write(b"x\n")
+    cache_dir = tmp_path / "cache"
+    titles, _ = scan(posts, cache_dir)
+    assert "bad \ufffd" in titles
+    cache = MetadataCache.for_root(cache_dir, posts)
+    cached = cache.load()
+    assert cached is not None
+    assert cached == load_library(posts).posts
+    [post] = [post for post in cached if post.title == "bad \ufffd"]
+    assert os.fsencode(post.file) == bad and post.id == "bad-\\xff.md"
+
+
+@pytest.mark.parametrize("damage", [b"[" * 100_000, b'{"a":' * 100_000], ids=["list", "object"])
+def test_a_cache_nested_too_deeply_is_rebuilt(posts: Path, tmp_path: Path, damage: bytes) -> None:
+    """`[` x 100,000 (JSON the parser cannot nest so deep) is a broken cache, not a crash at
+    every start: it is rebuilt."""
+    cache_dir = tmp_path / "cache"
+    scan(posts, cache_dir)
+    cache_file = next(cache_dir.iterdir())
+    cache_file.write_bytes(damage)
+    titles, before = scan(posts, cache_dir)
+    assert before is None
+    assert titles == ["Alpha", "Beta", "Gamma"]
+    assert scan(posts, cache_dir)[1] == ["Alpha", "Beta", "Gamma"]

@@ -136,3 +136,35 @@ def test_a_byte_order_mark_at_the_start_is_not_a_mistake(tmp_path: Path) -> None
     config, problems = load_config(path)
     assert not problems, problems.lines()
     assert config.theme == "gruvbox" and config.sort == "title"
+
+
+def test_a_config_nested_too_deeply_is_one_line_and_defaults(tmp_path: Path) -> None:
+    """A config nested 100,000 deep (arrays or inline tables) crashed every command: now one
+    line naming the file, and the defaults."""
+    for deep in ("a = " + "[" * 100_000 + "]" * 100_000, "a = " + "{b = " * 100_000):
+        path = write(tmp_path, f'sort = "title"\n{deep}\n')
+        config, problems = load_config(path)
+        assert config.sort is None
+        assert problems.lines() == [
+            f"config {path}: not valid TOML (nested too deeply) (defaults used)"
+        ]
+        result = run("config", "--show", "--config", str(path))
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == (
+            f"reader: config {path}: not valid TOML (nested too deeply) (defaults used)\n"
+        )
+        assert 'sort = "newest"' in result.stdout
+
+
+def test_keys_with_control_or_invisible_characters_are_refused(tmp_path: Path) -> None:
+    """A key spec holding ESC, C1 or bidi characters would reach the footer and help raw."""
+    path = write(
+        tmp_path,
+        '[keys]\nquit = "x"\nhelp = "\\u001b]0;pwned\\u0007"\nundo = "u\\u202e"\n',
+    )
+    config, problems = load_config(path)
+    assert config.keys == {"quit": "x"}
+    assert problems.lines() == [
+        f"config {path}: key binding 'help' holds control or invisible characters (ignored)",
+        f"config {path}: key binding 'undo' holds control or invisible characters (ignored)",
+    ]

@@ -40,9 +40,14 @@ def front(path: Path) -> tuple[dict[str, object], str]:
     return split_front_matter(path.read_text(encoding="utf-8"))
 
 
+def posts_in(folder: Path) -> list[Path]:
+    """The visible files of a folder (the import lock, .reader-import.lock, is hidden)."""
+    return sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+
+
 def stamps(folder: Path) -> dict[str, tuple[bytes, int]]:
-    """Every file's bytes and mtime_ns, by name."""
-    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
+    """Every post file's bytes and mtime_ns, by name."""
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in posts_in(folder)}
 
 
 def atom(*entries: tuple[str, str, str]) -> str:
@@ -172,7 +177,7 @@ def test_changed_entry_is_rewritten_in_place_and_new_one_added(tmp_path: Path) -
     second = import_feed(str(source), into)
     assert (second.added, second.updated, second.unchanged) == (1, 1, 1)
     assert second.paths[1:] == first.paths  # same files, even though a title changed
-    assert len(list(into.iterdir())) == 3
+    assert len(posts_in(into)) == 3
     fields, body = front(first.paths[0])
     assert fields["title"] == "Alpha renamed" and body.strip() == "one, edited"
     assert stamps(into)[first.paths[1].name] == beta_before
@@ -211,7 +216,7 @@ def test_titles_never_escape_the_folder(tmp_path: Path) -> None:
     source.write_text(atom(*entries, ("id-dup", "con", "<p>same title</p>")))
     result = import_feed(str(source), into)
     assert result.added == len(HOSTILE_TITLES) + 1
-    names = sorted(p.name for p in into.iterdir())
+    names = [p.name for p in posts_in(into)]
     assert len(names) == len(set(names)) == result.added
     assert all(FILE_NAME_RE.match(name) and len(name) < 100 for name in names), names
     assert sorted(p.name for p in tmp_path.iterdir()) == ["feed.xml", "posts"]

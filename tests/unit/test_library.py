@@ -20,6 +20,7 @@ from reader.library import (
     load_library,
     load_post,
     read_body,
+    writable_id,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -354,6 +355,47 @@ def test_duplicate_ids_are_kept_with_suffix(tmp_path: Path) -> None:
     assert ids == {"a.md": "same", "b.md": "same#2", "c.md": "same#3"}
     assert [problem.path.name for problem in library.problems] == ["b.md", "c.md"]
     assert all("duplicate id 'same'" in problem.message for problem in library.problems)
+
+
+def bad_name(folder: Path, name: bytes, text: bytes = b"x\n") -> Path:
+    """Create a file whose name holds bytes that are not UTF-8 (as `printf 'bad-\\xff.md'`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = os.path.join(os.fsencode(folder), name)
+    with open(path, "wb") as handle:
+        handle.write(text)
+    return Path(os.fsdecode(path))
+
+
+def test_a_file_name_that_is_not_utf8_gets_a_writable_readable_id(tmp_path: Path) -> None:
+    """The undecodable byte shows as \\xff in the id (UTF-8, the same at every start) and
+    as � in the title; the state file and the terminal can take both."""
+    write(tmp_path / "good.md", "# Good\n")
+    bad_name(tmp_path, b"bad-\xff.md")
+    bad_name(tmp_path / b"dir-\xfe\xfd".decode("utf-8", "surrogateescape"), b"x-\xe9.md")
+    library = load_library(tmp_path)
+    assert library.problems == []
+    by_title = {post.title: post for post in library.posts}
+    assert set(by_title) == {"Good", "bad \ufffd", "x \ufffd"}
+    assert by_title["bad \ufffd"].id == "bad-\\xff.md"
+    assert by_title["x \ufffd"].id == "dir-\\xfe\\xfd/x-\\xe9.md"
+    for post in library.posts:
+        post.id.encode("utf-8")  # raises on a lone surrogate
+        post.title.encode("utf-8")
+    assert [post.id for post in load_library(tmp_path).posts] == [p.id for p in library.posts]
+
+
+def test_an_escaped_id_that_clashes_is_a_duplicate(tmp_path: Path) -> None:
+    """A file really named `bad-\\xff.md` and one named bad-<byte ff>.md: both listed."""
+    write(tmp_path / "bad-\\xff.md", "# Literal\n")
+    bad_name(tmp_path, b"bad-\xff.md", b"# Byte\n")
+    ids = sorted(post.id for post in load_library(tmp_path).posts)
+    assert ids == ["bad-\\xff.md", "bad-\\xff.md#2"]
+
+
+def test_any_lone_surrogate_in_an_id_is_escaped() -> None:
+    """PyYAML's pure-Python loader reads "\\ud800" as a lone surrogate: written as \\ud800."""
+    assert writable_id("x\ud800y\udcffz") == "x\\ud800y\\xffz"
+    assert writable_id("日本\\xff") == "日本\\xff"
 
 
 # --- the library --------------------------------------------------------------------

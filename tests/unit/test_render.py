@@ -97,3 +97,26 @@ def test_text_after_a_too_deep_list_or_quote_is_still_shown() -> None:
     for wanted in ("level 29", "After the list.", "a deep quote", "After the quote.", "End"):
         assert wanted in text, wanted
     assert "nested too deeply" in text
+
+
+def test_bidi_and_invisible_characters_never_reach_the_rendered_lines(tmp_path: Path) -> None:
+    """Raw bidi overrides, zero-width and format characters in a post (cleaned when the body
+    is read) and the same spelled as character references, which the Markdown parser decodes
+    (`&#x202e;`, `&zwj;`, `&shy;`), in text, links, tables and headings: every rendered
+    segment shows them as U+FFFD or drops them (soft hyphens)."""
+    post = tmp_path / "spoof.md"
+    post.write_text(
+        "---\ntitle: \"Invoice \u202efdp.exe\"\nauthor: \"Ann\u2066\"\n---\n"
+        "# Head &#x202E;ing\n\n"
+        "Raw \u202e override, \u200bzero\u2060width, &#x202e; &#8203; &zwj; &#x2066; a&shy;b.\n\n"
+        "[link &#x202e;](https://example.org/&#x202e;) `code`\n\n"
+        "| a &#x2067; | b |\n|---|---|\n| &#xfeff; | x |\n",
+        encoding="utf-8",
+    )
+    loaded = load_post(post, tmp_path)
+    lines = render_article(loaded.title, loaded.author or "", read_body(loaded), 80)
+    text = "\n".join(plain(lines))
+    unsafe = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+    assert unsafe.search(text) is None, repr(text)
+    assert "Invoice \ufffdfdp.exe" in text and "Head \ufffding" in text
+    assert "Raw \ufffd override, \ufffdzero\ufffdwidth, \ufffd \ufffd \ufffd \ufffd ab." in text

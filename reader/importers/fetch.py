@@ -1,0 +1,260 @@
+"""Fetch a feed over http(s) within a total deadline (UI-free).
+
+urllib with a timeout bounds each socket operation, not the whole fetch: a server that
+sends its headers a byte a second would keep an import running for as long as it
+likes. Here the request runs in a thread that the caller waits for until the deadline
+(connecting, the headers and the body all count); then the fetch's sockets are shut,
+so a read blocked on one returns, and the caller reports a timeout at once. Between
+body reads every socket waits no longer than the time left. Only http and https are
+fetched, redirects only to http(s); the size limit is enforced while reading.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.client import HTTPException, HTTPResponse
+from typing import Any
+
+from reader import __version__
+from reader.sanitize import clean_line
+
+__all__ = ["USER_AGENT", "FeedError", "fetch", "reason", "too_large"]
+
+USER_AGENT = f"reader/{__version__}"
+_CHUNK = 64 * 1024
+_CUT_WAIT = 1.0  # seconds to let a fetch whose sockets were cut at the deadline end
+
+
+class FeedError(Exception):
+    """A feed that cannot be imported; the message is one line."""
+
+
+class _SameSchemeRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects to http(s) URLs only (urllib would also follow ftp://)."""
+
+    def http_error_302(
+        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any
+    ) -> Any:
+        """Refuse a redirect to any scheme but http and https, then redirect as usual."""
+        location = headers.get("location") or headers.get("uri") or ""
+        target = urllib.parse.urljoin(req.full_url, location)
+        scheme = urllib.parse.urlsplit(target).scheme.lower()
+        if scheme not in ("http", "https"):
+            fp.close()
+            shown = clean_line(req.full_url)
+            raise FeedError(f"cannot fetch {shown}: redirected to a {scheme or 'bad'} URL")
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
+class _Connections:
+    """The sockets of one fetch, so that the deadline can cut them (a watchdog)."""
+
+    def __init__(self, deadline: float) -> None:
+        """Track the sockets of a fetch that must end by `deadline` (time.monotonic)."""
+        self.deadline = deadline
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._cut = False
+
+    def opened(self, sock: socket.socket) -> None:
+        """A connection was made: its socket waits no longer than the time left."""
+        with self._lock:
+            self._sockets.append(sock)
+            cut = self._cut
+        if cut:
+            _shut(sock)
+        else:
+            self.limit()
+
+    def limit(self) -> None:
+        """Let every socket wait no longer than the time left (between reads)."""
+        left = max(self.deadline - time.monotonic(), 0.001)
+        with self._lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            try:
+                sock.settimeout(left)
+            except OSError:
+                continue
+
+    def cut(self) -> None:
+        """The deadline passed: shut every socket, so that a blocked read returns at once."""
+        with self._lock:
+            self._cut = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    """Shut a socket down both ways (a read blocked on it in another thread returns)."""
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        return
+
+
+class _HTTPConnection(http.client.HTTPConnection):
+    """An HTTP connection that reports its socket to the fetch's _Connections."""
+
+    def __init__(self, host: str, *, connections: _Connections | None = None, **args: Any):
+        """As HTTPConnection, plus the fetch's connections."""
+        super().__init__(host, **args)
+        self.connections = connections
+
+    def connect(self) -> None:
+        """Connect, then report the socket."""
+        super().connect()
+        if self.connections is not None:
+            self.connections.opened(self.sock)
+
+
+class _HTTPSConnection(http.client.HTTPSConnection):
+    """An HTTPS connection that reports its socket to the fetch's _Connections."""
+
+    def __init__(self, host: str, *, connections: _Connections | None = None, **args: Any):
+        """As HTTPSConnection, plus the fetch's connections."""
+        super().__init__(host, **args)
+        self.connections = connections
+
+    def connect(self) -> None:
+        """Connect (and shake hands), then report the socket."""
+        super().connect()
+        if self.connections is not None:
+            self.connections.opened(self.sock)
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    """Opens http: URLs with connections the deadline can cut."""
+
+    def __init__(self, connections: _Connections) -> None:
+        """Report sockets to `connections`."""
+        super().__init__()
+        self.connections = connections
+
+    def http_open(self, req: urllib.request.Request) -> HTTPResponse:
+        """Open the URL."""
+        return self.do_open(_HTTPConnection, req, connections=self.connections)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    """Opens https: URLs with connections the deadline can cut (default TLS checks)."""
+
+    def __init__(self, connections: _Connections) -> None:
+        """Report sockets to `connections`."""
+        import ssl
+
+        self.tls = ssl.create_default_context()
+        super().__init__(context=self.tls)
+        self.connections = connections
+
+    def https_open(self, req: urllib.request.Request) -> HTTPResponse:
+        """Open the URL."""
+        return self.do_open(_HTTPSConnection, req, context=self.tls, connections=self.connections)
+
+
+def _opener(connections: _Connections) -> urllib.request.OpenerDirector:
+    """An opener with http(s) only: no file:, ftp: or data: handlers (proxies are honoured)."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.ProxyHandler(),
+        _HTTPHandler(connections),
+        _HTTPSHandler(connections),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+        _SameSchemeRedirects(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
+def reason(error: BaseException) -> str:
+    """A short, terminal-safe description of a network or file error."""
+    if isinstance(error, urllib.error.HTTPError):
+        return clean_line(f"HTTP {error.code} {error.reason or ''}")
+    if isinstance(error, urllib.error.URLError):
+        inner = error.reason
+        return reason(inner) if isinstance(inner, BaseException) else clean_line(str(inner))
+    if isinstance(error, TimeoutError):
+        return "timed out"
+    if isinstance(error, OSError) and error.strerror:
+        return clean_line(error.strerror)
+    return clean_line(str(error)) or type(error).__name__
+
+
+def too_large(source: str, max_bytes: int) -> FeedError:
+    """The error for a feed over the size limit."""
+    return FeedError(f"{source} is too large (over {max_bytes:,} bytes)")
+
+
+def fetch(url: str, timeout: float, max_bytes: int) -> tuple[bytes, dict[str, str]]:
+    """GET url within `timeout` seconds in all (connecting, the headers, the body).
+
+    The request runs in a thread; at the deadline its sockets are shut and this
+    returns (raises) at once, however slowly a server sends. Raises FeedError.
+    """
+    connections = _Connections(time.monotonic() + timeout)
+    outcome: list[tuple[bytes, dict[str, str]] | BaseException] = []
+
+    def run() -> None:
+        """Fetch, and keep the result or the error for the caller."""
+        try:
+            outcome.append(_fetch_now(url, timeout, max_bytes, connections))
+        except BaseException as error:  # handed to the caller, raised there
+            outcome.append(error)
+
+    thread = threading.Thread(target=run, name="reader-fetch", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if not outcome:
+        connections.cut()
+        thread.join(_CUT_WAIT)  # a fetch in DNS cannot be cut: it is left behind (daemon)
+        raise FeedError(f"cannot fetch {clean_line(url)}: timed out")
+    result = outcome[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def _fetch_now(
+    url: str, timeout: float, max_bytes: int, connections: _Connections
+) -> tuple[bytes, dict[str, str]]:
+    """GET url; return the body and the headers feedparser needs. Raises FeedError."""
+    shown = clean_line(url)
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+    try:
+        response: HTTPResponse = _opener(connections).open(request, timeout=timeout)
+        with response:
+            length = response.headers.get("Content-Length", "")
+            if length.isdigit() and int(length) > max_bytes:
+                raise too_large(shown, max_bytes)
+            chunks: list[bytes] = []
+            size = 0
+            connections.limit()
+            while chunk := response.read1(_CHUNK):  # read1: no waiting for a full chunk
+                size += len(chunk)
+                if size > max_bytes:
+                    raise too_large(shown, max_bytes)
+                if time.monotonic() > connections.deadline:
+                    raise TimeoutError("timed out")
+                chunks.append(chunk)
+                connections.limit()
+            headers = {
+                "content-type": response.headers.get("Content-Type", ""),
+                "content-location": response.geturl(),
+            }
+    except FeedError:
+        raise
+    except (OSError, HTTPException, ValueError) as error:  # URLError, HTTPError, timeouts
+        if isinstance(error, urllib.error.HTTPError):
+            error.close()
+        raise FeedError(f"cannot fetch {shown}: {reason(error)}") from None
+    return b"".join(chunks), headers
