@@ -223,7 +223,9 @@ class Store:
 
     def set_position(self, post_id: str, fraction: float) -> None:
         """Remember how far a post was read (in memory now, on disk soon)."""
-        self._set(post_id, "position", round(min(max(float(fraction), 0.0), 1.0), 4))
+        # Seven places: a line in a post of millions of lines (four lost the place in posts
+        # of a few megabytes, by dozens of lines).
+        self._set(post_id, "position", round(min(max(float(fraction), 0.0), 1.0), 7))
 
     def set_meta(self, key: str, value: object) -> None:
         """Store a JSON-serialisable UI value; raises TypeError/ValueError for anything else."""

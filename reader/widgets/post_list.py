@@ -336,7 +336,8 @@ class PostList(ScrollView, can_focus=True):
         style = styles[f"cursor-{kind}" if index == self.cursor else kind]
         marker = style + styles["marker"]
         marks = (UNREAD_MARK if row.unread else " ") + (BOOKMARK_MARK if row.bookmarked else " ")
-        percent = "" if row.progress is None else f" {min(int(row.progress * 100), 99)}%"
+        # A begun post shows at least 1%: 0% would read as not begun.
+        percent = "" if row.progress is None else f" {min(max(int(row.progress * 100), 1), 99)}%"
         room = max(width - 3 - len(percent), 1)
         segments = [Segment(marks, marker), Segment(" ", style)]
         if self.highlight_words:

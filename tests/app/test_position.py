@@ -193,3 +193,14 @@ async def test_the_place_is_kept_when_the_post_is_wrapped_to_a_new_width(
         await settle(pilot)
         assert view.rendered_width == width
         assert view.fraction is not None and abs(view.fraction - before) < 0.01
+
+
+async def test_a_post_begun_by_less_than_one_percent_shows_1_not_0(start: Any) -> None:
+    async with start() as pilot:
+        screen = screen_of(pilot)
+        second = sidebar(pilot).rows[1].post_id
+        screen.store.set_position(second, 0.003)
+        screen.marks_changed()
+        await pilot.pause()
+        strip = sidebar(pilot).render_line(1)
+        assert "".join(segment.text for segment in strip).rstrip().endswith(" 1%")
