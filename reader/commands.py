@@ -14,6 +14,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from reader.cli import (
@@ -100,7 +101,7 @@ def _open_store(args: argparse.Namespace, errors: list[str]) -> Store:
     return store
 
 
-def _read_state(args: argparse.Namespace) -> tuple[set[str], set[str]]:
+def _read_state(args: argparse.Namespace) -> tuple[AbstractSet[str], AbstractSet[str]]:
     """The read ids and bookmarked ids of the state file."""
     errors: list[str] = []
     store = _open_store(args, errors)

@@ -8,7 +8,8 @@ the session changes the store.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -66,13 +67,13 @@ class StateStore(Protocol):
     def set_bookmarked(self, post_id: str, value: bool) -> None:
         """Bookmark a post or remove its bookmark."""
 
-    def read_ids(self) -> set[str]:
+    def read_ids(self) -> AbstractSet[str]:
         """Every read post id."""
 
-    def bookmarked_ids(self) -> set[str]:
+    def bookmarked_ids(self) -> AbstractSet[str]:
         """Every bookmarked post id."""
 
-    def positions(self) -> dict[str, float]:
+    def positions(self) -> Mapping[str, float]:
         """Every post's reading position that is set."""
 
 
@@ -169,8 +170,8 @@ class Session:
     def counts(self, shown: int) -> Counts:
         """The header's numbers."""
         posts = self.posts
-        read = sum(1 for post_id in self.store.read_ids() if post_id in posts)
-        marked = sum(1 for post_id in self.store.bookmarked_ids() if post_id in posts)
+        read = len(posts.keys() & self.store.read_ids())
+        marked = len(posts.keys() & self.store.bookmarked_ids())
         return Counts(shown, len(posts), len(posts) - read, marked)
 
     def keep_listed(self, post_id: str) -> None:

@@ -79,3 +79,25 @@ def test_refresh_leaves_a_broken_file_to_the_next_save(
     assert not store.refresh()
     assert store.is_read("a")
     assert path.read_text() == "{ not json", "refresh never moves or rewrites the file"
+
+
+def test_the_sets_the_screen_asks_for_follow_every_kind_of_change(
+    opened: Callable[..., Store], path: Path
+) -> None:
+    mine, theirs = opened(), opened()
+    mine.set_read("a", True)
+    mine.set_position("a", 0.5)
+    assert mine.read_ids() == {"a"} and dict(mine.positions()) == {"a": 0.5}
+    theirs.set_bookmarked("b", True)
+    theirs.set_read("a", False)  # later than mine: it wins
+    theirs.flush()
+    mine.refresh()
+    assert mine.read_ids() == set() and mine.bookmarked_ids() == {"b"}
+    theirs.set_read("c", True)
+    theirs.flush()
+    assert StateDisk(path).compact()
+    mine.refresh()  # the files were replaced: everything is read again
+    assert mine.read_ids() == {"c"} and mine.bookmarked_ids() == {"b"}
+    assert dict(mine.positions()) == {"a": 0.5}
+    mine.set_bookmarked("b", False)
+    assert mine.bookmarked_ids() == set()
