@@ -88,6 +88,8 @@ def test_the_sets_the_screen_asks_for_follow_every_kind_of_change(
     mine.set_read("a", True)
     mine.set_position("a", 0.5)
     assert mine.read_ids() == {"a"} and dict(mine.positions()) == {"a": 0.5}
+    mine.flush()
+    theirs.refresh()
     theirs.set_bookmarked("b", True)
     theirs.set_read("a", False)  # later than mine: it wins
     theirs.flush()
