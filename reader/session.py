@@ -129,6 +129,8 @@ class Session:
         self.undo_stack: list[Change] = []
         self.search_ids: list[str] | None = None  # the hits of a search, listed instead of the view
         self.rank: dict[str, int] = {}  # post id -> place in library order (a new dict per load)
+        self._progress: dict[str, float] = {}
+        self._progress_of: Mapping[str, float] | None = None  # the positions it was made from
 
     def set_posts(self, posts: Sequence[Post]) -> None:
         """Take a freshly loaded library (in library order)."""
@@ -160,12 +162,20 @@ class Session:
         )
 
     def in_progress(self) -> dict[str, float]:
-        """Posts begun but not finished, with how far they were read."""
-        return {
-            post_id: position
-            for post_id, position in self.store.positions().items()
-            if is_in_progress(position)
-        }
+        """Posts begun but not finished, with how far they were read.
+
+        Worked out again only when a position changed (the store hands out the same
+        mapping until then): asked on every mark, it walked every position each time.
+        """
+        positions = self.store.positions()
+        if positions is not self._progress_of:
+            self._progress = {
+                post_id: position
+                for post_id, position in positions.items()
+                if is_in_progress(position)
+            }
+            self._progress_of = positions
+        return self._progress
 
     def counts(self, shown: int) -> Counts:
         """The header's numbers."""
