@@ -139,6 +139,10 @@ class MainScreen(ReaderScreen):
         self.typing_in_a_box()
         self.pane.open_find()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While typing in a box, `/` and ctrl+f are typed into it: no footer hint for them."""
+        return not (action in ("search", "find") and isinstance(self.focused, Input))
+
     def typing_in_a_box(self) -> None:
         """Leave a priority key to a focused text box (`/` is typed into a query)."""
         if isinstance(self.focused, Input):
