@@ -109,8 +109,7 @@ class MainScreen(ReaderScreen):
         if reason is not None:
             self.notify(f"Not opened: {reason}", severity="warning", markup=False)
             return
-        self.notify(f"Opening {url}", timeout=2, markup=False)
-        self.open_in_browser(url)
+        self.open_in_browser(url)  # it says "Opened …" once a browser took it
 
     def action_open_url(self) -> None:
         """Open the post's own url (front matter) in the web browser."""
@@ -263,11 +262,18 @@ class MainScreen(ReaderScreen):
 
     @work(thread=True, group="browser")
     def open_in_browser(self, url: str) -> None:
-        """Open a link in the web browser, off the UI thread; say why not if it fails."""
+        """Open a link in the web browser, off the UI thread; say how that went.
+
+        Only a browser that took the link is reported as opening it: with none, the
+        question whether to copy the address is all the reader says.
+        """
         from reader.links import NO_BROWSER, open_link
+        from reader.sanitize import clean_line
 
         problem = open_link(url)
-        if problem == NO_BROWSER:
+        if problem is None:
+            self.post_message(Notice(f"Opened {clean_line(url)} in the web browser", "information"))
+        elif problem == NO_BROWSER:
             self.post_message(NoBrowser(url))  # the app offers to copy it
         elif problem is not None:
             self.post_message(Notice(problem))

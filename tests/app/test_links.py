@@ -185,3 +185,27 @@ async def test_the_highlighted_link_stands_out_in_dark_and_light_themes(
             normal, cursor = backgrounds(0), backgrounds(2)
             assert normal == backgrounds(1) == backgrounds(3), theme
             assert not cursor & normal, f"{theme}: the cursor row has its own background"
+
+
+async def test_o_says_opened_only_once_a_browser_took_the_link(
+    start: Any, linked: Path, opened: list[str]
+) -> None:
+    async with start(linked) as pilot:
+        await pilot.press("o")
+        await settle(pilot)
+        assert opened == ["https://example.org/linked"]
+        assert "Opened https://example.org/linked in the web browser" in notices(pilot)
+
+
+async def test_o_with_no_browser_asks_to_copy_and_says_nothing_of_opening(
+    start: Any, linked: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.screens.confirm import ConfirmScreen
+
+    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: False)
+    async with start(linked) as pilot:
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        assert "No web browser could open" in pilot.app.screen.question
+        assert not [n for n in notices(pilot) if n.startswith("Open")], notices(pilot)
