@@ -53,7 +53,7 @@ class MainScreen(ReaderScreen):
         Binding("u", "undo", "Undo", show=False, id="undo"),
         Binding("r", "reload", "Reload", show=False, id="reload"),
         # Priority: handled as the key is read, so that the keys typed (or pasted) right
-        # after it already go to the box these open (see `typing_in_a_box`).
+        # after it already go to the box these open (and see `check_action`).
         Binding("slash", "search", "Search", id="search", priority=True),
         Binding("ctrl+f", "find", "Find in post", show=False, id="find", priority=True),
         Binding("o", "open_url", "Open post's url", show=False, id="open_url"),
@@ -135,17 +135,12 @@ class MainScreen(ReaderScreen):
 
     def action_find(self) -> None:
         """Find text in the shown post."""
-        self.typing_in_a_box()
         self.pane.open_find()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While typing in a box, `/` and ctrl+f are typed into it: no footer hint for them."""
+        """In a focused text box `/` and ctrl+f are typed (a query): the keys go on to the
+        box, and the footer does not offer them there."""
         return not (action in ("search", "find") and isinstance(self.focused, Input))
-
-    def typing_in_a_box(self) -> None:
-        """Leave a priority key to a focused text box (`/` is typed into a query)."""
-        if isinstance(self.focused, Input):
-            raise SkipAction()
 
     def action_contents(self) -> None:
         """Show or hide the shown post's contents."""
@@ -262,11 +257,7 @@ class MainScreen(ReaderScreen):
 
     @work(thread=True, group="browser")
     def open_in_browser(self, url: str) -> None:
-        """Open a link in the web browser, off the UI thread; say how that went.
-
-        Only a browser that took the link is reported as opening it: with none, the
-        question whether to copy the address is all the reader says.
-        """
+        """Open a link in the web browser, off the UI thread; say it opened, or why not."""
         from reader.links import NO_BROWSER, open_link
         from reader.sanitize import clean_line
 
@@ -275,7 +266,7 @@ class MainScreen(ReaderScreen):
             self.post_message(Notice(f"Opened {clean_line(url)} in the web browser", "information"))
         elif problem == NO_BROWSER:
             self.post_message(NoBrowser(url))  # the app offers to copy it
-        elif problem is not None:
+        else:
             self.post_message(Notice(problem))
 
     def on_links_found(self, message: LinksFound) -> None:
@@ -356,7 +347,6 @@ class MainScreen(ReaderScreen):
 
     def action_search(self) -> None:
         """Open the search box (`/`)."""
-        self.typing_in_a_box()
         if self.session.search_ids is None and not self.search_bar.is_open:
             self.before_search = self.highlighted_id
             self.search_entered = False

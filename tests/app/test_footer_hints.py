@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.widgets import Input
+
 from reader.widgets.article_pane import ArticlePane
 from reader.widgets.find_bar import FindBar
+from reader.widgets.search_bar import SearchBar
 from tests.app.conftest import screen_of, settle
 from tests.app.screen_text import screen_lines
 
@@ -29,6 +32,10 @@ async def test_the_search_and_find_boxes_hint_their_keys_and_find_hints_n_and_sh
         line = footer(pilot)
         assert "esc Close" in line and "↓ Results" in line and "f1 Help" in line, line
         assert "/ Search" not in line, "/ is typed into the query here"
+        await pilot.press("slash", "ctrl+f", "slash")
+        await settle(pilot)
+        assert screen_of(pilot).query_one(SearchBar).value == "//"
+        assert not screen_of(pilot).query_one(FindBar).is_open
         await pilot.press("escape")
         await settle(pilot)
         assert footer(pilot) == MAIN
@@ -38,7 +45,10 @@ async def test_the_search_and_find_boxes_hint_their_keys_and_find_hints_n_and_sh
         line = footer(pilot)
         assert "↑↓ Next/prev match" in line and "esc Close" in line and "f1 Help" in line, line
         assert "/ Search" not in line and "Next unread" not in line, line
-        await pilot.press(*"the")
+        await pilot.press("slash")
+        await settle(pilot)
+        assert screen_of(pilot).query_one("#find-input", Input).value == "/"
+        await pilot.press("backspace", *"the")
         await settle(pilot)
         pane = screen_of(pilot).query_one(ArticlePane)
         assert pane.current == 0 and len(pane.matches) >= 3
