@@ -20,7 +20,7 @@ from textual.widget import Widget
 from reader.messages import CopyText, NoBrowser, notice_timeout, sentence
 from reader.sanitize import clean_line
 from reader.screens.confirm import ConfirmScreen
-from reader.screens.help import HelpScreen, binding_commands
+from reader.screens.help import HelpScreen, binding_commands, focus_bindings
 from reader.screens.main import MainScreen
 from reader.store import Store
 from reader.widgets.article import ArticleView
@@ -229,7 +229,7 @@ class ReaderApp(App[int]):
         if isinstance(self.screen, HelpScreen):
             return
         sections: list[tuple[str, list[BindingType]]] = [
-            ("Everywhere", [*MainScreen.BINDINGS, *Screen.BINDINGS[:2], *self.BINDINGS]),
+            ("Everywhere", [*MainScreen.BINDINGS, *focus_bindings(), *self.BINDINGS]),
             ("Sidebar", PostList.BINDINGS),
             ("Article", [*ArticleView.BINDINGS, *ArticlePane.BINDINGS]),
         ]

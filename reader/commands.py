@@ -28,7 +28,7 @@ from reader.cli import (
     timeout_seconds,
 )
 from reader.library import Library, LibraryError, Post, load_library, writable_id
-from reader.paths import bundled_articles, default_state_path, feeds_dir
+from reader.paths import bundled_articles, default_state_path, feeds_dir, short_path
 from reader.sanitize import UNSAFE_RE, clean_line, for_terminal
 from reader.store import Store
 from reader.views import View, visible_ids
@@ -264,7 +264,12 @@ def cmd_export(argv: Sequence[str]) -> int:
         text = _json_text(rows)
     else:
         text = "".join(map(_markdown_line, posts))
-    return _write_output(text, args.output)
+    status = _write_output(text, args.output)
+    if status == 0 and not posts:  # not a failure, but say why there is nothing
+        where = short_path(library.root if args.path is None else args.path)
+        wrote = "" if args.output is None else f"; wrote an empty list to {short_path(args.output)}"
+        _error(f"no bookmarked posts in {where}{wrote}")
+    return status
 
 
 def build_mark_parser() -> Parser:

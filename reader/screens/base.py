@@ -304,6 +304,8 @@ class ReaderScreen(Screen[None]):
         """Show a worker's notice."""
         if message.severity == "error":
             self.notify(sentence(message.text), severity="error", markup=False)
+        elif message.severity == "information":
+            self.notify(sentence(message.text), timeout=3, markup=False)
         else:
             self.notify(sentence(message.text), severity="warning", markup=False)
 

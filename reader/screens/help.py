@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from functools import partial
 from typing import ClassVar
 
@@ -11,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -29,6 +30,21 @@ SEARCH_OPERATORS = (
     ("is:unread", "by state: also is:read, is:bookmarked"),
     ("-word", "posts without the word"),
 )
+
+# Textual's own keys that move the focus (tab, shift+tab), described as ours are.
+FOCUS_DESCRIPTIONS = {
+    "app.focus_next": "Focus next pane",
+    "app.focus_previous": "Focus previous pane",
+}
+
+
+def focus_bindings() -> list[BindingType]:
+    """Textual's tab and shift+tab, with descriptions in the style of the reader's own."""
+    return [
+        replace(binding, description=FOCUS_DESCRIPTIONS[binding.action])
+        for binding in Binding.make_bindings(Screen.BINDINGS)
+        if binding.action in FOCUS_DESCRIPTIONS
+    ]
 
 
 def key_table(
@@ -141,17 +157,23 @@ class HelpScreen(ModalScreen[None]):
             yield Static(self.table)
 
     def action_scroll(self, where: str) -> None:
-        """Scroll the list of keys (down, up, home, end, page_down, page_up) in one jump."""
+        """Scroll the list of keys (down, up, home, end, page_down, page_up) in one jump.
+
+        Each move starts from where the last one goes and takes effect at once: Textual's
+        `scroll_down` waits for the next refresh and counts from the position before it,
+        so keys that arrive together (a held `j`) would scroll one line between them.
+        """
         scroll = self.query_one(VerticalScroll)
-        moves: dict[str, Callable[..., object]] = {
-            "down": scroll.scroll_down,
-            "up": scroll.scroll_up,
-            "home": scroll.scroll_home,
-            "end": scroll.scroll_end,
-            "page_down": scroll.scroll_page_down,
-            "page_up": scroll.scroll_page_up,
-        }
-        moves[where](animate=False)
+        page = scroll.scrollable_content_region.height
+        target = {
+            "down": scroll.scroll_target_y + 1,
+            "up": scroll.scroll_target_y - 1,
+            "home": 0,
+            "end": scroll.max_scroll_y,
+            "page_down": scroll.scroll_target_y + page,
+            "page_up": scroll.scroll_target_y - page,
+        }[where]
+        scroll.scroll_to(y=target, animate=False, immediate=True)
 
     async def action_dismiss(self, result: None = None) -> None:
         """Close the help screen."""

@@ -20,10 +20,46 @@ if TYPE_CHECKING:
     from reader.links import Link
 
 HINT_KEYS = string.digits[1:] + string.ascii_lowercase
+CURSOR = "▸"  # marks the highlighted row, also where colours are few or hard to tell apart
+
+
+def key_range(count: int) -> str:
+    """The keys of the first `count` links, as `1-9, a-f` (at most all of HINT_KEYS)."""
+    last = HINT_KEYS[min(count, len(HINT_KEYS)) - 1]
+    if last in string.digits:
+        return "1" if last == "1" else f"1-{last}"
+    return "1-9, a" if last == "a" else f"1-9, a-{last}"
+
+
+def hint_for(count: int) -> str:
+    """The line under the list: which keys open a link, how to reach those without one."""
+    keys = key_range(count)
+    if count <= len(HINT_KEYS):
+        return f"{keys} or ↑↓ enter: open · esc: close"
+    rest = f"{len(HINT_KEYS) + 1}-{count}"
+    return f"{keys} or ↑↓ enter: open (links {rest}: ↑↓ enter) · esc: close"
+
+
+class LinkList(OptionList):
+    """The links, one a line; up and down stop at the ends, as in the sidebar."""
+
+    def action_cursor_down(self) -> None:
+        """The next link; on the last one, stay there."""
+        if self.highlighted is None or self.highlighted < self.option_count - 1:
+            super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        """The previous link; on the first one, stay there."""
+        if self.highlighted is None or self.highlighted > 0:
+            super().action_cursor_up()
 
 
 class LinksScreen(ModalScreen[str | None]):
-    """A numbered list of links; a link's key or enter picks it, escape closes."""
+    """A numbered list of links; a link's key, or enter on the highlighted one, opens it.
+
+    Each link is one line (cut with `…`), so the list scrolls to keep the highlighted
+    row on screen and the hint under it always shows.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss_none", "Close links"),
@@ -41,12 +77,15 @@ class LinksScreen(ModalScreen[str | None]):
         border: round $primary;
         background: $surface;
     }
-    LinksScreen OptionList {
-        height: auto;
-        max-height: 30;
+    LinksScreen LinkList, LinksScreen LinkList:focus {
+        height: 1fr;
         border: none;
+        padding: 0;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     LinksScreen .hint {
+        height: auto;
         color: $text-muted;
         padding: 0 1;
     }
@@ -56,20 +95,31 @@ class LinksScreen(ModalScreen[str | None]):
         """Take the links to list (their text is never read as markup)."""
         super().__init__()
         self.links = list(links)
+        self.marked = 0  # the row that shows CURSOR
+
+    def row(self, index: int) -> Text:
+        """One link's row: the cursor mark, its key, its text and its address."""
+        link = self.links[index]
+        key = HINT_KEYS[index] if index < len(HINT_KEYS) else " "
+        mark = CURSOR if index == self.marked else " "
+        return Text.assemble(
+            (f"{mark} {key} ", "bold"), link.text, ("  " + link.url, "dim"), no_wrap=True
+        )
 
     def compose(self) -> ComposeResult:
         """The list of links and a hint."""
         with Vertical() as box:
             box.border_title = f"Links ({len(self.links)})"
-            options = []
-            for index, link in enumerate(self.links):
-                key = HINT_KEYS[index] if index < len(HINT_KEYS) else " "
-                label = Text.assemble((f"{key} ", "bold"), link.text, ("  " + link.url, "dim"))
-                label.no_wrap = True
-                label.overflow = "ellipsis"
-                options.append(Option(label))
-            yield OptionList(*options)
-            yield Static(Text("key or enter: open · escape: close"), classes="hint")
+            yield LinkList(*(Option(self.row(i)) for i in range(len(self.links))))
+            yield Static(Text(hint_for(len(self.links))), classes="hint")
+
+    @on(OptionList.OptionHighlighted)
+    def moved(self, event: OptionList.OptionHighlighted) -> None:
+        """Move the cursor mark with the highlight."""
+        old, self.marked = self.marked, event.option_index
+        if old != self.marked:
+            event.option_list.replace_option_prompt_at_index(old, self.row(old))
+            event.option_list.replace_option_prompt_at_index(self.marked, self.row(self.marked))
 
     def on_key(self, event: Key) -> None:
         """A link's key opens it at once."""

@@ -53,7 +53,7 @@ class MainScreen(ReaderScreen):
         Binding("u", "undo", "Undo", show=False, id="undo"),
         Binding("r", "reload", "Reload", show=False, id="reload"),
         # Priority: handled as the key is read, so that the keys typed (or pasted) right
-        # after it already go to the box these open (see `typing_in_a_box`).
+        # after it already go to the box these open (and see `check_action`).
         Binding("slash", "search", "Search", id="search", priority=True),
         Binding("ctrl+f", "find", "Find in post", show=False, id="find", priority=True),
         Binding("o", "open_url", "Open post's url", show=False, id="open_url"),
@@ -109,8 +109,7 @@ class MainScreen(ReaderScreen):
         if reason is not None:
             self.notify(f"Not opened: {reason}", severity="warning", markup=False)
             return
-        self.notify(f"Opening {url}", timeout=2, markup=False)
-        self.open_in_browser(url)
+        self.open_in_browser(url)  # it says "Opened …" once a browser took it
 
     def action_open_url(self) -> None:
         """Open the post's own url (front matter) in the web browser."""
@@ -136,13 +135,12 @@ class MainScreen(ReaderScreen):
 
     def action_find(self) -> None:
         """Find text in the shown post."""
-        self.typing_in_a_box()
         self.pane.open_find()
 
-    def typing_in_a_box(self) -> None:
-        """Leave a priority key to a focused text box (`/` is typed into a query)."""
-        if isinstance(self.focused, Input):
-            raise SkipAction()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In a focused text box `/` and ctrl+f are typed (a query): the keys go on to the
+        box, and the footer does not offer them there."""
+        return not (action in ("search", "find") and isinstance(self.focused, Input))
 
     def action_contents(self) -> None:
         """Show or hide the shown post's contents."""
@@ -259,13 +257,16 @@ class MainScreen(ReaderScreen):
 
     @work(thread=True, group="browser")
     def open_in_browser(self, url: str) -> None:
-        """Open a link in the web browser, off the UI thread; say why not if it fails."""
+        """Open a link in the web browser, off the UI thread; say it opened, or why not."""
         from reader.links import NO_BROWSER, open_link
+        from reader.sanitize import clean_line
 
         problem = open_link(url)
-        if problem == NO_BROWSER:
+        if problem is None:
+            self.post_message(Notice(f"Opened {clean_line(url)} in the web browser", "information"))
+        elif problem == NO_BROWSER:
             self.post_message(NoBrowser(url))  # the app offers to copy it
-        elif problem is not None:
+        else:
             self.post_message(Notice(problem))
 
     def on_links_found(self, message: LinksFound) -> None:
@@ -346,7 +347,6 @@ class MainScreen(ReaderScreen):
 
     def action_search(self) -> None:
         """Open the search box (`/`)."""
-        self.typing_in_a_box()
         if self.session.search_ids is None and not self.search_bar.is_open:
             self.before_search = self.highlighted_id
             self.search_entered = False

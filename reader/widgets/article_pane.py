@@ -20,19 +20,31 @@ from reader.widgets.article import ArticleView
 from reader.widgets.contents import Contents
 from reader.widgets.find_bar import FindBar
 
+# n and N in the footer while find is open.
+FIND_KEYS = Binding.Group("Next/prev")
+
 
 class ArticlePane(Horizontal):
     """The article with a find bar below it and a contents panel beside it."""
 
     # While the find bar is open (in its box or in the article). n / N as in less and
     # vim: xterm and tmux send shift+F3 as a cursor-position report, which never arrives.
+    # The footer shows `n N Next/prev` in place of `n Next unread` (the group's
+    # description, short enough for 80 columns; the help lists each binding's own); in
+    # the find box the box's own keys shadow these, so the footer hints those instead.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n,enter,f3", "find_step(1)", "Next match (find open)", show=False, id="find.next"),
+        Binding(
+            "n,enter,f3",
+            "find_step(1)",
+            "Next match (find open)",
+            group=FIND_KEYS,
+            id="find.next",
+        ),
         Binding(
             "N,shift+f3",
             "find_step(-1)",
             "Previous match (find open)",
-            show=False,
+            group=FIND_KEYS,
             id="find.previous",
         ),
         Binding("escape", "close_find", "Close find", show=False, id="find.close"),

@@ -11,14 +11,16 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Label
 
+# ↑↓ in the footer while typing in the find box.
+STEP_KEYS = Binding.Group("Next/prev match", compact=True)
+
 
 class FindBar(Horizontal):
     """An input for the text to find and a `3/12` count; hidden until ctrl+f."""
 
+    # Escape from the box or the article (the article's own escape is find.close).
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close find", show=False),
-        Binding("down", "next", "Next match", show=False),
-        Binding("up", "previous", "Previous match", show=False),
+        Binding("escape", "close", "Close"),
     ]
 
     DEFAULT_CSS = """
@@ -68,7 +70,7 @@ class FindBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         """An input and the match count."""
-        yield Input(placeholder="Find in post…", id="find-input")
+        yield FindInput(placeholder="Find in post…", id="find-input")
         yield Label("", id="find-count")
 
     @property
@@ -108,16 +110,25 @@ class FindBar(Horizontal):
         self.post_message(self.Step(+1))
         self.post_message(self.Done())
 
-    def action_next(self) -> None:
-        """Down: the next match."""
-        self.post_message(self.Step(+1))
-
-    def action_previous(self) -> None:
-        """Up: the previous match."""
-        self.post_message(self.Step(-1))
-
     def action_close(self) -> None:
         """Escape: hide the bar and clear the highlights."""
         self.remove_class("-open")
         self.screen.refresh_bindings()
         self.post_message(self.Closed())
+
+
+class FindInput(Input):
+    """The find box: down / up (and F3 / shift+F3) step through the matches.
+
+    Bound here, on the box itself, so that they win over the box's own up and down and
+    the footer hints them (`↓↑ Next/prev match`) while you type.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,f3", "step(1)", "Next match", group=STEP_KEYS),
+        Binding("up,shift+f3", "step(-1)", "Previous match", group=STEP_KEYS),
+    ]
+
+    def action_step(self, step: int) -> None:
+        """The next (+1) or previous (-1) match."""
+        self.post_message(FindBar.Step(step))

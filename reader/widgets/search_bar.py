@@ -31,8 +31,9 @@ class SearchBar(Input):
     """An input for a search query; hidden until `/`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "clear", "Clear search", show=False, id="search.clear"),
-        Binding("down", "leave", "To the results", show=False, id="search.leave"),
+        # Shown in the footer while typing a query.
+        Binding("escape", "clear", "Close", id="search.clear"),
+        Binding("down", "leave", "Results", id="search.leave"),
     ]
 
     DEFAULT_CSS = """

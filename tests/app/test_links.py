@@ -10,6 +10,7 @@ import pytest
 
 from reader.screens.links import LinksScreen
 from tests.app.conftest import settle
+from tests.app.screen_text import screen_lines, screen_text
 
 POST = """---
 title: Linked post
@@ -110,3 +111,101 @@ async def test_clicking_a_title_shows_it_and_clicking_an_address_opens_it(
         await pilot.click(ArticleView, offset=(2, row))  # a word, not an address
         await settle(pilot)
         assert opened == ["https://example.org/one"]
+
+
+MANY = 44  # as many links as "Rust Function Overloading", more than there are keys
+
+
+@pytest.fixture
+def many_links(tmp_path: Path) -> Path:
+    """A library with one post of MANY links, each with a long text and address."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    items = "\n".join(
+        f"- [link number {n} with a rather long text](https://example.org/{n}/{'x' * 60})"
+        for n in range(1, MANY + 1)
+    )
+    (folder / "post.md").write_text(f"---\ntitle: Many links\n---\n\n{items}\n")
+    return folder
+
+
+def cursor_rows(pilot: Any) -> list[str]:
+    """The screen lines that show the links list's cursor mark."""
+    from reader.screens.links import CURSOR
+
+    return [line for line in screen_lines(pilot) if f"{CURSOR} " in line]
+
+
+async def test_the_links_cursor_shows_scrolls_along_and_enter_opens_what_it_shows(
+    start: Any, many_links: Path, opened: list[str]
+) -> None:
+    for size in ((80, 24), (120, 40)):
+        async with start(many_links, size=size) as pilot:
+            await pilot.press("f")
+            await settle(pilot)
+            text = screen_text(pilot)
+            hint = "1-9, a-z or ↑↓ enter: open (links 36-44: ↑↓ enter) · esc: close"
+            assert hint in text, text
+            assert [r for r in cursor_rows(pilot) if "link number 1 with" in r], text
+            assert all(
+                line.count("https://example.org/") <= 1 for line in screen_lines(pilot)
+            ), "one line per link"
+            await pilot.press(*["down"] * 50)  # more than there are links: stops at the last
+            await settle(pilot)
+            rows = cursor_rows(pilot)
+            assert len(rows) == 1 and f"link number {MANY} with" in rows[0], screen_text(pilot)
+            assert hint in screen_text(pilot)
+            await pilot.press("up", "up")
+            await settle(pilot)
+            rows = cursor_rows(pilot)
+            assert len(rows) == 1 and f"link number {MANY - 2} with" in rows[0]
+            await pilot.press("enter")
+            await settle(pilot)
+            assert opened[-1] == f"https://example.org/{MANY - 2}/{'x' * 60}"
+
+
+async def test_the_highlighted_link_stands_out_in_dark_and_light_themes(
+    start: Any, many_links: Path
+) -> None:
+    from reader.screens.links import LinkList
+
+    for theme in ("textual-dark", "textual-light"):
+        async with start(many_links, size=(80, 24)) as pilot:
+            pilot.app.theme = theme
+            await pilot.press("f")
+            await settle(pilot)
+            await pilot.press("down", "down")
+            await settle(pilot)
+            links = pilot.app.screen.query_one(LinkList)
+
+            def backgrounds(y: int, links: LinkList = links) -> set[object]:
+                return {seg.style.bgcolor for seg in links.render_line(y) if seg.style}
+
+            assert links.highlighted == 2
+            normal, cursor = backgrounds(0), backgrounds(2)
+            assert normal == backgrounds(1) == backgrounds(3), theme
+            assert not cursor & normal, f"{theme}: the cursor row has its own background"
+
+
+async def test_o_says_opened_only_once_a_browser_took_the_link(
+    start: Any, linked: Path, opened: list[str]
+) -> None:
+    async with start(linked) as pilot:
+        await pilot.press("o")
+        await settle(pilot)
+        assert opened == ["https://example.org/linked"]
+        assert "Opened https://example.org/linked in the web browser" in notices(pilot)
+
+
+async def test_o_with_no_browser_asks_to_copy_and_says_nothing_of_opening(
+    start: Any, linked: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.screens.confirm import ConfirmScreen
+
+    monkeypatch.setattr(webbrowser, "open", lambda url, new=0: False)
+    async with start(linked) as pilot:
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        assert "No web browser could open" in pilot.app.screen.question
+        assert not [n for n in notices(pilot) if n.startswith("Open")], notices(pilot)

@@ -36,10 +36,11 @@ def reader_cmd() -> Path:
 def term() -> Iterator[TerminalFactory]:
     """Start commands in real pseudo-terminals; every one is closed at teardown.
 
-    `term(argv, env=None, columns=100, lines=30, controlling=False)` runs `argv` with a
-    copy of this process's environment (the isolated HOME, XDG_* and READER_STATE of the
-    test) plus `env`, in a terminal of that size whose `wait_for` gives up after
-    WAIT_TIMEOUT; with `controlling` the pty is its controlling terminal.
+    `term(argv, env=None, columns=100, lines=30, controlling=False, terminal_type=...)`
+    runs `argv` with a copy of this process's environment (the isolated HOME, XDG_* and
+    READER_STATE of the test) plus `env`, in a terminal of that size whose `wait_for`
+    gives up after WAIT_TIMEOUT; with `controlling` the pty is its controlling terminal;
+    `terminal_type` is its TERM (default xterm-256color).
     """
     started: list[Terminal] = []
 
@@ -50,6 +51,7 @@ def term() -> Iterator[TerminalFactory]:
         columns: int = 100,
         lines: int = 30,
         controlling: bool = False,
+        terminal_type: str = "xterm-256color",
     ) -> Terminal:
         child_env = os.environ.copy()
         child_env.update(env or {})
@@ -61,6 +63,7 @@ def term() -> Iterator[TerminalFactory]:
             lines=lines,
             timeout=WAIT_TIMEOUT,
             controlling=controlling,
+            terminal_type=terminal_type,
         )
         started.append(terminal)
         return terminal

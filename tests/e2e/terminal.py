@@ -55,11 +55,13 @@ class Terminal:
         lines: int = 30,
         timeout: float = 15.0,
         controlling: bool = False,
+        terminal_type: str = "xterm-256color",
     ) -> None:
         """Start `argv` with the slave side of a new pty as stdin, stdout and stderr.
 
         `timeout` is how long `wait_for` waits unless told otherwise. With `controlling`
         the pty is the program's controlling terminal, so a hang-up sends it SIGHUP.
+        `terminal_type` is the TERM the program sees (`xterm`: 16 colours).
         """
         self.columns = columns
         self.lines = lines
@@ -69,7 +71,7 @@ class Terminal:
         self.raw = bytearray()
         self.status: int | None = None
         child_env = dict(os.environ if env is None else env)
-        child_env["TERM"] = "xterm-256color"
+        child_env["TERM"] = terminal_type
         for name in ("COLUMNS", "LINES", "NO_COLOR", "TEXTUAL_ALLOW_SIGNALS"):
             child_env.pop(name, None)
         if controlling:

@@ -155,7 +155,7 @@ def test_a_mark_made_just_before_a_hang_up_is_saved(
     assert saved_bookmarks(state) == {FIRST_ID}
 
 
-SLOW_BROWSER = "#!/bin/sh\nsleep 60\n"
+SLOW_BROWSER = "#!/bin/sh\ntouch \"$0.started\"\nsleep 60\n"  # says it started, never ends
 LINKED_POST = "---\ntitle: Linked\nurl: https://example.org/linked\n---\n\nA post with a url.\n"
 
 
@@ -180,7 +180,8 @@ def test_sigterm_ends_an_exit_that_is_stuck(
     terminal.send("b")
     terminal.wait_for(lambda text: any(line[1:2] == BOOKMARK for line in text.splitlines()))
     terminal.send("o")
-    terminal.wait_for("Opening https://example.org/linked")
+    started = Path(f"{browser}.started")
+    terminal.wait_for(lambda _: started.exists())  # the browser command runs
     terminal.send("q")
     terminal.wait_for(lambda _: b"\x1b[?1049l" in terminal.raw)  # application mode ended
     time.sleep(0.3)

@@ -146,8 +146,9 @@ def named(name: str, check: Check) -> Check:
 def open_search(terminal: Terminal) -> None:
     """Press `/` and wait until the search box is shown and has the focus.
 
-    The footer drops the one-letter keys (n, p, b...) once an input has the focus, so
-    the next characters go into the box, not to the sidebar's bindings.
+    The footer drops the one-letter keys (n, p, b...) and shows the box's own `esc Close`
+    once it has the focus, so the next characters go into the box, not to the sidebar's
+    bindings.
     """
     terminal.send("/")
     terminal.wait_for(
@@ -155,7 +156,7 @@ def open_search(terminal: Terminal) -> None:
             "the search box open and focused",
             lambda text: (
                 search_box(text) is not None
-                and "Search" in footer(text)
+                and "esc Close" in footer(text)
                 and "Next unread" not in footer(text)
             ),
         )

@@ -239,6 +239,31 @@ def test_export_bookmarks_json_to_a_file(
     assert err.splitlines()[-1].startswith("reader: cannot write ")
 
 
+def test_export_with_no_bookmarks_says_so_on_stderr_and_succeeds(
+    capsys: pytest.CaptureFixture[str], library: Path, state: Path, tmp_path: Path
+) -> None:
+    """An empty export is not a failure, but it is not silent either."""
+    status, out, err = run(capsys, cmd_export, "bookmarks", library, "--state", state)
+    assert (status, out) == (0, "")
+    assert err.splitlines()[-1] == f"reader: no bookmarked posts in {library}"
+    json_args = ("bookmarks", library, "--format", "json", "--state", state)
+    status, out, err = run(capsys, cmd_export, *json_args)
+    assert (status, out) == (0, "[]\n")
+    assert err.splitlines()[-1] == f"reader: no bookmarked posts in {library}"
+    for target, written in ((tmp_path / "out.md", ""), (tmp_path / "out.json", "[]\n")):
+        form = target.suffix[1:]
+        args = ("bookmarks", library, "--format", form, "--state", state, "--output", target)
+        status, out, err = run(capsys, cmd_export, *args)
+        assert (status, out) == (0, "")
+        assert target.read_text() == written
+        assert err.splitlines()[-1] == (
+            f"reader: no bookmarked posts in {library}; wrote an empty list to {target}"
+        )
+    status, _, err = run(capsys, cmd_export, "bookmarks", library, "-o", tmp_path / "no" / "x")
+    assert status == 1
+    assert "no bookmarked posts" not in err, "nothing was written"
+
+
 @pytest.mark.parametrize(
     ("command", "args", "expected"),
     [
