@@ -102,34 +102,30 @@ def _shut(sock: socket.socket) -> None:
         return
 
 
-class _HTTPConnection(http.client.HTTPConnection):
-    """An HTTP connection that reports its socket to the fetch's _Connections."""
+class _Reporting:
+    """Mixin for an HTTP(S) connection: reports its socket to the fetch's _Connections."""
+
+    connections: _Connections | None
+    sock: socket.socket
 
     def __init__(self, host: str, *, connections: _Connections | None = None, **args: Any):
-        """As HTTPConnection, plus the fetch's connections."""
-        super().__init__(host, **args)
+        """As the connection class, plus the fetch's connections."""
+        super().__init__(host, **args)  # type: ignore[call-arg]
         self.connections = connections
 
     def connect(self) -> None:
-        """Connect, then report the socket."""
-        super().connect()
+        """Connect (and for HTTPS shake hands), then report the socket."""
+        super().connect()  # type: ignore[misc]
         if self.connections is not None:
             self.connections.opened(self.sock)
 
 
-class _HTTPSConnection(http.client.HTTPSConnection):
-    """An HTTPS connection that reports its socket to the fetch's _Connections."""
+class _HTTPConnection(_Reporting, http.client.HTTPConnection):
+    """An HTTP connection that the fetch's deadline can cut."""
 
-    def __init__(self, host: str, *, connections: _Connections | None = None, **args: Any):
-        """As HTTPSConnection, plus the fetch's connections."""
-        super().__init__(host, **args)
-        self.connections = connections
 
-    def connect(self) -> None:
-        """Connect (and shake hands), then report the socket."""
-        super().connect()
-        if self.connections is not None:
-            self.connections.opened(self.sock)
+class _HTTPSConnection(_Reporting, http.client.HTTPSConnection):
+    """An HTTPS connection that the fetch's deadline can cut."""
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
