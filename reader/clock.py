@@ -16,6 +16,10 @@ from collections.abc import Callable
 Stamp = tuple[int, int, str]
 
 ZERO: Stamp = (0, 0, "")
+# Bounds of a stored stamp: far beyond any real time (2**52 ms is 142,000 years), and with
+# room above them, so a clock that took in the largest stamp can still make later ones.
+MAX_MS = 2**52
+MAX_COUNTER = 2**31
 
 
 def new_writer_id() -> str:
@@ -31,10 +35,10 @@ def is_stamp(value: object) -> bool:
     return (
         isinstance(ms, int)
         and not isinstance(ms, bool)
-        and 0 <= ms < 2**53
+        and 0 <= ms < MAX_MS
         and isinstance(counter, int)
         and not isinstance(counter, bool)
-        and 0 <= counter < 2**53
+        and 0 <= counter < MAX_COUNTER
         and isinstance(writer, str)
     )
 
@@ -68,8 +72,10 @@ class Clock:
             wall = int(self._wall() * 1000)
             if wall > self._ms:
                 self._ms, self._counter = wall, 0
-            else:
+            elif self._counter + 1 < MAX_COUNTER:
                 self._counter += 1
+            else:  # the counter is used up (a crafted stamp): the next millisecond
+                self._ms, self._counter = self._ms + 1, 0
             return (self._ms, self._counter, self.writer)
 
     def observe(self, stamp: Stamp) -> None:

@@ -95,7 +95,8 @@ def _load(args: argparse.Namespace) -> Library | int:
 
 def _open_store(args: argparse.Namespace, errors: list[str]) -> Store:
     """Open the state file named by args.state; notices go to stderr, write errors to errors."""
-    store = Store(Path(args.state) if args.state else default_state_path(), on_error=errors.append)
+    path = Path(args.state) if args.state else default_state_path()
+    store = Store(path, on_error=errors.append, fold_on_close=True)
     for notice in store.open():
         _error(notice)
     return store

@@ -14,6 +14,7 @@ import contextlib
 import glob
 import logging
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,7 +76,7 @@ class StateDisk:
         """The journal, beside the real state file."""
         return journal.journal_path(self.real)
 
-    def lock(self) -> FileLock:
+    def _file_lock(self) -> FileLock:
         """The inter-process lock beside the state file."""
         if self._lock is None:
             from filelock import FileLock  # deferred: importing filelock costs start-up time
@@ -84,19 +85,39 @@ class StateDisk:
         return self._lock
 
     @contextlib.contextmanager
-    def lock_if_possible(self) -> Iterator[None]:
-        """Hold the file lock if it can be had; otherwise go on without it."""
-        lock, acquired = self.lock(), False
+    def lock(self) -> Iterator[None]:
+        """Hold the state: against other processes (the lock file) and other threads.
+
+        A FileLock shared by threads lets a second thread in while the first holds it, so
+        a save could land in the journal between a fold's last read and its replacing the
+        journal, and be lost: a lock per state file and process keeps threads apart too.
+        """
+        from filelock import Timeout
+
+        file_lock = self._file_lock()
+        threads = _thread_lock(file_lock.lock_file)
+        if not threads.acquire(timeout=LOCK_TIMEOUT):
+            raise Timeout(file_lock.lock_file)
         try:
-            lock.acquire()
-            acquired = True
+            with file_lock:
+                yield
+        finally:
+            threads.release()
+
+    @contextlib.contextmanager
+    def lock_if_possible(self) -> Iterator[None]:
+        """Hold the lock if it can be had; otherwise go on without it."""
+        held = self.lock()
+        try:
+            held.__enter__()
         except OSError as exc:  # includes Timeout: moving a bad file matters more than the lock
-            log.debug("proceeding without %s: %s", lock.lock_file, exc)
+            log.debug("proceeding without the lock of %s: %s", self.path, exc)
+            yield
+            return
         try:
             yield
         finally:
-            if acquired:
-                lock.release()
+            held.__exit__(None, None, None)
 
     # Reading --------------------------------------------------------------------------
 
@@ -221,6 +242,16 @@ class StateDisk:
             return None
         moved_to = move_aside(self.real)
         return f"{where} {problem}; moved aside to {moved_to} and {outcome}"
+
+
+_thread_locks: dict[str, threading.RLock] = {}
+_thread_locks_guard = threading.Lock()
+
+
+def _thread_lock(lock_file: str) -> threading.RLock:
+    """The lock that keeps this process's threads apart on one state file."""
+    with _thread_locks_guard:
+        return _thread_locks.setdefault(lock_file, threading.RLock())
 
 
 def _entry(line: bytes) -> Entry | None:

@@ -26,6 +26,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from reader.clock import MAX_COUNTER, MAX_MS
 from reader.marks import Fields, Mark, merge, valid_value
 
 SCHEMA_VERSION = 3
@@ -341,8 +342,8 @@ def _fields(doc: Json, *, meta: bool) -> Fields:
             and type(packed[1]) is int
             and type(packed[2]) is int
             and type(packed[3]) is str
-            and 0 <= packed[1] < 2**53
-            and 0 <= packed[2] < 2**53
+            and 0 <= packed[1] < MAX_MS
+            and 0 <= packed[2] < MAX_COUNTER
         ):
             raise _Invalid(f"{name!r} is not a value with a stamp")
         value = packed[0]

@@ -53,13 +53,19 @@ class Store:
         on_error: Callable[[str], None] | None = None,
         debounce: float = 0.25,
         clock: Clock | None = None,
+        fold_on_close: bool = False,
     ) -> None:
-        """Set up an empty, unopened store; does no IO. `clock` stamps this writer's changes."""
+        """Set up an empty, unopened store; does no IO. `clock` stamps this writer's changes.
+
+        A short-lived store (a command) folds a large journal when it closes
+        (`fold_on_close`); a long-lived one (the reader) folds in the background.
+        """
         self._path = Path(path)
         self._disk = StateDisk(self._path)
         self._on_error = on_error
         self._debounce = debounce
         self._clock = clock or Clock(new_writer_id())
+        self._fold_on_close = fold_on_close
         self._lock = threading.Lock()  # guards the in-memory state below
         self._flush_lock = threading.Lock()  # one flush at a time
         self._posts: dict[str, Fields] = {}
@@ -105,13 +111,17 @@ class Store:
             self._posts, self._meta = loaded.posts, loaded.meta
             self._index.rebuild(self._posts)
             stamps = (mark.stamp for fields in self._posts.values() for mark in fields.values())
-            self._clock.observe(max(stamps, default=ZERO))
+            latest = max(stamps, default=ZERO)
+            self._clock.observe(max((mark.stamp for mark in self._meta.values()), default=latest))
+            self._clock.observe(latest)
         if loaded.dropped and not self._read_only:  # write the valid rest to a fresh file
             self._rewrite(loaded)
         if not self._read_only:
             self._thread = threading.Thread(target=self._run, name="reader-store", daemon=True)
             self._thread.start()
             atexit.register(self.close)
+            if not self._fold_on_close:
+                self._compact_in_background()  # a journal left large by commands
         return [message] if message else []
 
     def _check(self, loaded: Loaded) -> str | None:
@@ -377,6 +387,8 @@ class Store:
             self._thread.join()
             self._thread = None
         if self.flush():
+            if self._fold_on_close:
+                self.compact()
             return True
         with self._lock:
             lost = len({(entry.post, entry.field) for entry in self._pending})

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -503,3 +505,64 @@ def test_a_position_keeps_its_line_in_a_post_of_a_million_lines(
     store.close()
     position = opened().position("huge")
     assert position is not None and round(position * 1_000_000) == 2345
+
+
+def test_a_save_while_the_same_process_folds_is_not_lost(
+    opened: Callable[..., Store], path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fold's last step (carry the tail over, replace the journal) and a save in another
+    thread of the same process must not overlap: the file lock alone let both in."""
+    store = opened()
+    for number in range(50):
+        store.set_read(f"p{number}", True)
+    assert store.flush()
+    real_replace_with = journal.replace_with
+    replacing = threading.Event()
+
+    def slow_replace_with(target: Path, lines: bytes) -> None:
+        replacing.set()
+        time.sleep(0.5)  # the window in which a save would be dropped
+        real_replace_with(target, lines)
+
+    monkeypatch.setattr(journal, "replace_with", slow_replace_with)
+    monkeypatch.setattr(state_disk, "COMPACT_AT_BYTES", 0)
+    fold = threading.Thread(target=store.compact)  # the store's own fold, as in the reader
+    fold.start()
+    assert replacing.wait(10)
+    store.set_bookmarked("saved-meanwhile", True)
+    assert store.flush()  # waits for the fold's step instead of writing into it
+    fold.join()
+    monkeypatch.undo()
+    store.close()
+    assert opened().bookmarked_ids() == {"saved-meanwhile"}
+
+
+def test_a_stamp_at_the_limit_does_not_stop_later_changes_from_saving(
+    opened: Callable[..., Store], path: Path
+) -> None:
+    """A crafted journal line with the largest stamp: later changes still save and win."""
+    store = opened()
+    store.set_read("z", True)
+    store.close()
+    with journal_path(path).open("ab") as handle:
+        largest = [2**53 - 1, 2**53 - 1, "x"]  # the next counter could not be stored
+        handle.write(json.dumps({"p": "z", "f": "read", "v": True, "c": largest}).encode() + b"\n")
+    again = opened()
+    again.set_read("z", False)
+    again.set_bookmarked("other", True)
+    again.close()
+    third = opened()
+    assert not third.is_read("z") and third.is_bookmarked("other")
+
+
+def test_a_meta_value_stamped_in_the_future_can_still_be_changed(
+    opened: Callable[..., Store], path: Path
+) -> None:
+    store = opened(clock=Clock("future", wall=lambda: 32_503_680_000.0))  # the year 3000
+    store.set_meta("view", "bookmarked")
+    store.close()
+    again = opened()
+    again.set_meta("view", "all")
+    assert again.get_meta("view") == "all"
+    again.close()
+    assert opened().get_meta("view") == "all"

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from reader.journal import journal_path
 from reader.state_disk import StateDisk
 from reader.store import Store
 from tests.unit.helpers.processes import run_captured
@@ -103,3 +104,23 @@ def test_the_sets_the_screen_asks_for_follow_every_kind_of_change(
     assert dict(mine.positions()) == {"a": 0.5}
     mine.set_bookmarked("b", False)
     assert mine.bookmarked_ids() == set()
+
+
+def test_reader_mark_folds_a_journal_that_has_grown_large(
+    opened: Callable[..., Store], path: Path, tmp_path: Path
+) -> None:
+    """Commands are short-lived: they fold a large journal on the way out, or a scripted
+    `reader mark` loop would grow it for ever (only a long reader session folded)."""
+    library = tmp_path / "posts"
+    library.mkdir()
+    (library / "one.md").write_text("# One\n\nText.\n")
+    store = opened()
+    for number in range(4000):
+        store.set_read(f"old-{number}", True)
+    store.close()
+    assert journal_path(path).stat().st_size > 256 * 1024 and not path.exists()
+    result = run_captured([str(READER)], ["mark", "one.md", library, "--bookmark", "--state", path])
+    assert result.returncode == 0, result.stderr
+    assert path.exists() and journal_path(path).stat().st_size == 0
+    again = opened()
+    assert len(again.read_ids()) == 4000 and again.bookmarked_ids() == {"one.md"}
