@@ -55,6 +55,9 @@ class MainScreen(ReaderScreen):
         # Priority: handled as the key is read, so that the keys typed (or pasted) right
         # after it already go to the box these open (and see `check_action`).
         Binding("slash", "search", "Search", id="search", priority=True),
+        # In the search box only (check_action): the focus moves at once, so keys typed in
+        # the same instant (down j, over ssh) go to the hits, not into the query.
+        Binding("down", "to_results", "Results", id="search.leave", priority=True),
         Binding("ctrl+f", "find", "Find in post", show=False, id="find", priority=True),
         Binding("o", "open_url", "Open post's url", show=False, id="open_url"),
         Binding("f", "links", "Links", show=False, id="links"),
@@ -140,7 +143,13 @@ class MainScreen(ReaderScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In a focused text box `/` and ctrl+f are typed (a query): the keys go on to the
         box, and the footer does not offer them there."""
+        if action == "to_results":
+            return isinstance(self.focused, SearchBar)
         return not (action in ("search", "find") and isinstance(self.focused, Input))
+
+    def action_to_results(self) -> None:
+        """Down in the search box: on to the hits."""
+        self.search_left()
 
     def action_contents(self) -> None:
         """Show or hide the shown post's contents."""
@@ -424,7 +433,6 @@ class MainScreen(ReaderScreen):
         if self.complete and self.current == self.post_list.ids[0]:
             self.apply_search_highlight()
 
-    @on(SearchBar.LeftToResults)
     def search_left(self) -> None:
         """Down from the search box: go through the hits."""
         self.search_entered = True

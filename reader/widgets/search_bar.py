@@ -33,7 +33,6 @@ class SearchBar(Input):
     BINDINGS: ClassVar[list[BindingType]] = [
         # Shown in the footer while typing a query.
         Binding("escape", "clear", "Close", id="search.clear"),
-        Binding("down", "leave", "Results", id="search.leave"),
     ]
 
     DEFAULT_CSS = """
@@ -62,9 +61,6 @@ class SearchBar(Input):
 
     class SearchCleared(Message):
         """Escape: the search is over."""
-
-    class LeftToResults(Message):
-        """Down: move to the results, keeping the search."""
 
     def __init__(self, *, id: str | None = None) -> None:
         """Start hidden."""
@@ -109,7 +105,3 @@ class SearchBar(Input):
         """Escape: hide the box and end the search."""
         self.close()
         self.post_message(self.SearchCleared())
-
-    def action_leave(self) -> None:
-        """Down: go to the results."""
-        self.post_message(self.LeftToResults())

@@ -8,6 +8,7 @@ from pathlib import Path
 from tests.e2e.conftest import TerminalFactory
 from tests.e2e.screen import FIRST, NEVER, SECOND
 from tests.e2e.test_reading import (
+    CRISIS,
     ENTER,
     ESCAPE,
     FOURTH,
@@ -16,6 +17,7 @@ from tests.e2e.test_reading import (
     named,
     open_search,
     quit_cleanly,
+    search_box,
     showing,
     sidebar_titles,
     type_query,
@@ -77,4 +79,21 @@ def test_escape_after_enter_ends_the_search_and_keeps_the_opened_post(
         named("the search ended", lambda t: "— All 20/20" in header(t) and showing(FOURTH)(t))
     )
     assert len(sidebar_titles(text)) > 5, text
+    quit_cleanly(terminal)
+
+
+def test_down_and_a_key_typed_in_the_same_instant_go_to_the_hits(
+    term: TerminalFactory, reader_cmd: Path, tmp_path: Path
+) -> None:
+    # Over ssh, or typed fast, "down j" arrives in one read: the j belongs to the hits.
+    terminal = term(
+        [reader_cmd, "--mark-read-after", NEVER, "--state", tmp_path / "s.json"], columns=WIDE
+    )
+    terminal.wait_for(showing(FIRST))
+    open_search(terminal)
+    type_query(terminal, "crisis")
+    terminal.wait_for(named("three hits", lambda t: "— Search 3/20 ·" in header(t)))
+    terminal.send("\x1b[Bj")  # down, then j, in one write
+    text = terminal.wait_for(showing(CRISIS[1]))
+    assert search_box(text) == "crisis", "the j did not go into the query"
     quit_cleanly(terminal)
