@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from reader.frontmatter import FrontMatterError, split_front_matter
 from reader.importers.digest import ImportResult, slugify, write_post, yaml_json
@@ -161,11 +162,15 @@ def _feed_title(feed: object) -> str:
     return clean_line(title)
 
 
-def entry_fields(entry: Mapping[str, Any], feed: str = "") -> tuple[dict[str, object], str]:
+def entry_fields(
+    entry: Mapping[str, Any], feed: str = "", feed_author: str = ""
+) -> tuple[dict[str, object], str]:
     """The front matter fields and the Markdown body of one feedparser entry.
 
-    `feed` is the feed's title, kept in each post. An entry without a title is named
-    after the first words of its text, else its date, else its id (else "Untitled").
+    `feed` is the feed's title, kept in each post; `feed_author` stands in for an entry
+    without an author. An entry without a title is named after the first words of its
+    text, else its date, else its id (else "Untitled"). Only an http(s) link is kept as
+    the post's url (not a guid that is no address, nor file: and other schemes).
     """
     title = _text(entry.get("title"))
     if title and _is_html(entry.get("title_detail")):
@@ -202,13 +207,13 @@ def entry_fields(entry: Mapping[str, Any], feed: str = "") -> tuple[dict[str, ob
         fields["title"] = title
     if date:
         fields["date"] = date
-    if author := _author(entry):
+    if author := _author(entry) or feed_author:
         fields["author"] = author
     if feed:
         fields["feed"] = feed
     if tags:
         fields["tags"] = list(tags)
-    if link:
+    if urlsplit(link).scheme.lower() in ("http", "https"):
         fields["url"] = link
     return fields, clean_text(body)
 
@@ -281,24 +286,25 @@ def import_feed(
     """
     data, headers = _load(source, timeout, max_bytes)
     try:
-        entries, feed_title = _parse(data, headers, source)
+        entries, feed_title, feed_author = _parse(data, headers, source)
         into.mkdir(parents=True, exist_ok=True)
         with _import_lock(into):
-            return _write_entries(entries, feed_title, into, progress)
+            return _write_entries(entries, (feed_title, feed_author), into, progress)
     except RecursionError:  # no parser here recurses that deep yet; never a traceback
         raise FeedError(f"{clean_line(source)} is nested too deeply to import") from None
 
 
-def _parse(data: bytes, headers: dict[str, str], source: str) -> tuple[list[Any], str]:
-    """The entries and the feed's title. Raises FeedError if data is not a feed."""
+def _parse(data: bytes, headers: dict[str, str], source: str) -> tuple[list[Any], str, str]:
+    """The entries, the feed's title and its author. Raises FeedError if data is not a feed."""
     import feedparser
 
     parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
     entries = list(parsed.get("entries") or [])
     feed_title = _feed_title(parsed.get("feed"))
+    feed_author = _author(parsed.get("feed") or {})
     if not entries and (not parsed.get("version") or (parsed.get("bozo") and not feed_title)):
         raise FeedError(f"not an RSS or Atom feed: {clean_line(source)}")
-    return entries, feed_title
+    return entries, feed_title, feed_author
 
 
 @contextmanager
@@ -320,16 +326,16 @@ def _import_lock(into: Path) -> Iterator[None]:
 
 def _write_entries(
     entries: list[Any],
-    feed_title: str,
+    feed: tuple[str, str],
     into: Path,
     progress: Callable[[int, int], None] | None,
 ) -> ImportResult:
-    """Write each entry's file (under the import lock)."""
+    """Write each entry's file (under the import lock); `feed` is its title and author."""
     index = _Index(into)
     result = ImportResult()
     seen: set[str] = set()
     for done, entry in enumerate(entries, start=1):
-        fields, body = entry_fields(entry, feed_title)
+        fields, body = entry_fields(entry, *feed)
         entry_id = str(fields["id"])
         if entry_id not in seen:
             seen.add(entry_id)

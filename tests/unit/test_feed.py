@@ -133,7 +133,8 @@ def test_atom_html_title_relative_links_and_summary_only(tmp_path: Path) -> None
         "# Big\n\n1. one\n2. two\n\nSee [about](https://atom.example.net/about) & more."
     )
     two, body = front(result.paths[1])
-    assert two["date"] == "2024-02-01T00:00:00Z" and "author" not in two
+    assert two["date"] == "2024-02-01T00:00:00Z"
+    assert two["author"] == "Feed Author", "Atom: the feed's author stands in for the entry's"
     assert body.strip() == "Only a **summary**."
 
 

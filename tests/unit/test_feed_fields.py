@@ -93,3 +93,34 @@ def test_the_feed_title_is_kept_plain_and_safe(tmp_path: Path) -> None:
     assert fields[0]["feed"] == "Ann's log ␛[31m: \"x\""
     post = load_library(tmp_path / "posts").posts[0]
     assert post.feed == "Ann's log ␛[31m: \"x\""
+
+
+def test_only_web_addresses_become_a_post_url(tmp_path: Path) -> None:
+    """A guid that is no address, or a file: link, is not offered to `o` as the post's url."""
+    posts = import_items(
+        tmp_path,
+        "<item><title>Guid</title><guid>only-guid-123</guid></item>"
+        "<item><title>File</title><link>file:///etc/passwd</link></item>"
+        "<item><title>Web</title><link>https://example.org/web</link></item>",
+    )
+    urls = {str(post["title"]): post.get("url") for post in posts}
+    assert urls == {"Guid": None, "File": None, "Web": "https://example.org/web"}
+    assert {str(post["id"]) for post in posts} >= {"only-guid-123"}, "the id is kept"
+
+
+def test_an_atom_feeds_own_author_stands_in_for_entries_without_one(tmp_path: Path) -> None:
+    source = tmp_path / "feed.xml"
+    source.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>Log</title>'
+        "<author><name>Carol Feed</name></author>"
+        "<id>urn:f</id><updated>2024-01-01T00:00:00Z</updated>"
+        "<entry><title>Own</title><id>urn:1</id><updated>2024-01-01T00:00:00Z</updated>"
+        "<author><name>Dan</name></author><summary>a</summary></entry>"
+        "<entry><title>None</title><id>urn:2</id><updated>2024-01-01T00:00:00Z</updated>"
+        "<summary>b</summary></entry></feed>",
+        encoding="utf-8",
+    )
+    result = import_feed(str(source), tmp_path / "posts")
+    authors = {str(front(path)["title"]): front(path).get("author") for path in result.paths}
+    assert authors == {"Own": "Dan", "None": "Carol Feed"}
