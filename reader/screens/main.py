@@ -411,7 +411,11 @@ class MainScreen(ReaderScreen):
         if message.ids is None:
             self.refresh_rows(select=self.highlighted_id)
         else:
-            self.refresh_rows(select=message.ids[0] if message.ids else None)
+            # Once the reader is in the hits, the same query run again (the index came
+            # up) keeps the post they moved to; while typing, the first hit is selected.
+            current = self.highlighted_id
+            keep = self.search_entered and current is not None and current in message.ids
+            self.refresh_rows(select=current if keep else (message.ids[0] if message.ids else None))
             if not message.ids:
                 self.post_list.empty_text = "No posts match"
                 self.post_list.refresh()

@@ -134,3 +134,18 @@ async def test_a_warm_start_searches_the_bodies_too(start: Any, library: Path) -
             await pilot.press("slash")
             await search(pilot, "colleague")  # in two posts' bodies, in no title
             assert len(titles(pilot)) == 2
+
+
+async def test_the_query_run_again_when_the_index_is_ready_keeps_the_hit_moved_to(
+    start: Any,
+) -> None:
+    async with start() as pilot:
+        await pilot.press("slash")
+        await search(pilot, "crisis")
+        await pilot.press("down", "j")
+        await settle(pilot)
+        assert current_title(pilot) == CRISIS[1]
+        screen = screen_of(pilot)
+        screen.run_search(screen.search_text)  # what the index coming up does
+        await settle(pilot)
+        assert current_title(pilot) == CRISIS[1], "the cursor did not jump back to the first hit"
