@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tests.e2e.conftest import TerminalFactory
 from tests.e2e.screen import FIRST, NEVER, SECOND
+from tests.e2e.terminal import Terminal
 from tests.e2e.test_reading import (
     CRISIS,
     ENTER,
@@ -62,15 +63,21 @@ def test_n_and_shift_n_step_through_find_matches_after_enter(
     quit_cleanly(terminal)
 
 
-def test_escape_after_enter_ends_the_search_and_keeps_the_opened_post(
-    term: TerminalFactory, reader_cmd: Path, tmp_path: Path
-) -> None:
+def searching(term: TerminalFactory, reader_cmd: Path, tmp_path: Path, query: str) -> Terminal:
+    """The reader on the bundled posts with `query` typed into the search box."""
     terminal = term(
         [reader_cmd, "--mark-read-after", NEVER, "--state", tmp_path / "s.json"], columns=WIDE
     )
     terminal.wait_for(showing(FIRST))
     open_search(terminal)
-    type_query(terminal, "procurement")
+    type_query(terminal, query)
+    return terminal
+
+
+def test_escape_after_enter_ends_the_search_and_keeps_the_opened_post(
+    term: TerminalFactory, reader_cmd: Path, tmp_path: Path
+) -> None:
+    terminal = searching(term, reader_cmd, tmp_path, "procurement")
     terminal.send(ENTER)
     terminal.wait_for(showing(FOURTH))
     assert "— Search" in header(terminal.text())
@@ -86,12 +93,7 @@ def test_down_and_a_key_typed_in_the_same_instant_go_to_the_hits(
     term: TerminalFactory, reader_cmd: Path, tmp_path: Path
 ) -> None:
     # Over ssh, or typed fast, "down j" arrives in one read: the j belongs to the hits.
-    terminal = term(
-        [reader_cmd, "--mark-read-after", NEVER, "--state", tmp_path / "s.json"], columns=WIDE
-    )
-    terminal.wait_for(showing(FIRST))
-    open_search(terminal)
-    type_query(terminal, "crisis")
+    terminal = searching(term, reader_cmd, tmp_path, "crisis")
     terminal.wait_for(named("three hits", lambda t: "— Search 3/20 ·" in header(t)))
     terminal.send("\x1b[Bj")  # down, then j, in one write
     text = terminal.wait_for(showing(CRISIS[1]))
