@@ -78,6 +78,13 @@ def read_from(path: Path, tail: Tail) -> Tail:
             data = handle.read()
     except (FileNotFoundError, NotADirectoryError):
         return Tail()  # no journal (yet): nothing was saved there
+    entries, end, skipped = parse(data)
+    return Tail(journal, start + end, skipped, entries)
+
+
+def parse(data: bytes) -> tuple[list[Entry], int, int]:
+    """The entries of the complete lines of `data`, where they end, and how many lines were
+    not entries (torn or damaged). A last line without its newline is not read."""
     end = data.rfind(b"\n") + 1
     entries: list[Entry] = []
     skipped = 0
@@ -89,7 +96,7 @@ def read_from(path: Path, tail: Tail) -> Tail:
             skipped += 1
         else:
             entries.append(entry)
-    return Tail(journal, start + end, skipped, entries)
+    return entries, end, skipped
 
 
 def replace_with(path: Path, lines: bytes) -> None:

@@ -207,8 +207,7 @@ class StateDisk:
             return False  # left to the store's own handling of a bad file
         with open(self.journal, "rb") as handle:
             folded = handle.read(size)
-        cut = folded.rfind(b"\n") + 1  # a torn last line stays in the journal
-        entries = [entry for line in folded[:cut].splitlines() if (entry := _entry(line))]
+        entries, cut, _ = journal.parse(folded)  # a torn last line stays in the journal
         apply(loaded.posts, loaded.meta, entries)
         payload = state_bytes(loaded.posts, loaded.meta, loaded.extra)
         real = self.real
@@ -252,13 +251,6 @@ def _thread_lock(lock_file: str) -> threading.RLock:
     """The lock that keeps this process's threads apart on one state file."""
     with _thread_locks_guard:
         return _thread_locks.setdefault(lock_file, threading.RLock())
-
-
-def _entry(line: bytes) -> Entry | None:
-    """A journal line's entry (None for a damaged line)."""
-    from reader.marks import parse_line
-
-    return parse_line(line)
 
 
 def _write_synced(path: Path, payload: bytes) -> None:

@@ -19,6 +19,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
+from itertools import chain
 from pathlib import Path
 
 from reader.clock import ZERO, Clock, new_writer_id
@@ -110,10 +111,9 @@ class Store:
         if loaded.broken is None and loaded.unreadable is None:
             self._posts, self._meta = loaded.posts, loaded.meta
             self._index.rebuild(self._posts)
-            stamps = (mark.stamp for fields in self._posts.values() for mark in fields.values())
-            latest = max(stamps, default=ZERO)
-            self._clock.observe(max((mark.stamp for mark in self._meta.values()), default=latest))
-            self._clock.observe(latest)
+            posts = (fields.values() for fields in self._posts.values())
+            marks = chain(*posts, self._meta.values())
+            self._clock.observe(max((mark.stamp for mark in marks), default=ZERO))
         if loaded.dropped and not self._read_only:  # write the valid rest to a fresh file
             self._rewrite(loaded)
         if not self._read_only:

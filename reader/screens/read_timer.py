@@ -17,8 +17,6 @@ from collections.abc import Callable
 
 from textual.timer import Timer
 
-HOLDS = ("launch", "preview", "modal", "blur", "suspend")
-
 
 class ReadTimer:
     """One post's read-after clock, held while any reason in `holds` stands."""
