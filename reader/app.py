@@ -20,29 +20,16 @@ from textual.widget import Widget
 from reader.messages import CopyText, NoBrowser, notice_timeout, sentence
 from reader.sanitize import clean_line
 from reader.screens.confirm import ConfirmScreen
-from reader.screens.help import HelpScreen, binding_commands, focus_bindings
+from reader.screens.help import HelpScreen, help_sections, key_commands
 from reader.screens.main import MainScreen
 from reader.store import Store
-from reader.widgets.article import ArticleView
-from reader.widgets.article_pane import ArticlePane
-from reader.widgets.post_list import PostList
+from reader.widgets.bindings import bindings
 
 if TYPE_CHECKING:
     from textual.driver import Driver
 
     from reader.clipboard import CopyResult
     from reader.lifecycle import ExitGuard
-
-
-def binding_ids() -> set[str]:
-    """Every binding id a config file may give keys to."""
-    classes = (ReaderApp, MainScreen, PostList, ArticleView, ArticlePane)
-    return {
-        binding.id
-        for cls in classes
-        for binding in Binding.make_bindings(cls.BINDINGS)
-        if binding.id is not None
-    }
 
 
 SWITCH_INTERVAL = 0.0005
@@ -76,12 +63,8 @@ class ReaderApp(App[int]):
     CSS_PATH = "reader.tcss"
     TITLE = "reader"
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+p", "command_palette", "Commands", show=False, id="command_palette"),
-        Binding("ctrl+t", "change_theme", "Theme", show=False, id="change_theme"),
-        # Textual turns the terminal's ctrl+z (SIGTSTP) off; this does the same by hand.
-        Binding("ctrl+z", "suspend_process", "Suspend (fg resumes)", show=False, id="suspend"),
-    ]
+    # ctrl+p, ctrl+t, ctrl+z (see reader/keys.py); Textual's own ctrl+q and ctrl+c stay.
+    BINDINGS: ClassVar[list[BindingType]] = bindings("app")
 
     def __init__(
         self,
@@ -224,33 +207,27 @@ class ReaderApp(App[int]):
         question = f"No web browser could open\n{clean_line(url)}\n\nCopy the address instead?"
         self.push_screen(ConfirmScreen(question), answered)
 
+    def key_display(self, key: str) -> str:
+        """How the footer shows a key (`?`, `^f`, `esc`)."""
+        return self.get_key_display(Binding(key, ""))
+
     def action_help(self) -> None:
         """Show every key."""
         if isinstance(self.screen, HelpScreen):
             return
-        sections: list[tuple[str, list[BindingType]]] = [
-            ("Everywhere", [*MainScreen.BINDINGS, *focus_bindings(), *self.BINDINGS]),
-            ("Sidebar", PostList.BINDINGS),
-            ("Article", [*ArticleView.BINDINGS, *ArticlePane.BINDINGS]),
-        ]
-        display = {
-            key: self.get_key_display(binding)
-            for _, bindings in sections
-            for binding in Binding.make_bindings(bindings)
-            for key in [binding.key]
-        }
-        self.push_screen(HelpScreen(sections, display, self.keymap_overrides))
+        self.push_screen(HelpScreen(help_sections(self.keymap_overrides, self.key_display)))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette: every reader key, then Textual's own commands."""
         main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
         if main is not None:
-            targets: list[tuple[Widget, str, list[BindingType]]] = [
-                (main, "", MainScreen.BINDINGS),
-                (main.post_list, " (in the sidebar)", PostList.BINDINGS),
-                (main.article, " (in the article)", ArticleView.BINDINGS),
-            ]
-            for title, help_text, callback in binding_commands(targets, self.get_key_display):
+            targets: dict[str, Widget] = {
+                "screen": main,
+                "sidebar": main.post_list,
+                "article": main.article,
+            }
+            commands = key_commands(targets, self.keymap_overrides, self.key_display)
+            for title, help_text, callback in commands:
                 yield SystemCommand(title, help_text, callback)
         yield SystemCommand("Help", "Show every key (? or F1)", self.action_help)
         yield SystemCommand(

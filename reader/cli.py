@@ -276,8 +276,8 @@ def run_import(argv: Sequence[str]) -> int:
 
 def check_keymap(keys: dict[str, str]) -> tuple[dict[str, str], list[Mistake]]:
     """Keep the key overrides whose binding id exists; report the others."""
-    from reader.app import binding_ids
     from reader.config import Mistake, shown_value
+    from reader.keys import binding_ids
 
     known = binding_ids()
     keymap = {binding_id: spec for binding_id, spec in keys.items() if binding_id in known}

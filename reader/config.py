@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from reader.keys import check_keymap
 from reader.paths import short_path, tilde
 from reader.sanitize import UNSAFE_RE, clean_line
 
@@ -174,7 +175,11 @@ def parse_config(raw: dict[str, object], path: Path) -> tuple[Config, list[Mista
 
 
 def _keys(value: object, problems: list[Mistake]) -> dict[str, str]:
-    """The [keys] table: binding id -> comma-separated keys."""
+    """The [keys] table: binding id -> comma-separated keys.
+
+    Only ids of the key table (reader/keys.py) with keys Textual knows are kept, and no
+    key may do two things in one place; each refused binding is one mistake.
+    """
     if not isinstance(value, dict):
         problems.append(Mistake("'keys' must be a table of binding id = \"keys\""))
         return {}
@@ -190,7 +195,9 @@ def _keys(value: object, problems: list[Mistake]) -> dict[str, str]:
             problems.append(
                 Mistake(f"key binding {shown} must be a string of keys, not {shown_value(spec)}")
             )
-    return keys
+    usable, refused = check_keymap(keys)
+    problems += [Mistake(clean_line(text)) for text in refused]
+    return usable
 
 
 def describe(

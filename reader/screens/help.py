@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
-from dataclasses import replace
 from functools import partial
 from typing import ClassVar
 
@@ -12,9 +11,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Static
+
+from reader.keys import KEYS, Scope, effective_keys, sections
 
 MARKERS = (
     ("●", "unread post"),
@@ -31,49 +32,34 @@ SEARCH_OPERATORS = (
     ("-word", "posts without the word"),
 )
 
-# Textual's own keys that move the focus (tab, shift+tab), described as ours are.
-FOCUS_DESCRIPTIONS = {
-    "app.focus_next": "Focus next pane",
-    "app.focus_previous": "Focus previous pane",
-}
+KeyLabel = Callable[[str], str]  # how the footer shows a key: "question_mark" -> "?"
+Section = tuple[str, list[tuple[str, str]]]  # title, (keys, description) rows
 
 
-def focus_bindings() -> list[BindingType]:
-    """Textual's tab and shift+tab, with descriptions in the style of the reader's own."""
+def help_sections(keymap: Mapping[str, str], display: KeyLabel) -> list[Section]:
+    """Every key of the key table (reader/keys.py), the user's in place of the defaults."""
+    effective = effective_keys(keymap)
     return [
-        replace(binding, description=FOCUS_DESCRIPTIONS[binding.action])
-        for binding in Binding.make_bindings(Screen.BINDINGS)
-        if binding.action in FOCUS_DESCRIPTIONS
-    ]
+        (scope.value, [(" / ".join(labels(effective[key.id], display)), key.description)
+                       for key in scoped])
+        for scope, scoped in sections()
+    ]  # fmt: skip
 
 
-def key_table(
-    sections: Iterable[tuple[str, list[BindingType]]],
-    display: dict[str, str],
-    keymap: Mapping[str, str] | None = None,
-) -> Table:
-    """A table of keys and what they do, one section per place the keys work.
+def labels(keys: Iterable[str], display: KeyLabel) -> list[str]:
+    """The keys as the footer shows them, each once."""
+    return list(dict.fromkeys(display(key) for key in keys))
 
-    `keymap` holds the user's overrides (binding id -> keys), shown instead of the defaults.
-    """
-    keymap = keymap or {}
+
+def key_table(sections: Iterable[Section]) -> Table:
+    """A table of keys and what they do, one section per place the keys work."""
     table = Table(box=None, show_header=False, padding=(0, 2), expand=False)
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
-    for title, bindings in sections:
+    for title, rows in sections:
         table.add_row(Text(title, style="bold underline"), "")
-        by_action: dict[str, tuple[list[str], str]] = {}
-        for binding in Binding.make_bindings(bindings):
-            if binding.action.startswith("screen."):
-                continue  # the same key is listed under the screen's own bindings
-            keys, description = by_action.setdefault(binding.action, ([], binding.description))
-            override = keymap.get(binding.id or "")
-            for key in override.split(",") if override else [binding.key]:
-                label = display.get(key.strip(), key.strip())
-                if label not in keys:
-                    keys.append(label)
-        for keys, description in by_action.values():
-            table.add_row(Text(" / ".join(keys)), Text(description))
+        for keys, description in rows:
+            table.add_row(Text(keys), Text(description))
         table.add_row("", "")
     table.add_row(Text("Search (/)", style="bold underline"), "")
     for query, finds in SEARCH_OPERATORS:
@@ -86,26 +72,25 @@ def key_table(
 
 
 Command = tuple[str, str, Callable[[], Awaitable[object]]]
+WHERE = {
+    Scope.EVERYWHERE: "",
+    Scope.SIDEBAR: " (in the sidebar)",
+    Scope.ARTICLE: " (in the article)",
+}
 
 
-def binding_commands(
-    targets: Iterable[tuple[Widget, str, list[BindingType]]],
-    key_display: Callable[[Binding], str],
+def key_commands(
+    targets: Mapping[str, Widget], keymap: Mapping[str, str], display: KeyLabel
 ) -> Iterator[Command]:
-    """(title, help, callback) for every binding, for the command palette.
-
-    `targets` pairs each widget with a note on where its keys work and its bindings;
-    a description already given by an earlier target is not repeated.
-    """
-    seen: set[str] = set()
-    for target, where, bindings in targets:
-        expanded = list(Binding.make_bindings(bindings))
-        for binding in expanded:
-            if binding.description in seen or binding.action.startswith("app.help"):
-                continue
-            seen.add(binding.description)
-            keys = ", ".join(key_display(b) for b in expanded if b.action == binding.action)
-            yield binding.description, f"{keys}{where}", partial(target.run_action, binding.action)
+    """(title, help, callback) for the command palette: each key of the table that it
+    offers, run on the widget (`targets`, by the key's home) that binds it."""
+    effective = effective_keys(keymap)
+    for key in KEYS:
+        target = targets.get(key.home)
+        if target is None or not key.palette or key.scope not in WHERE:
+            continue
+        keys = ", ".join(labels(effective[key.id], display))
+        yield key.description, f"{keys}{WHERE[key.scope]}", partial(target.run_action, key.action)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -139,16 +124,11 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(
-        self,
-        sections: list[tuple[str, list[BindingType]]],
-        display: dict[str, str],
-        keymap: Mapping[str, str] | None = None,
-    ) -> None:
-        """Take the bindings to list, grouped by where they work, and the user's keys."""
+    def __init__(self, sections: list[Section]) -> None:
+        """Take the keys to list, grouped by where they work (see `help_sections`)."""
         super().__init__()
         self.sections = sections
-        self.table = key_table(sections, display, keymap)
+        self.table = key_table(sections)
 
     def compose(self) -> ComposeResult:
         """Show the table of keys, wrapped to the box's width."""

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.actions import SkipAction
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, BindingType
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
+from reader.keys import KEY_ORDER
 from reader.messages import (
     CopyText,
     IndexReady,
@@ -29,6 +30,7 @@ from reader.screens.confirm import ConfirmScreen
 from reader.screens.links import LinksScreen
 from reader.views import find_unread
 from reader.widgets.article import ArticleView
+from reader.widgets.bindings import bindings
 from reader.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
@@ -39,39 +41,28 @@ if TYPE_CHECKING:
 INDEX_DELAY = 0.5
 
 
-class MainScreen(ReaderScreen):
+class MainScreen(ReaderScreen, inherit_bindings=False):
     """Sidebar of posts on the left, the highlighted post on the right."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "next_unread", "Next unread", id="next_unread"),
-        Binding("p", "previous_unread", "Prev unread", show=False, id="previous_unread"),
-        Binding("b", "toggle_bookmark", "Bookmark", id="toggle_bookmark"),
-        Binding("m", "toggle_read", "Read/unread", id="toggle_read"),
-        Binding("v", "cycle_view", "View", id="cycle_view"),
-        Binding("s", "cycle_sort", "Sort", show=False, id="cycle_sort"),
-        Binding("M", "mark_all_read", "Mark view read", show=False, id="mark_all_read"),
-        Binding("u", "undo", "Undo", show=False, id="undo"),
-        Binding("r", "reload", "Reload", show=False, id="reload"),
-        # Priority: handled as the key is read, so that the keys typed (or pasted) right
-        # after it already go to the box these open (and see `check_action`).
-        Binding("slash", "search", "Search", id="search", priority=True),
-        # In the search box only (check_action): the focus moves at once, so keys typed in
-        # the same instant (down j, over ssh) go to the hits, not into the query.
-        Binding("down", "to_results", "Results", id="search.leave", priority=True),
-        Binding("ctrl+f", "find", "Find in post", show=False, id="find", priority=True),
-        Binding("o", "open_url", "Open post's url", show=False, id="open_url"),
-        Binding("f", "links", "Links", show=False, id="links"),
-        Binding("y", "copy_url", "Copy post's url", show=False, id="copy_url"),
-        Binding("t", "contents", "Contents", show=False, id="contents"),
-        Binding("space", "space", "Page down, or next unread at the end", show=False, id="space"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="page_down"),
-        Binding("shift+space,pageup", "page_up", "Page up", show=False, id="page_up"),
-        Binding("l,right", "focus_article", "Focus article", show=False, id="focus_article"),
-        Binding("h,left", "focus_sidebar", "Focus sidebar", show=False, id="focus_sidebar"),
-        Binding("escape", "end_search", "End the search", show=False, id="end_search"),
-        Binding("question_mark,f1", "app.help", "Help", id="help"),
-        Binding("q", "app.quit", "Quit", id="quit"),
-    ]
+    # Every key that works everywhere (see reader/keys.py); tab and shift+tab too, which
+    # are Textual's own otherwise, so that they can be rebound like the rest.
+    BINDINGS: ClassVar[list[BindingType]] = bindings("screen")
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's, each place's keys in the key table's order.
+
+        Textual moves a key remapped in the config to the end of its place; the footer
+        would show it last (and drop it first when the footer is short of room).
+        """
+        active = super().active_bindings
+        nodes = list(dict.fromkeys(binding.node for binding in active.values()))
+
+        def place(item: tuple[str, ActiveBinding]) -> tuple[int, int]:
+            node, binding = item[1].node, item[1].binding
+            return nodes.index(node), KEY_ORDER.get(binding.id or "", len(KEY_ORDER))
+
+        return dict(sorted(active.items(), key=place))
 
     # Actions ---------------------------------------------------------------------
 

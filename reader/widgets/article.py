@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from textual.actions import SkipAction
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.events import Click, Resize
 from textual.geometry import Size
 from textual.message import Message
@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.find import HEADING_META, Match, link_at
+from reader.widgets.bindings import bindings
 
 # Strips are made for the lines on screen only, and this many kept for redraws.
 STRIPS_KEPT = 500
@@ -41,46 +42,11 @@ class Heading:
     text: str
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     """A scrollable view of one rendered post."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "scroll_down", "Scroll down", show=False, id="article.scroll_down"),
-        Binding("k,up", "scroll_up", "Scroll up", show=False, id="article.scroll_up"),
-        Binding("g,home", "scroll_home", "Scroll to top", show=False, id="article.scroll_home"),
-        Binding("G,end", "scroll_end", "Scroll to end", show=False, id="article.scroll_end"),
-        Binding("space", "screen.space", "Page down", show=False, id="article.space"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="article.page_down"),
-        Binding("shift+space,pageup", "page_up", "Page up", show=False, id="article.page_up"),
-        Binding(
-            "left_square_bracket",
-            "previous_heading",
-            "Previous heading",
-            show=False,
-            id="article.previous_heading",
-        ),
-        Binding(
-            "right_square_bracket",
-            "next_heading",
-            "Next heading",
-            show=False,
-            id="article.next_heading",
-        ),
-        Binding(
-            "h,left",
-            "screen.focus_sidebar",
-            "Focus sidebar",
-            show=False,
-            id="article.focus_sidebar",
-        ),
-        Binding(
-            "l,right",
-            "screen.focus_article",
-            "Focus article",
-            show=False,
-            id="article.focus_article",
-        ),
-    ]
+    # Its own keys only: space, the page keys, left and right are the screen's.
+    BINDINGS: ClassVar[list[BindingType]] = bindings("article")
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"article--match", "article--match-current"}
 

@@ -12,43 +12,21 @@ from typing import ClassVar
 from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 
 from reader.find import Match, find_matches
 from reader.widgets.article import ArticleView
+from reader.widgets.bindings import bindings
 from reader.widgets.contents import Contents
 from reader.widgets.find_bar import FindBar
-
-# n and N in the footer while find is open.
-FIND_KEYS = Binding.Group("Next/prev")
 
 
 class ArticlePane(Horizontal):
     """The article with a find bar below it and a contents panel beside it."""
 
-    # While the find bar is open (in its box or in the article). n / N as in less and
-    # vim: xterm and tmux send shift+F3 as a cursor-position report, which never arrives.
-    # The footer shows `n N Next/prev` in place of `n Next unread` (the group's
-    # description, short enough for 80 columns; the help lists each binding's own); in
-    # the find box the box's own keys shadow these, so the footer hints those instead.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "n,enter,f3",
-            "find_step(1)",
-            "Next match (find open)",
-            group=FIND_KEYS,
-            id="find.next",
-        ),
-        Binding(
-            "N,shift+f3",
-            "find_step(-1)",
-            "Previous match (find open)",
-            group=FIND_KEYS,
-            id="find.previous",
-        ),
-        Binding("escape", "close_find", "Close find", show=False, id="find.close"),
-    ]
+    # n / N, escape while the find bar is open (see reader/keys.py).
+    BINDINGS: ClassVar[list[BindingType]] = bindings("article_pane")
 
     DEFAULT_CSS = """
     ArticlePane > Vertical {
@@ -106,9 +84,7 @@ class ArticlePane(Horizontal):
         self.current = -1
         if self.matches:
             top = int(self.article.scroll_y)
-            self.current = next(
-                (i for i, match in enumerate(self.matches) if match.line >= top), 0
-            )
+            self.current = next((i for i, match in enumerate(self.matches) if match.line >= top), 0)
         self.show_matches(scroll=jump)
 
     def show_matches(self, *, scroll: bool) -> None:

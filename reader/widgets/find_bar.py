@@ -6,22 +6,19 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Label
 
-# ↑↓ in the footer while typing in the find box.
-STEP_KEYS = Binding.Group("Next/prev match", compact=True)
+from reader.widgets.bindings import bindings
 
 
 class FindBar(Horizontal):
     """An input for the text to find and a `3/12` count; hidden until ctrl+f."""
 
-    # Escape from the box or the article (the article's own escape is find.close).
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close"),
-    ]
+    # Escape from the box (in the article, escape is the pane's find.close).
+    BINDINGS: ClassVar[list[BindingType]] = bindings("find_bar")
 
     DEFAULT_CSS = """
     FindBar {
@@ -124,10 +121,7 @@ class FindInput(Input):
     the footer hints them (`↓↑ Next/prev match`) while you type.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,f3", "step(1)", "Next match", group=STEP_KEYS),
-        Binding("up,shift+f3", "step(-1)", "Previous match", group=STEP_KEYS),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("find_box")
 
     def action_step(self, step: int) -> None:
         """The next (+1) or previous (-1) match."""

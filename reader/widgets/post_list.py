@@ -16,13 +16,15 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from reader.widgets.bindings import bindings
 
 UNREAD_MARK = "●"
 BOOKMARK_MARK = "★"
@@ -39,41 +41,12 @@ class Row:
     progress: float | None = None
 
 
-class PostList(ScrollView, can_focus=True):
+class PostList(ScrollView, can_focus=True, inherit_bindings=False):
     """A cursor over a list of post titles, with unread and bookmark markers."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Next post", show=False, id="sidebar.cursor_down"),
-        Binding("k,up", "cursor_up", "Previous post", show=False, id="sidebar.cursor_up"),
-        Binding("g,home", "first", "First post", show=False, id="sidebar.first"),
-        Binding("G,end", "last", "Last post", show=False, id="sidebar.last"),
-        Binding("enter", "open", "Open post", show=False, id="sidebar.open"),
-        Binding(
-            "l,right",
-            "screen.focus_article",
-            "Focus article",
-            show=False,
-            id="sidebar.focus_article",
-        ),
-        Binding(
-            "h,left",
-            "screen.focus_sidebar",
-            "Focus sidebar",
-            show=False,
-            id="sidebar.focus_sidebar",
-        ),
-        Binding("space", "screen.space", "Page article down", show=False, id="sidebar.space"),
-        Binding(
-            "pagedown", "screen.page_down", "Page article down", show=False, id="sidebar.page_down"
-        ),
-        Binding(
-            "shift+space,pageup",
-            "screen.page_up",
-            "Page article up",
-            show=False,
-            id="sidebar.page_up",
-        ),
-    ]
+    # Its own keys only: left, right and the page keys are the screen's (they move the
+    # focus and page the article), not a scroll view's.
+    BINDINGS: ClassVar[list[BindingType]] = bindings("sidebar")
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "post-list--cursor",

@@ -6,10 +6,12 @@ from typing import ClassVar
 
 from rich.cells import cell_len
 from textual import on
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.events import Resize
 from textual.message import Message
 from textual.widgets import Input
+
+from reader.widgets.bindings import bindings
 
 # What the empty box says, longest first: the longest that fits the sidebar is shown,
 # so that the operators are never cut off (the help, F1 or ?, lists them all).
@@ -30,10 +32,8 @@ def placeholder_for(width: int) -> str:
 class SearchBar(Input):
     """An input for a search query; hidden until `/`."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # Shown in the footer while typing a query.
-        Binding("escape", "clear", "Close", id="search.clear"),
-    ]
+    # escape, shown in the footer while typing a query.
+    BINDINGS: ClassVar[list[BindingType]] = bindings("search_box")
 
     DEFAULT_CSS = """
     SearchBar, SearchBar:focus {

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from rich.segment import Segment
 from textual import events
 from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
 from textual.pilot import Pilot
 
 from reader.widgets.article import ArticleView
@@ -71,9 +72,23 @@ async def test_reaching_the_end_of_a_post_marks_it_read(start: Any, tmp_path: Pa
 class ArticleOnly(App[None]):
     """Just the article view, to drive it before it has ever been laid out."""
 
+    # The page keys are the main screen's (they page the article from either pane).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("pagedown", "page(1)"),
+        Binding("pageup", "page(-1)"),
+    ]
+
     def compose(self) -> ComposeResult:
         """One article view."""
         yield ArticleView()
+
+    def action_page(self, step: int) -> None:
+        """Page the article as the main screen does."""
+        view = self.query_one(ArticleView)
+        if step > 0:
+            view.action_page_down()
+        else:
+            view.action_page_up()
 
 
 def numbered_lines(count: int) -> list[list[Segment]]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from rich.console import Console
 
-from reader.app import binding_ids
+from reader.keys import binding_ids
 from reader.screens.help import HelpScreen
 
 

@@ -24,6 +24,7 @@ CORE_MODULES = [
     "reader.importers.fetch",
     "reader.session",
     "reader.config",
+    "reader.keys",
     "reader.links",
     "reader.find",
     "reader.importers.digest",
