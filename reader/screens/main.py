@@ -1,70 +1,266 @@
-"""The reader's one screen: the keys and what they do.
+"""The reader's one screen: the post sidebar beside the article pane.
 
-The loading, rendering and state logic lives in `ReaderScreen` (screens/base.py);
-this module adds the key bindings and their actions.
+The screen composes the widgets and four non-visual parts, each owning its state,
+workers and messages: the library loader (library_loader.py), the article loader
+(article_loader.py: render, prefetch, render cache), the read tracker (read_tracker.py:
+read-after clock, positions, end of post) and the search controller
+(search_controller.py), plus the link opener (link_opener.py). The screen routes keys
+and widget messages to them, keeps the sidebar's rows and the header's counts, and is
+the only place that changes read marks and bookmarks.
 """
 
 from __future__ import annotations
 
-import time
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
-from textual.actions import SkipAction
+from textual import on
+from textual.app import ComposeResult
 from textual.binding import ActiveBinding, BindingType
-from textual.widgets import Input
-from textual.worker import get_current_worker
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input
 
-from reader.keys import KEY_ORDER
-from reader.messages import (
-    CopyText,
-    IndexReady,
-    LinksFound,
-    NoBrowser,
-    Notice,
-    SearchDone,
-    sentence,
-)
-from reader.screens.base import ReaderScreen
+from reader.messages import Notice, sentence
+from reader.screens.article_loader import ArticleLoader
 from reader.screens.confirm import ConfirmScreen
-from reader.screens.links import LinksScreen
-from reader.views import find_unread
+from reader.screens.library_loader import LibraryLoader
+from reader.screens.link_opener import LinkOpener
+from reader.screens.read_tracker import ReadTracker
+from reader.screens.search_controller import SearchController
+from reader.session import Session, Sort
+from reader.views import View, find_unread
 from reader.widgets.article import ArticleView
-from reader.widgets.bindings import bindings
+from reader.widgets.article_pane import ArticlePane
+from reader.widgets.bindings import bindings, in_table_order
+from reader.widgets.post_list import PostList
 from reader.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
-    from reader.library import Post
+    from reader.store import Store
 
 
-# Indexing for search starts this long after the library is shown.
-INDEX_DELAY = 0.5
-
-
-class MainScreen(ReaderScreen, inherit_bindings=False):
+class MainScreen(Screen[None], inherit_bindings=False):
     """Sidebar of posts on the left, the highlighted post on the right."""
 
     # Every key that works everywhere (see reader/keys.py); tab and shift+tab too, which
     # are Textual's own otherwise, so that they can be rebound like the rest.
     BINDINGS: ClassVar[list[BindingType]] = bindings("screen")
 
+    def __init__(
+        self, library_path: Path, store: Store, mark_read_after: float, sort: str | None = None
+    ) -> None:
+        """Remember where the posts are, the store, the read-after delay and a sort to use."""
+        super().__init__()
+        self.library_path = library_path
+        self.store = store
+        self.session = Session(
+            store, View.parse(store.get_meta("view")), Sort.parse(sort or store.get_meta("sort"))
+        )
+        self.library = LibraryLoader(self)
+        self.articles = ArticleLoader(self)
+        self.reading = ReadTracker(self, mark_read_after)
+        self.search = SearchController(self)
+        self.links = LinkOpener(self)
+
+    def compose(self) -> ComposeResult:
+        """Lay out the header, the two panes and the footer (and the non-visual parts)."""
+        yield Header(show_clock=False, icon="≡")
+        with Horizontal(id="panes"):
+            with Vertical(id="sidebar-column"):
+                yield SearchBar(id="search")
+                yield PostList(id="sidebar")
+            yield ArticlePane(id="article-pane")
+        yield Footer(show_command_palette=False)  # ctrl+p is in the help: room for ? and q
+        yield from (self.library, self.articles, self.reading, self.search, self.links)
+
+    @property
+    def post_list(self) -> PostList:
+        """The sidebar widget."""
+        return self.query_one(PostList)
+
+    @property
+    def article(self) -> ArticleView:
+        """The article view."""
+        return self.query_one(ArticleView)
+
+    @property
+    def pane(self) -> ArticlePane:
+        """The article pane (article, find bar, contents)."""
+        return self.query_one(ArticlePane)
+
+    @property
+    def search_bar(self) -> SearchBar:
+        """The search box over the sidebar."""
+        return self.query_one(SearchBar)
+
+    @property
+    def highlighted_id(self) -> str | None:
+        """The post under the sidebar cursor: what b, m and friends act on."""
+        return self.post_list.highlighted_id
+
+    @property
+    def current(self) -> str | None:
+        """The post the article shows (or is rendering)."""
+        return self.articles.current
+
+    @property
+    def complete(self) -> bool:
+        """True when the shown post is fully rendered (positions are meaningful)."""
+        return self.articles.complete
+
+    def on_mount(self) -> None:
+        """Start loading the library; keys work as soon as it arrives."""
+        self.set_focus(self.post_list)
+        self.sub_title = "Loading…"
+        self.library.start()
+
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
-        """Textual's, each place's keys in the key table's order.
+        """Textual's, in the key table's order: the footer keeps its order with remapped keys."""
+        return in_table_order(super().active_bindings)
 
-        Textual moves a key remapped in the config to the end of its place; the footer
-        would show it last (and drop it first when the footer is short of room).
-        """
-        active = super().active_bindings
-        nodes = list(dict.fromkeys(binding.node for binding in active.values()))
+    # Routing: what the widgets and the app say, to the part that deals with it ----------
 
-        def place(item: tuple[str, ActiveBinding]) -> tuple[int, int]:
-            node, binding = item[1].node, item[1].binding
-            return nodes.index(node), KEY_ORDER.get(binding.id or "", len(KEY_ORDER))
+    def on_screen_suspend(self) -> None:
+        """Another screen covers this one (help, a question): hold the read-after clock."""
+        self.reading.covered(True)
 
-        return dict(sorted(active.items(), key=place))
+    def on_screen_resume(self) -> None:
+        """Shown again: the read-after clock goes on."""
+        self.reading.covered(False)
 
-    # Actions ---------------------------------------------------------------------
+    def reader_active(self) -> None:
+        """A key or a click (from the app): the reader is at the keys."""
+        self.reading.reader_active()
+
+    @on(PostList.Highlighted)
+    def post_highlighted(self, message: PostList.Highlighted) -> None:
+        """Show the post under the cursor (while a query is typed: once typing pauses)."""
+        self.search.cancel_pending_show()
+        if message.post_id == self.current:
+            return
+        if isinstance(self.focused, SearchBar):
+            self.search.show_after_pause()
+        else:
+            self.show_post(message.post_id, keep_scroll=False)
+
+    @on(PostList.Opened)
+    def post_opened(self, message: PostList.Opened) -> None:
+        """Enter: read the post now and move into it."""
+        self.set_read(message.post_id, True)
+        self.set_focus(self.article)
+
+    @on(ArticleView.WidthChanged)
+    def article_resized(self) -> None:
+        """Render the current post again when the pane's width changes."""
+        self.articles.rerender()
+
+    @on(ArticleView.Scrolled)
+    def article_scrolled(self, message: ArticleView.Scrolled) -> None:
+        """Remember how far the post was read; reaching its end marks it read."""
+        self.reading.scrolled(message)
+
+    @on(ArticleView.LinkClicked)
+    def link_clicked(self, message: ArticleView.LinkClicked) -> None:
+        """Open a clicked link if it is safe."""
+        self.links.open_url(message.url)
+
+    @on(SearchBar.QueryChanged)
+    def search_changed(self, message: SearchBar.QueryChanged) -> None:
+        """Search again as the query changes."""
+        self.search.query_changed(message.text)
+
+    @on(SearchBar.QuerySubmitted)
+    def search_submitted(self) -> None:
+        """Enter in the search box: open the first hit."""
+        self.search.submitted()
+
+    @on(SearchBar.SearchCleared)
+    def search_cleared(self) -> None:
+        """Escape in the search box: the search is over."""
+        self.search.end()
+
+    def on_notice(self, message: Notice) -> None:
+        """Show a worker's notice."""
+        if message.severity == "error":
+            self.notify(sentence(message.text), severity="error", markup=False)
+        elif message.severity == "information":
+            self.notify(sentence(message.text), timeout=3, markup=False)
+        else:
+            self.notify(sentence(message.text), severity="warning", markup=False)
+
+    # Showing posts -----------------------------------------------------------------------
+
+    def show_post(self, post_id: str, *, keep_scroll: bool) -> None:
+        """Show a post in the article pane (rendered by the article loader)."""
+        post = self.session.posts.get(post_id)
+        if post is None:
+            return
+        if post_id != self.current:
+            self.reading.cancel()
+            self.store.set_meta("selected", post_id)
+        self.articles.show(post, keep_scroll=keep_scroll)
+
+    def article_shown(self, post_id: str, *, complete: bool, new: bool) -> None:
+        """The article loader put a post on screen (`new`: not a re-rendering of it)."""
+        if complete:
+            self.search.post_complete()
+            self.reading.post_complete(post_id)
+        if new:
+            self.reading.start(post_id)
+
+    def refresh_rows(self, select: str | None) -> None:
+        """Recompute which posts the view lists and give them to the sidebar."""
+        session = self.session
+        ids = session.visible()
+        view = session.view
+        self.post_list.empty_text = (
+            "No posts" if view is View.ALL else f"No {view.value} posts — press v"
+        )
+        posts = session.posts
+        titles = [posts[post_id].title for post_id in ids]
+        read = self.store.read_ids()
+        self.post_list.set_posts(
+            ids, titles, read, self.store.bookmarked_ids(), select, session.in_progress()
+        )
+        if not ids:
+            self.articles.clear()
+            self.reading.cancel()
+            self.article.show(None, [], self.article.text_width, keep_scroll=False)
+        self.update_counts()
+
+    def update_counts(self) -> None:
+        """Show the view, its counts and the sort in the header."""
+        counts = self.session.counts(len(self.post_list.ids))
+        sort = self.session.sort
+        label = "Search" if self.session.search_ids is not None else self.session.view.label
+        self.sub_title = (
+            f"{label} {counts.shown}/{counts.total} · {counts.unread} unread"
+            f" · {counts.bookmarked} bookmarked"
+            + ("" if sort is Sort.NEWEST else f" · {sort.label}")
+        )
+
+    def set_read(self, post_id: str, value: bool, *, undoable: str | None = None) -> None:
+        """Change a post's read mark and show it."""
+        if self.session.set_read(post_id, value, undoable=undoable):
+            self.marks_changed()
+
+    def marks_changed(self) -> None:
+        """Redraw the sidebar's marks and the header's counts."""
+        self.post_list.set_marks(
+            self.store.read_ids(), self.store.bookmarked_ids(), self.session.in_progress()
+        )
+        self.update_counts()
+
+    # Keys ----------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In a focused text box `/` and ctrl+f are typed (a query): the keys go on to the
+        box, and the footer does not offer them there."""
+        if action == "to_results":
+            return isinstance(self.focused, SearchBar)
+        return not (action in ("search", "find") and isinstance(self.focused, Input))
 
     def action_focus_article(self) -> None:
         """Move focus to the article pane."""
@@ -78,77 +274,57 @@ class MainScreen(ReaderScreen, inherit_bindings=False):
         """Page the article down, whichever pane has focus."""
         self.article.action_page_down()
 
+    def action_page_up(self) -> None:
+        """Page the article up, whichever pane has focus."""
+        self.article.action_page_up()
+
     def action_space(self) -> None:
         """Page down; at the end of a post, mark it read and go on to the next unread."""
         article = self.article
         if article.line_count and article.at_end:
             post_id = self.highlighted_id
             if post_id is not None:
-                self.cancel_read_timer()
+                self.reading.cancel()
                 self.set_read(post_id, True)
             self.jump_unread(+1)
         else:
             article.action_page_down()
 
-    def highlighted_post(self) -> Post | None:
-        """The post under the sidebar cursor."""
-        post_id = self.highlighted_id
-        return None if post_id is None else self.session.posts.get(post_id)
-
-    def open_url(self, url: str) -> None:
-        """Open a link if it is safe (http, https, mailto), else say why not."""
-        from reader.links import unsafe_reason
-
-        reason = unsafe_reason(url)
-        if reason is not None:
-            self.notify(f"Not opened: {reason}", severity="warning", markup=False)
-            return
-        self.open_in_browser(url)  # it says "Opened …" once a browser took it
-
-    def action_open_url(self) -> None:
-        """Open the post's own url (front matter) in the web browser."""
-        post = self.highlighted_post()
-        if post is not None and post.url:
-            self.open_url(post.url)
-        elif post is not None:
-            self.notify("This post has no url", timeout=2)
-
-    def action_links(self) -> None:
-        """Show the post's links to pick one to open."""
-        post = self.highlighted_post()
-        if post is not None:
-            self.find_links(post)
-
-    def action_copy_url(self) -> None:
-        """Copy the post's url to the clipboard (the app says how that went)."""
-        post = self.highlighted_post()
-        if post is not None and post.url:
-            self.post_message(CopyText(post.url))
-        elif post is not None:
-            self.notify("This post has no url", timeout=2)
-
     def action_find(self) -> None:
         """Find text in the shown post."""
         self.pane.open_find()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """In a focused text box `/` and ctrl+f are typed (a query): the keys go on to the
-        box, and the footer does not offer them there."""
-        if action == "to_results":
-            return isinstance(self.focused, SearchBar)
-        return not (action in ("search", "find") and isinstance(self.focused, Input))
-
-    def action_to_results(self) -> None:
-        """Down in the search box: on to the hits."""
-        self.search_left()
 
     def action_contents(self) -> None:
         """Show or hide the shown post's contents."""
         self.pane.toggle_contents(complete=self.complete)
 
-    def action_page_up(self) -> None:
-        """Page the article up, whichever pane has focus."""
-        self.article.action_page_up()
+    def action_search(self) -> None:
+        """Open the search box (`/`)."""
+        self.search.open()
+
+    def action_to_results(self) -> None:
+        """Down in the search box: on to the hits."""
+        self.search.to_results()
+
+    def action_end_search(self) -> None:
+        """Escape outside the search box: end a running search (else leave escape alone)."""
+        self.search.close()
+
+    def action_open_url(self) -> None:
+        """Open the post's own url (front matter) in the web browser."""
+        self.links.open_post_url()
+
+    def action_links(self) -> None:
+        """Show the post's links to pick one to open."""
+        self.links.list_links()
+
+    def action_copy_url(self) -> None:
+        """Copy the post's url to the clipboard (the app says how that went)."""
+        self.links.copy_post_url()
+
+    def action_reload(self) -> None:
+        """Read the library from disk again, keeping the selection, and take in new marks."""
+        self.library.reload()
 
     def action_toggle_bookmark(self) -> None:
         """Bookmark the highlighted post, or remove its bookmark."""
@@ -166,7 +342,7 @@ class MainScreen(ReaderScreen, inherit_bindings=False):
         post_id = self.highlighted_id
         if post_id is None:
             return
-        self.cancel_read_timer()
+        self.reading.cancel()
         value = not self.store.is_read(post_id)
         title = self.session.posts[post_id].title
         self.set_read(post_id, value, undoable=f"marked “{title}” {'read' if value else 'unread'}")
@@ -218,7 +394,7 @@ class MainScreen(ReaderScreen, inherit_bindings=False):
         def answered(yes: bool | None) -> None:
             """Mark them read if the answer was yes."""
             if yes:
-                self.cancel_read_timer()
+                self.reading.cancel()
                 changed = self.session.mark_all_read(unread)
                 self.marks_changed()
                 self.notify(f"Marked {changed} posts read — u to undo", timeout=4)
@@ -227,241 +403,10 @@ class MainScreen(ReaderScreen, inherit_bindings=False):
 
     def action_undo(self) -> None:
         """Undo the last mark change made by hand (m, b or M)."""
-        self.cancel_read_timer()
+        self.reading.cancel()
         change = self.session.undo()
         if change is None:
             self.notify("Nothing to undo", timeout=2)
             return
         self.marks_changed()
         self.notify(f"Undone: {change.description}", timeout=4, markup=False)
-
-    def action_reload(self) -> None:
-        """Read the library from disk again, keeping the selection, and take in new marks."""
-        self.check_state()
-        self.load_library(reload=True)
-
-    # Links ---------------------------------------------------------------------------
-
-    @work(thread=True, exclusive=True, group="links")
-    def find_links(self, post: Post) -> None:
-        """Read a post and list its links, off the UI thread."""
-        from reader.library import PostError, read_body
-        from reader.links import extract_links
-
-        try:
-            links = extract_links(read_body(post))
-        except PostError as error:
-            self.post_message(Notice(f"Cannot read the post: {error}"))
-            return
-        self.post_message(LinksFound(post.id, links))
-
-    @work(thread=True, group="browser")
-    def open_in_browser(self, url: str) -> None:
-        """Open a link in the web browser, off the UI thread; say it opened, or why not."""
-        from reader.links import NO_BROWSER, open_link
-        from reader.sanitize import clean_line
-
-        problem = open_link(url)
-        if problem is None:
-            self.post_message(Notice(f"Opened {clean_line(url)} in the web browser", "information"))
-        elif problem == NO_BROWSER:
-            self.post_message(NoBrowser(url))  # the app offers to copy it
-        else:
-            self.post_message(Notice(problem))
-
-    def on_links_found(self, message: LinksFound) -> None:
-        """Offer the post's links to choose from."""
-        if message.post_id != self.highlighted_id:
-            return
-        if not message.links:
-            self.notify("This post has no links", timeout=2)
-            return
-
-        def chosen(url: str | None) -> None:
-            """Open the chosen link."""
-            if url is not None:
-                self.open_url(url)
-
-        self.app.push_screen(LinksScreen(message.links), chosen)
-
-    @on(ArticleView.LinkClicked)
-    def link_clicked(self, message: ArticleView.LinkClicked) -> None:
-        """Open a clicked link if it is safe."""
-        self.open_url(message.url)
-
-    # Search ----------------------------------------------------------------------------
-
-    @property
-    def search_bar(self) -> SearchBar:
-        """The search box over the sidebar."""
-        return self.query_one(SearchBar)
-
-    def library_ready(self, posts: list[Post]) -> None:
-        """The library was (re)loaded: bring the search index up to date."""
-        self.folded_titles = []
-        self.sync_index(posts)
-        if self.search_text:
-            self.run_search(self.search_text)
-
-    @work(thread=True, exclusive=True, group="index")
-    def sync_index(self, posts: list[Post]) -> None:
-        """Open the search index (once) and index new and changed posts, off the UI thread."""
-        from reader.library import read_body
-        from reader.paths import cache_dir
-        from reader.search import SearchIndex, index_path
-
-        worker = get_current_worker()
-        index = self.index
-        problem = None
-        if index is None:
-            root = self.library_path if self.library_path.is_dir() else self.library_path.parent
-            index = SearchIndex(index_path(cache_dir(), root))
-            problem = index.open()
-        # Let the first screen and the first keys go first (a quit does not wait for it).
-        if worker.cancelled_event.wait(INDEX_DELAY):
-            return
-
-        def cancelled() -> bool:
-            """Stop on quit; between posts, hand the interpreter to the UI thread."""
-            time.sleep(0)
-            return worker.is_cancelled
-
-        index.sync(posts, read_body, cancelled=cancelled)
-        if not worker.is_cancelled:
-            # Only now is the index complete: until then searches scan the titles.
-            self.post_message(IndexReady(index, problem))
-
-    def on_index_ready(self, message: IndexReady) -> None:
-        """Use the index for searches from now on (and redo a running search with it)."""
-        self.index = message.index
-        if message.problem:
-            self.notify(sentence(message.problem), severity="warning", markup=False)
-        if self.search_text:
-            self.run_search(self.search_text)
-
-    def on_unmount(self) -> None:
-        """Stop indexing and close the index."""
-        self.workers.cancel_group(self, "index")
-        if self.index is not None:
-            self.index.close()
-
-    def action_search(self) -> None:
-        """Open the search box (`/`)."""
-        if self.session.search_ids is None and not self.search_bar.is_open:
-            self.before_search = self.highlighted_id
-            self.search_entered = False
-        self.search_bar.open()
-
-    def action_end_search(self) -> None:
-        """Escape outside the search box: end a running search (else leave escape alone)."""
-        if self.session.search_ids is None and not self.search_bar.is_open:
-            raise SkipAction()
-        self.search_bar.close()
-        self.end_search()
-
-    @on(SearchBar.QueryChanged)
-    def search_changed(self, message: SearchBar.QueryChanged) -> None:
-        """Search again as the query changes."""
-        self.search_text = message.text
-        self.run_search(message.text)
-
-    @work(thread=True, exclusive=True, group="search")
-    def run_search(self, text: str) -> None:
-        """Run a query against the index, off the UI thread."""
-        from reader.query import normalise, parse_query
-
-        query = parse_query(text)
-        if query.empty:
-            self.post_message(SearchDone(text, None, ()))
-            return
-        session, store, index = self.session, self.store, self.index
-        if index is not None:
-            result = index.search(
-                query, session.rank, is_read=store.is_read, is_bookmarked=store.is_bookmarked
-            )
-            ids = result.ids
-        else:  # the index is not open yet: titles only
-            words = query.highlight_words()
-            titles = self.folded_titles
-            if len(titles) != len(session.library):
-                titles = [normalise(post.title) for post in session.library]
-                self.folded_titles = titles
-            ids = [
-                post.id
-                for post, title in zip(session.library, titles, strict=True)
-                if all(word in title for word in words)
-            ]
-        self.post_message(SearchDone(text, ids, query.highlight_words()))
-
-    def on_search_done(self, message: SearchDone) -> None:
-        """List the hits (or the view again when the query is empty)."""
-        if message.text != self.search_text:
-            return  # a newer query is on its way
-        self.session.search_ids = message.ids
-        self.post_list.highlight_words = message.words
-        if message.ids is None:
-            self.refresh_rows(select=self.highlighted_id)
-        else:
-            # Once the reader is in the hits, the same query run again (the index came
-            # up) keeps the post they moved to; while typing, the first hit is selected.
-            current = self.highlighted_id
-            keep = self.search_entered and current is not None and current in message.ids
-            self.refresh_rows(select=current if keep else (message.ids[0] if message.ids else None))
-            if not message.ids:
-                self.post_list.empty_text = "No posts match"
-                self.post_list.refresh()
-
-    @on(SearchBar.QuerySubmitted)
-    def search_submitted(self) -> None:
-        """Enter: open the first hit with the words highlighted in it."""
-        if not self.post_list.ids:
-            return
-        self.search_entered = True
-        self.post_list.move_to(0)
-        self.highlight_pending = self.post_list.highlight_words
-        self.set_focus(self.article)
-        self.show_highlighted_now()
-        self.stop_preview()
-        first = self.post_list.ids[0]
-        self.cancel_read_timer()
-        self.set_read(first, True)  # enter opens the post: read now, as from the sidebar
-        if self.complete and self.current == self.post_list.ids[0]:
-            self.apply_search_highlight()
-
-    def search_left(self) -> None:
-        """Down from the search box: go through the hits."""
-        self.search_entered = True
-        self.set_focus(self.post_list)
-        self.show_highlighted_now()
-        self.stop_preview()
-
-    @on(SearchBar.SearchCleared)
-    def search_cleared(self) -> None:
-        """Escape in the search box: the search is over."""
-        self.end_search()
-
-    def end_search(self) -> None:
-        """Back to the view: on the post opened from the hits, else the one before the search."""
-        keep = self.highlighted_id if self.search_entered else self.before_search
-        self.search_text = ""
-        self.session.search_ids = None
-        self.post_list.highlight_words = ()
-        self.highlight_pending = ()
-        self.pane.highlight([])
-        self.refresh_rows(select=keep)
-        self.set_focus(self.post_list)
-        if self.current is not None and self.current == self.highlighted_id:
-            self.stop_preview()  # the post stays: from now on it is being read
-
-    def apply_search_highlight(self) -> None:
-        """Highlight the search words in the shown post and scroll to the first."""
-        from reader.find import spans_to_matches
-        from reader.query import highlight_spans
-
-        words, self.highlight_pending = self.highlight_pending, ()
-        matches = [
-            match
-            for number, line in enumerate(self.article.plain_lines())
-            for match in spans_to_matches(number, line, highlight_spans(line, words))
-        ]
-        self.pane.highlight(matches)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 
-from reader.keys import Key, keys_at
+from reader.keys import KEY_ORDER, Key, keys_at
 
 
 @cache
@@ -31,3 +31,19 @@ def binding(key: Key) -> Binding:
 def bindings(home: str) -> list[BindingType]:
     """The bindings of one class (a `home` of reader/keys.py), in footer order."""
     return [binding(key) for key in keys_at(home)]
+
+
+def in_table_order(active: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
+    """A screen's active bindings, each place's keys in the key table's order.
+
+    Textual moves a key remapped in the config to the end of its place, so the footer
+    would show it last (and drop it first when short of room). The places (the focused
+    widget, its parents, the screen, the app) keep their order.
+    """
+    nodes = list(dict.fromkeys(binding.node for binding in active.values()))
+
+    def place(item: tuple[str, ActiveBinding]) -> tuple[int, int]:
+        node, binding = item[1].node, item[1].binding
+        return nodes.index(node), KEY_ORDER.get(binding.id or "", len(KEY_ORDER))
+
+    return dict(sorted(active.items(), key=place))

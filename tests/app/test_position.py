@@ -128,7 +128,7 @@ async def test_paging_a_long_post_while_it_renders_is_saved_once_it_is_complete(
 ) -> None:
     # The rendering thread rests longer between chunks, so that the keys below surely
     # arrive while the post is still rendering, however busy the machine is.
-    monkeypatch.setattr("reader.screens.base.CHUNK_PAUSE", 0.1)
+    monkeypatch.setattr("reader.screens.article_loader.CHUNK_PAUSE", 0.1)
     folder = tmp_path / "big"
     folder.mkdir()
     (folder / "a-short.md").write_text("---\ntitle: Short\ndate: 2001-01-01\n---\n\nTiny.\n")

@@ -130,7 +130,7 @@ async def test_a_warm_start_searches_the_bodies_too(start: Any, library: Path) -
     for _ in range(2):
         async with start(library) as pilot:
             await settle(pilot)
-            assert screen_of(pilot).index is not None, "the index is open"
+            assert screen_of(pilot).search.index is not None, "the index is open"
             await pilot.press("slash")
             await search(pilot, "colleague")  # in two posts' bodies, in no title
             assert len(titles(pilot)) == 2
@@ -146,6 +146,6 @@ async def test_the_query_run_again_when_the_index_is_ready_keeps_the_hit_moved_t
         await settle(pilot)
         assert current_title(pilot) == CRISIS[1]
         screen = screen_of(pilot)
-        screen.run_search(screen.search_text)  # what the index coming up does
+        screen.search.run_search(screen.search.search_text)  # what the index coming up does
         await settle(pilot)
         assert current_title(pilot) == CRISIS[1], "the cursor did not jump back to the first hit"

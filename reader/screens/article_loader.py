@@ -1,0 +1,151 @@
+"""The article loader: renders posts off the UI thread and puts them in the article pane.
+
+It owns the render and prefetch workers, their `ArticleReady` messages and the cache of
+the last few renderings (so j and k between posts are instant), and knows which post the
+article shows (`current`) and whether it is fully rendered (`complete`). A non-visual
+widget of the main screen; when a post is on screen it tells the screen
+(`MainScreen.article_shown`), which hands it on to search and the read tracker.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from rich.segment import Segment
+from textual import work
+from textual.widget import Widget
+from textual.worker import get_current_worker
+
+from reader.messages import ArticleReady
+from reader.render_cache import RenderCache
+
+if TYPE_CHECKING:
+    from reader.library import Post
+    from reader.screens.main import MainScreen
+
+# A post is put on screen as soon as this many lines are rendered; the rest follows.
+FIRST_SCREEN_LINES = 40
+# Between later chunks the rendering thread sleeps this long, so keys are answered at once.
+CHUNK_PAUSE = 0.003
+
+
+class ArticleLoader(Widget):
+    """Renders the shown post (and its neighbours ahead of time) for the article pane."""
+
+    DEFAULT_CSS = "ArticleLoader { display: none; }"
+
+    def __init__(self, host: MainScreen) -> None:
+        """`host` is the main screen (its posts, sidebar and article)."""
+        super().__init__()
+        self.host = host
+        self.current: str | None = None  # the post the article shows (or is rendering)
+        self.complete = False  # the shown post is fully rendered (positions are meaningful)
+        self.rendered: RenderCache[list[Segment]] = RenderCache()
+
+    def on_mount(self) -> None:
+        """Render again in a new theme's colours."""
+        self.app.theme_changed_signal.subscribe(self, self.theme_changed)
+
+    def theme_changed(self, _theme: object) -> None:
+        """Render the post again in the new theme's colours."""
+        self.rerender()
+
+    def rerender(self) -> None:
+        """Render the shown post again (new width or theme), keeping its place."""
+        if self.current is not None:
+            self.host.show_post(self.current, keep_scroll=True)
+
+    def show(self, post: Post, *, keep_scroll: bool) -> None:
+        """Put a post in the article: from the cache at once, else from a render worker."""
+        article = self.host.article
+        if keep_scroll and article.post_id != post.id:
+            # A re-render (width, theme) that overtakes the post's first rendering must
+            # still open it properly: from the top, then at its saved position.
+            keep_scroll = False
+        self.current = post.id
+        width, dark = article.text_width, self.app.current_theme.dark
+        cached = None if keep_scroll else self.rendered.get((post.id, width, dark))
+        if cached is not None:
+            self.workers.cancel_group(self, "render")
+            self.on_article_ready(ArticleReady(post.id, cached, width, False, dark=dark))
+            return
+        self.render_post(post, width, dark, keep_scroll)
+
+    def clear(self) -> None:
+        """Forget the post shown (none is left to show)."""
+        self.current = None
+
+    @work(thread=True, exclusive=True, group="render")
+    def render_post(self, post: Post, width: int, dark: bool, keep_scroll: bool) -> None:
+        """Read and render one post off the UI thread; show the first part at once."""
+        worker = get_current_worker()
+        partial = not keep_scroll  # a re-render keeps its scroll position: no partial
+        lines: list[list[Segment]] = []
+        from reader.gcpause import collection_paused
+        from reader.render import rendered_chunks
+
+        with collection_paused():
+            for lines in rendered_chunks(post, width, dark):
+                if worker.is_cancelled:
+                    return
+                if partial and len(lines) >= FIRST_SCREEN_LINES:
+                    message = ArticleReady(post.id, list(lines), width, False, complete=False)
+                    self.post_message(message)
+                    partial, keep_scroll = False, True
+                elif not partial:
+                    time.sleep(CHUNK_PAUSE)  # let the UI thread answer keys between chunks
+        if not worker.is_cancelled:
+            self.post_message(ArticleReady(post.id, lines, width, keep_scroll, dark=dark))
+
+    @work(thread=True, exclusive=True, group="prefetch")
+    def prefetch(self, posts: list[Post], width: int, dark: bool) -> None:
+        """Render the posts next to the shown one ahead of time, so j and k are instant."""
+        from reader.budget import worth_prefetching
+        from reader.gcpause import collection_paused
+        from reader.render import rendered_chunks
+
+        worker = get_current_worker()
+        for post in posts:
+            if not worth_prefetching(post.file):  # a big post renders when shown, not ahead
+                continue
+            lines: list[list[Segment]] = []
+            with collection_paused():
+                for lines in rendered_chunks(post, width, dark):
+                    if worker.is_cancelled or len(lines) > RenderCache.MAX_LINES:
+                        return
+                    time.sleep(CHUNK_PAUSE)
+            self.post_message(ArticleReady(post.id, lines, width, True, dark=dark, prefetch=True))
+
+    def on_article_ready(self, message: ArticleReady) -> None:
+        """Put a rendered post on screen; tell the screen it is there."""
+        message.stop()
+        if message.complete:
+            self.rendered.put((message.post_id, message.width, message.dark), message.lines)
+        if message.prefetch or message.post_id != self.current:
+            return
+        self.complete = message.complete
+        host = self.host
+        host.article.show(
+            message.post_id, message.lines, message.width, keep_scroll=message.keep_scroll
+        )
+        host.pane.post_rendered(new_post=not message.keep_scroll)
+        if message.complete:
+            self.prefetch_neighbours(message.post_id)
+        host.article_shown(message.post_id, complete=message.complete, new=not message.keep_scroll)
+
+    def prefetch_neighbours(self, post_id: str) -> None:
+        """Render the next and previous posts of the list in the background."""
+        post_list = self.host.post_list
+        index = post_list.index_of(post_id)
+        if index is None:
+            return
+        ids = post_list.ids
+        width, dark = self.host.article.text_width, self.app.current_theme.dark
+        wanted = [
+            self.host.session.posts[ids[i]]
+            for i in (index + 1, index - 1)
+            if 0 <= i < len(ids) and (ids[i], width, dark) not in self.rendered
+        ]
+        if wanted:
+            self.prefetch(wanted, width, dark)

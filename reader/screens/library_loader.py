@@ -1,0 +1,168 @@
+"""The library loader: reads the posts' metadata and takes in marks saved elsewhere.
+
+It owns the worker that reads the library (showing the cached list first on a warm
+start), the worker that checks the state file every few seconds for marks other readers
+saved, and their messages. When posts arrive it gives them to the session and the
+sidebar (through the screen) and tells search to index them. A non-visual widget of the
+main screen.
+"""
+
+from __future__ import annotations
+
+import gc
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.widget import Widget
+from textual.worker import get_current_worker
+
+from reader.messages import (
+    LibraryConfirmed,
+    LibraryLoaded,
+    LoadProgress,
+    MarksChangedElsewhere,
+    sentence,
+)
+
+if TYPE_CHECKING:
+    from reader.library import Post
+    from reader.screens.main import MainScreen
+
+# How often the state file is checked for marks other readers saved (one stat if none).
+STATE_CHECK_EVERY = 2.0
+PROBLEMS_SHOWN = 5
+
+
+class LoadCancelled(Exception):
+    """The screen went away while the library was loading."""
+
+
+class LibraryLoader(Widget):
+    """Loads the library into the screen's session, and marks saved by other readers."""
+
+    DEFAULT_CSS = "LibraryLoader { display: none; }"
+
+    def __init__(self, host: MainScreen) -> None:
+        """`host` is the main screen (its library path, store, session and sidebar)."""
+        super().__init__()
+        self.host = host
+
+    def start(self) -> None:
+        """Load the library, and check the state file for other readers' marks from now on."""
+        self.load_library(reload=False)
+        self.set_interval(STATE_CHECK_EVERY, self.check_state)
+
+    def reload(self) -> None:
+        """Read the library from disk again and take in new marks (`r`)."""
+        self.check_state()
+        self.load_library(reload=True)
+
+    @work(thread=True, exclusive=True, group="library")
+    def load_library(self, reload: bool) -> None:
+        """Read every post's metadata, off the UI thread; show cached metadata first."""
+        from reader.cache import MetadataCache
+        from reader.gcpause import collection_paused
+        from reader.library import Library, LibraryError, load_library
+        from reader.paths import cache_dir
+
+        library_path = self.host.library_path
+        cache = None
+        cached: list[Post] | None = None
+        if library_path.is_dir():
+            cache = MetadataCache.for_root(cache_dir(), library_path)
+            with collection_paused():  # 100,000 rows: collections would double the time
+                cached = cache.load()
+                gc.freeze()  # the posts live on: later collections need not walk them
+            if cached and not reload:
+                library = Library(library_path, cached, [])
+                self.post_message(LibraryLoaded(library, None, provisional=True))
+
+        worker = get_current_worker()
+
+        def progress(done: int, total: int) -> None:
+            """Report progress unless the cached list is already on screen; stop on quit."""
+            if worker.is_cancelled:
+                raise LoadCancelled
+            if cached is None or reload:
+                self.post_message(LoadProgress(done, total))
+
+        try:
+            library = load_library(library_path, cache, progress)
+        except LibraryError as error:
+            self.post_message(LibraryLoaded(None, str(error), reload=reload))
+            return
+        except LoadCancelled:
+            return
+        if reload or library.posts != cached or library.problems:
+            self.post_message(LibraryLoaded(library, None, reload=reload))
+        else:  # the cached list on screen is right: search can index the bodies now
+            self.post_message(LibraryConfirmed(library))
+        if cache is not None:
+            cache.retain(library.posts)
+            cache.save()
+
+    @work(thread=True, exclusive=True, group="state")
+    def check_state(self) -> None:
+        """Take in marks that other readers saved to the state file, off the UI thread."""
+        if self.host.store.refresh():
+            self.post_message(MarksChangedElsewhere())
+
+    def on_marks_changed_elsewhere(self, message: MarksChangedElsewhere) -> None:
+        """Show marks made by another reader or `reader mark`."""
+        message.stop()
+        self.host.marks_changed()
+
+    def on_load_progress(self, message: LoadProgress) -> None:
+        """Say how far reading the library has got."""
+        message.stop()
+        host = self.host
+        if not host.session.posts:
+            host.post_list.empty_text = f"Reading posts… {message.done:,} of {message.total:,}"
+            host.post_list.refresh()
+            host.sub_title = "Loading…"
+
+    def on_library_confirmed(self, message: LibraryConfirmed) -> None:
+        """A warm start's cached list was checked against the files: it is the library."""
+        message.stop()
+        self.host.search.library_ready(message.library.posts)
+
+    def on_library_loaded(self, message: LibraryLoaded) -> None:
+        """Show the loaded posts and restore (or keep) the selection."""
+        message.stop()
+        host, session = self.host, self.host.session
+        if message.library is None:  # gone (deleted, unmounted): show none of it any more
+            session.set_posts([])
+            host.articles.rendered.clear()
+            host.refresh_rows(select=None)
+            host.post_list.empty_text = message.error or "No posts"
+            host.post_list.refresh()
+            self.notify(sentence(message.error or "No posts"), severity="error", markup=False)
+            return
+        library = message.library
+        host.articles.rendered.clear()
+        first = not session.posts
+        current = host.current
+        before = session.posts.get(current) if current is not None else None
+        session.set_posts(library.posts)
+        if not message.provisional:
+            host.search.library_ready(library.posts)
+        selected = host.store.get_meta("selected") if first else host.highlighted_id
+        host.refresh_rows(select=selected if isinstance(selected, str) else None)
+        if library.problems:
+            shown = "\n".join(str(problem) for problem in library.problems[:PROBLEMS_SHOWN])
+            more = len(library.problems) - PROBLEMS_SHOWN
+            if more > 0:
+                shown += f"\n… and {more} more"
+            count = len(library.problems)
+            self.notify(
+                f"Problems with {count} post file{'s' if count != 1 else ''}:\n{shown}",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+        if message.reload:
+            self.notify(f"Reloaded {len(session.posts)} posts", markup=False)
+        changed = before is not None and before != session.posts.get(before.id)
+        current = host.current  # refresh_rows clears it when the view is empty
+        if current is not None and current in session.posts and (message.reload or changed):
+            host.show_post(current, keep_scroll=True)
