@@ -101,3 +101,32 @@ async def test_the_footer_keeps_its_order_with_a_remapped_key(state_path: Path) 
     for width in (100, 80):
         async with start_with_keys(state_path, {"toggle_bookmark": "x"}, (width, 24)) as pilot:
             assert screen_lines(pilot)[-1] == MAIN.replace("b Bookmark", "x Bookmark")
+
+
+def test_each_class_binds_the_keys_of_its_home_and_has_their_actions() -> None:
+    from textual.binding import Binding
+    from textual.screen import Screen
+
+    from reader.keys import KEYS, keys_at
+    from reader.screens.main import MainScreen
+    from reader.widgets.article_pane import ArticlePane
+    from reader.widgets.find_bar import FindBar, FindInput
+
+    homes: dict[str, type] = {
+        "app": ReaderApp,
+        "screen": MainScreen,
+        "sidebar": PostList,
+        "article": ArticleView,
+        "article_pane": ArticlePane,
+        "search_box": SearchBar,
+        "find_bar": FindBar,
+        "find_box": FindInput,
+    }
+    namespaces: dict[str, type] = {"app": ReaderApp, "screen": Screen}
+    for home, cls in homes.items():
+        ids = [binding.id for binding in Binding.make_bindings(cls.BINDINGS)]
+        assert ids == [key.id for key in keys_at(home) for _ in key.keys.split(",")], home
+    for key in KEYS:
+        namespace, _, action = key.action.partition("(")[0].rpartition(".")
+        cls = namespaces[namespace] if namespace else homes[key.home]
+        assert callable(getattr(cls, f"action_{action}", None)), key
