@@ -27,6 +27,7 @@ from reader.feeds.entries import parse_feed, write_entries
 from reader.feeds.http import MAX_BYTES, TIMEOUT, FetchFailure, FetchResult, fetch_feed, next_due
 from reader.feeds.subscriptions import (
     Subscription,
+    SubscriptionError,
     Subscriptions,
     SubscriptionStore,
     folder_name,
@@ -53,6 +54,7 @@ PER_HOST = 2
 REFRESH_EVERY = 3600.0
 LOCK_NAME = ".reader-refresh.lock"  # hidden: the library and the index skip it
 LOCK_WAIT = 5.0
+FULL_TEXT_MAX = 10  # full-text pages fetched per feed and refresh
 Status = Literal["new", "updated", "ok", "not modified", "error"]
 _STATE_FIELDS = (
     "title", "folder", "etag", "last_modified", "last_fetched", "last_error", "failures",
@@ -89,7 +91,8 @@ class FeedResult:
     added: int = 0
     updated: int = 0
     error: str = ""
-    paths: tuple[Path, ...] = ()  # the files written (new or changed)
+    paths: tuple[Path, ...] = ()  # the feed's post files (new, changed or not)
+    notes: tuple[str, ...] = ()  # one line per full text that could not be fetched
 
     @property
     def ok(self) -> bool:
@@ -178,8 +181,26 @@ def refresh_feed(
         return _failed(feed, now, f"{feed.name}: the feed is nested too deeply", None)
     state = replace(_succeeded(feed, now, every, fetched), title=title, folder=folder)
     status: Status = "new" if written.added else "updated" if written.updated else "ok"
-    changed = tuple(path for path in written.paths)
-    return FeedResult(state, status, written.added, written.updated, paths=changed)
+    notes = _full_texts(written.paths, fetcher, timeout, max_bytes) if feed.full_text else ()
+    return FeedResult(
+        state, status, written.added, written.updated, paths=tuple(written.paths), notes=notes
+    )
+
+
+def _full_texts(
+    paths: list[Path], fetcher: Fetcher, timeout: float, max_bytes: int
+) -> tuple[str, ...]:
+    """Fetch the full text of the feed's posts that have none yet (at most FULL_TEXT_MAX
+    a refresh, so a feed's first refresh stays short); one line per failure."""
+    from reader.feeds.fulltext import FullTextError, cached, fetch_full_text
+
+    notes: list[str] = []
+    for path in [path for path in paths if cached(path) is None][:FULL_TEXT_MAX]:
+        try:
+            fetch_full_text(path, fetch=fetcher, timeout=timeout, max_bytes=max_bytes)
+        except FullTextError as error:
+            notes.append(str(error))
+    return tuple(notes)
 
 
 def _naming(feed: Subscription, message: str) -> str:
@@ -237,7 +258,7 @@ def refresh(
     """Refresh the due feeds (`only`: just that id/url, due or not; `force`: every feed).
 
     Raises RefreshBusy when another refresh holds the library's lock past lock_wait,
-    KeyError naming `only` when no feed matches it, OSError when the library cannot be
+    SubscriptionError naming `only` when no feed matches it, OSError when the library cannot be
     created. A feed's own failure is its result, never an exception.
     """
     from filelock import FileLock, Timeout
@@ -254,7 +275,7 @@ def refresh(
         if only is not None:
             feed = subs.find(only)
             if feed is None:
-                raise KeyError(clean_line(only))
+                raise SubscriptionError(f"no subscription {clean_line(only)!r}")
             due = [feed]
         else:
             due = subs.list() if force else subs.due(now)

@@ -11,7 +11,7 @@ import pytest
 from filelock import FileLock
 
 from reader.feeds.refresh import LOCK_NAME, FeedResult, RefreshBusy, refresh
-from reader.feeds.subscriptions import MemoryStore, Subscriptions
+from reader.feeds.subscriptions import MemoryStore, SubscriptionError, Subscriptions
 from reader.frontmatter import split_front_matter
 from tests.feeds_server import FeedServer, Reply, atom, rss
 
@@ -81,7 +81,7 @@ def test_only_one_feed(server: FeedServer, library: Path, store: MemoryStore) ->
     )
     assert [r.feed.id for r in refresh(store, library, only=a).results] == [a]
     assert server.counts == {"/a": 1}
-    with pytest.raises(KeyError):
+    with pytest.raises(SubscriptionError, match="no subscription 'nope'"):
         refresh(store, library, only="nope")
 
 
@@ -208,3 +208,26 @@ def test_a_subscription_added_during_a_refresh_is_kept(
 
     refresh(store, library, progress=meanwhile)
     assert len(Subscriptions.from_records(store.load())) == 2
+
+
+def test_a_full_text_feed_fetches_each_new_entrys_page(
+    server: FeedServer, library: Path, store: MemoryStore
+) -> None:
+    from tests.conftest import DATA
+
+    page = (DATA / "fulltext" / "blog-post.html").read_bytes()
+    server.route("/posts/1", Reply(page, content_type="text/html"))
+    feed = rss("Blog", [("1", "One", "summary [...]"), ("2", "Two", "gone [...]")],
+               link=server.url("/posts/"))  # fmt: skip
+    url = server.route("/f", Reply(feed))
+    subs = Subscriptions.from_records(store.load())
+    subs.add(url, full_text=True)
+    store.save(subs.to_records())
+    (result,) = refresh(store, library).results
+    assert result.status == "new" and result.added == 2
+    assert len(result.notes) == 1 and "HTTP 404" in result.notes[0]
+    full = sorted(library.rglob(".full/*.md"))
+    assert len(full) == 1 and "## Reading in a terminal" in full[0].read_text(encoding="utf-8")
+    assert len(posts(library)) == 2  # the cache is no extra post
+    refresh(store, library, force=True)
+    assert server.counts["/posts/1"] == 1 and server.counts["/posts/2"] == 2  # retried
