@@ -48,7 +48,7 @@ __all__ = [
 
 ID_CHARS = 8
 MAX_TAG_CHARS = 100
-_FOLDER_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")
+_FOLDER_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,120}")
 _UPDATABLE = frozenset(
     {
         "title", "tags", "full_text", "folder", "etag", "last_modified", "last_fetched",

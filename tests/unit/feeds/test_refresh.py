@@ -92,6 +92,7 @@ BAD = {
     "truncated": (Reply(b'<?xml version="1.0"?><rss version="2.0"><chan'), "not an RSS or Atom"),
     "huge": (Reply(b"<rss>" + b"x" * 3000), "too large"),
     "slow": (Reply(rss("S", [("1", "One", "x")]), trickle=True), "timed out"),
+    "silent": (Reply(rss("S", [("1", "One", "x")]), delay=20), "timed out"),
     "file": (Reply(status=302, location="file:///etc/passwd"), "redirected to a file URL"),
     "error": (Reply(b"", status=500), "HTTP 500"),
 }  # fmt: skip
@@ -231,3 +232,36 @@ def test_a_full_text_feed_fetches_each_new_entrys_page(
     assert len(posts(library)) == 2  # the cache is no extra post
     refresh(store, library, force=True)
     assert server.counts["/posts/1"] == 1 and server.counts["/posts/2"] == 2  # retried
+
+
+REFRESH_CHILD = """
+import sys
+from pathlib import Path
+from reader.feeds.refresh import refresh
+from reader.feeds.subscriptions import JsonFileStore
+summary = refresh(JsonFileStore(Path(sys.argv[1])), Path(sys.argv[2]), force=True, lock_wait=60)
+print(summary.line())
+"""
+
+
+def test_two_refresh_processes_on_one_library_take_turns(
+    server: FeedServer, tmp_path: Path, library: Path
+) -> None:
+    import subprocess
+    import sys
+
+    from reader.feeds.subscriptions import JsonFileStore
+
+    items = [(str(n), f"Post {n}", "x") for n in range(25)]
+    url = server.route("/f", Reply(rss("A", items), delay=0.3))
+    store = JsonFileStore(tmp_path / "subs.json")
+    subs = Subscriptions()
+    subs.add(url)
+    store.save(subs.to_records())
+    command = [sys.executable, "-c", REFRESH_CHILD, str(store.path), str(library)]
+    children = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = sorted(child.communicate(timeout=60)[0].strip() for child in children)
+    assert [child.returncode for child in children] == [0, 0]
+    assert outputs == ["1 feed: 0 new posts", "1 feed: 25 new posts"]
+    assert len(posts(library)) == 25
+    assert Subscriptions.from_records(store.load()).list()[0].last_error == ""
