@@ -26,7 +26,15 @@ from reader.feeds.subscriptions import (
 )
 from reader.sanitize import clean_line
 
-__all__ = ["OpmlError", "OpmlFeed", "OpmlImport", "export_opml", "parse_opml", "subscribe_all"]
+__all__ = [
+    "OpmlError",
+    "OpmlFeed",
+    "OpmlImport",
+    "export_opml",
+    "http_loader",
+    "parse_opml",
+    "subscribe_all",
+]
 
 MAX_DEPTH = 10  # included lists followed at most this deep
 Loader = Callable[[str], bytes]  # the bytes of an included list; raises OSError/ValueError
@@ -131,6 +139,19 @@ def _include(
         _read(data, raw, load, result, seen_urls, [*reading, raw])
     except (OSError, ValueError) as error:  # OpmlError, FeedError, a bad url
         result.problems.append(f"{shown}: skipped the list {name}: {clean_line(str(error))}")
+
+
+def http_loader(timeout: float = 15.0, max_bytes: int = 5 * 1024 * 1024) -> Loader:
+    """A Loader for included lists: http(s) only, with the polite fetch's deadline and
+    size limit (an OPML file from the web must not make the reader read local files)."""
+    from reader.feeds.http import fetch_feed
+
+    def load(url: str) -> bytes:
+        if not url.lower().startswith(("http://", "https://")):
+            raise ValueError("only http(s) lists are read")
+        return fetch_feed(url, timeout=timeout, max_bytes=max_bytes).body
+
+    return load
 
 
 def subscribe_all(subs: Subscriptions, opml: OpmlImport) -> tuple[list[Subscription], list[str]]:

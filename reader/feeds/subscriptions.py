@@ -39,6 +39,7 @@ __all__ = [
     "SubscriptionError",
     "SubscriptionStore",
     "Subscriptions",
+    "feed_folder",
     "feed_id",
     "folder_name",
     "from_stamp",
@@ -97,6 +98,11 @@ def folder_name(title: str, url: str, ident: str) -> str:
     slug = slugify(title)[:40].strip("-") if title else ""
     slug = slug or slugify(host)[:40].strip("-") or "feed"
     return f"{slug}-{ident}"
+
+
+def feed_folder(library: Path, feed: Subscription) -> Path | None:
+    """The folder of a feed's posts under the feeds library (None before its first fetch)."""
+    return library / feed.folder if feed.folder else None
 
 
 def stamp(when: float | None) -> str | None:

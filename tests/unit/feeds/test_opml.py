@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from reader.feeds.opml import OpmlError, export_opml, parse_opml, subscribe_all
+from reader.feeds.opml import OpmlError, export_opml, http_loader, parse_opml, subscribe_all
 from reader.feeds.subscriptions import Subscriptions
 from tests.feeds_server import FeedServer, Reply
 
@@ -78,14 +80,22 @@ def test_included_lists_are_followed_and_loops_reported(server: FeedServer) -> N
         f'<opml version="2.0"><body><outline type="rss" xmlUrl="http://two.example/"/>'
         f'<outline type="include" url="{first}"/></body></opml>'.encode(),
         content_type="text/x-opml"))  # fmt: skip
-    from reader.feeds.http import fetch_feed
-
-    def load(url: str) -> bytes:
-        return fetch_feed(url, timeout=5).body
-
+    load = http_loader(timeout=5)
     result = parse_opml(load(first), first, load)
     assert [feed.url for feed in result.feeds] == ["http://one.example/", "http://two.example/"]
     assert result.problems == [f"{second}: skipped the list {first}: a loop"]
     assert server.counts == {"/a.opml": 1, "/b.opml": 1}
     unread = parse_opml(load(first), first)
     assert unread.problems == [f"{first}: the included list {second} was not read"]
+
+
+def test_the_http_loader_reads_no_local_files(tmp_path: Path) -> None:
+    local = tmp_path / "inner.opml"
+    local.write_bytes(b"<opml version='2.0'><body><outline xmlUrl='http://x.example/'/></body>")
+    include = f'<outline type="include" url="{local.as_uri()}"/>'
+    data = f'<opml version="2.0"><body>{include}</body></opml>'
+    result = parse_opml(data.encode(), "web.opml", http_loader())
+    assert result.feeds == []
+    assert result.problems == [
+        f"web.opml: skipped the list {local.as_uri()}: only http(s) lists are read"
+    ]
