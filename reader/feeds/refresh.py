@@ -179,6 +179,9 @@ def refresh_feed(
         return _failed(feed, now, f"{feed.name}: cannot write its posts: {error.strerror}", None)
     except RecursionError:
         return _failed(feed, now, f"{feed.name}: the feed is nested too deeply", None)
+    except Exception as error:  # a bug met by one feed must not stop the others' refresh
+        message = f"{feed.name}: unexpected error ({type(error).__name__})"
+        return _failed(feed, now, message, None)
     state = replace(_succeeded(feed, now, every, fetched), title=title, folder=folder)
     status: Status = "new" if written.added else "updated" if written.updated else "ok"
     notes = _full_texts(written.paths, fetcher, timeout, max_bytes) if feed.full_text else ()

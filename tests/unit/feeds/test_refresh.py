@@ -265,3 +265,22 @@ def test_two_refresh_processes_on_one_library_take_turns(
     assert outputs == ["1 feed: 0 new posts", "1 feed: 25 new posts"]
     assert len(posts(library)) == 25
     assert Subscriptions.from_records(store.load()).list()[0].last_error == ""
+
+
+def test_an_unexpected_error_in_one_feed_leaves_the_others(
+    server: FeedServer, library: Path, store: MemoryStore
+) -> None:
+    from reader.feeds.http import fetch_feed
+
+    good = server.route("/good", Reply(rss("Good", [("1", "One", "x")])))
+    subscribe(store, good, "http://bug.example/feed")
+
+    def fetcher(url: str, **options: object) -> object:
+        if "bug.example" in url:
+            raise TypeError("a bug")
+        return fetch_feed(url, **options)  # type: ignore[arg-type]
+
+    summary = refresh(store, library, fetcher=fetcher)  # type: ignore[arg-type]
+    lines = sorted(result.line() for result in summary.results)
+    assert lines == ["Good: 1 new", "http://bug.example/feed: unexpected error (TypeError)"]
+    assert summary.exit_code == 1
