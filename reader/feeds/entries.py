@@ -135,14 +135,18 @@ def _folder_lock(into: Path, name: str) -> Iterator[None]:
         lock.release()
 
 
-def write_entries(parsed: ParsedFeed, into: Path, feed_name: str) -> ImportResult:
+def write_entries(
+    parsed: ParsedFeed, into: Path, feed_name: str
+) -> tuple[ImportResult, list[Path]]:
     """Write each entry into the folder `into` (created); `feed_name` goes in front matter.
 
     New entries are added, changed ones rewritten in place, unchanged ones left alone;
-    an id repeated within the feed is written once. OSError passes through.
+    an id repeated within the feed is written once. Returns the counts and every entry's
+    file, and the files that were written (new or changed). OSError passes through.
     """
     into.mkdir(parents=True, exist_ok=True)
     result = ImportResult()
+    written: list[Path] = []
     with _folder_lock(into, feed_name):
         index = _Index(into)
         seen: set[str] = set()
@@ -155,5 +159,8 @@ def write_entries(parsed: ParsedFeed, into: Path, feed_name: str) -> ImportResul
             path, exists = index.find(entry_id, str(fields.get("title", "")))
             if path.parent != into:  # slugify allows no separators; belt and braces
                 raise FeedError(f"{feed_name}: an entry named a path outside its folder")
+            before = result.added + result.updated
             write_post(path, render_entry(fields, body).encode("utf-8"), exists, result)
-    return result
+            if result.added + result.updated > before:
+                written.append(path)
+    return result, written

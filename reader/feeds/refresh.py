@@ -92,6 +92,7 @@ class FeedResult:
     updated: int = 0
     error: str = ""
     paths: tuple[Path, ...] = ()  # the feed's post files (new, changed or not)
+    changed: tuple[Path, ...] = ()  # the files written: new or changed (for the index, TUI)
     notes: tuple[str, ...] = ()  # one line per full text that could not be fetched
 
     @property
@@ -170,7 +171,7 @@ def refresh_feed(
         parsed = parse_feed(fetched.body, fetched.headers, feed.name)
         title = feed.title or parsed.title
         folder = feed.folder or folder_name(title, feed.url, feed.id)
-        written = write_entries(parsed, library / folder, clean_line(title or feed.url))
+        written, changed = write_entries(parsed, library / folder, clean_line(title or feed.url))
     except FetchFailure as error:
         return _failed(feed, now, _naming(feed, str(error)), error.retry_after)
     except FeedError as error:
@@ -186,7 +187,13 @@ def refresh_feed(
     status: Status = "new" if written.added else "updated" if written.updated else "ok"
     notes = _full_texts(written.paths, fetcher, timeout, max_bytes) if feed.full_text else ()
     return FeedResult(
-        state, status, written.added, written.updated, paths=tuple(written.paths), notes=notes
+        state,
+        status,
+        written.added,
+        written.updated,
+        paths=tuple(written.paths),
+        changed=tuple(changed),
+        notes=notes,
     )
 
 

@@ -57,6 +57,8 @@ def test_new_entries_then_not_modified_then_changed_in_place(
     reply.etag = '"v2"'
     third = refresh(store, library, force=True)
     assert (third.results[0].added, third.results[0].updated) == (1, 1)
+    assert len(third.results[0].changed) == 2 and len(third.results[0].paths) == 2
+    assert again.results[0].changed == ()
     files = posts(library)
     assert len(files) == 2  # nothing duplicated
     assert "first, edited" in (library / name).read_text(encoding="utf-8")
