@@ -107,8 +107,11 @@ class FeedResult:
         if self.status in ("new", "updated"):
             parts = [f"{self.added} new"] if self.added else []
             parts += [f"{self.updated} updated"] if self.updated else []
-            return f"{self.feed.name}: {', '.join(parts)}"
-        return f"{self.feed.name}: {'not modified' if self.status == 'not modified' else 'ok'}"
+        else:
+            parts = ["not modified" if self.status == "not modified" else "ok"]
+        if self.notes:
+            parts.append(f"no full text for {len(self.notes)}")
+        return f"{self.feed.name}: {', '.join(parts)}"
 
 
 @dataclass

@@ -39,6 +39,7 @@ __all__ = [
     "SubscriptionError",
     "SubscriptionStore",
     "Subscriptions",
+    "clean_tags",
     "feed_folder",
     "feed_id",
     "folder_name",

@@ -229,6 +229,7 @@ def test_a_full_text_feed_fetches_each_new_entrys_page(
     (result,) = refresh(store, library).results
     assert result.status == "new" and result.added == 2
     assert len(result.notes) == 1 and "HTTP 404" in result.notes[0]
+    assert result.line().endswith(": 2 new, no full text for 1")
     full = sorted(library.rglob(".full/*.md"))
     assert len(full) == 1 and "## Reading in a terminal" in full[0].read_text(encoding="utf-8")
     assert len(posts(library)) == 2  # the cache is no extra post
