@@ -16,9 +16,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
+from reader.views import BOOKMARK_MARK, UNREAD_MARK
+
 MARKERS = (
-    ("●", "unread post"),
-    ("★", "bookmarked post"),
+    (UNREAD_MARK, "unread post"),
+    (BOOKMARK_MARK, "bookmarked post"),
     ("42%", "how far a begun post was read"),
 )
 

@@ -24,8 +24,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-UNREAD_MARK = "●"
-BOOKMARK_MARK = "★"
+from reader.views import BOOKMARK_MARK, UNREAD_MARK
 
 
 @dataclass(frozen=True, slots=True)
