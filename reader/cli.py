@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader import __version__
-from reader.config import DEFAULT_SORT, DEFAULT_THEME
+from reader.config import DEFAULT_MARK_READ_AFTER, DEFAULT_SORT, DEFAULT_THEME
 from reader.console import (
     Failure,
     Parser,
@@ -59,7 +59,8 @@ def build_parser() -> Parser:
         metavar="SECONDS",
         type=seconds,
         default=None,
-        help="mark a post read after it has been shown this long (0: at once; default 2)",
+        help="mark a post read after it has been shown this long "
+        f"(0: at once; default {DEFAULT_MARK_READ_AFTER:g})",
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     return parser

@@ -51,9 +51,9 @@ def _kind_of(argv: Sequence[str]) -> list[str]:
         return list(argv)  # argparse reports a missing kind, shows --help, or runs KIND
     importer = registry.detect(first)
     if importer is None:
-        if not os.path.exists(first) and "://" not in first:
-            raise UsageError(f"no such file: {first}")
         names = ", ".join(importer.name for importer in registry.IMPORTERS)
+        if not os.path.exists(first) and "://" not in first:
+            raise UsageError(f"no such file, nor a kind of source ({names}): {first}")
         raise UsageError(f"cannot tell what kind of source {first} is; name it ({names})")
     return [importer.name, *argv]
 

@@ -488,3 +488,17 @@ def test_every_sidebar_view_lists_what_the_session_lists(
         _, out, _ = run(capsys, cmd_list, library, *args)
         assert [row["id"] for row in json.loads(out)] == expected, view
     assert expected == ["b.md"]  # the last view, In progress, is not empty
+
+
+def broken_command(argv: Sequence[str]) -> int:
+    """A subcommand with a bug."""
+    raise KeyError(f"bug {list(argv)}")
+
+
+def test_a_bug_in_a_command_is_one_line_exit_1_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(SUBCOMMANDS, "broken", f"{__name__}:broken_command")
+    status, out, err = run(capsys, main, "broken", "x")
+    assert (status, out) == (1, "")
+    assert one_error_line(err) == "reader: unexpected error (KeyError): \"bug ['x']\""
