@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.widget import Widget
 
+from reader.config import DEFAULT_MARK_READ_AFTER
 from reader.messages import CopyText, NoBrowser, notice_timeout, sentence
 from reader.sanitize import clean_line
 from reader.screens.confirm import ConfirmScreen
@@ -71,7 +72,7 @@ class ReaderApp(App[int]):
         library_path: Path,
         store: Store,
         *,
-        mark_read_after: float = 2.0,
+        mark_read_after: float = DEFAULT_MARK_READ_AFTER,
         notices: Iterable[str] = (),
         theme: str | None = None,
         sort: str | None = None,

@@ -13,10 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reader.atomic import atomic_write
 from reader.library import Post
 
 # 3: titles and other fields cleaned of format characters (bidi, zero-width...), ids
@@ -153,16 +153,8 @@ class MetadataCache:
             ).encode("utf-8", "surrogatepass")
         except (ValueError, RecursionError):  # cannot happen; a cache is never worth a crash
             return
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=self.file.parent, prefix=".cache-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(payload)
-                os.replace(temp, self.file)
-            except OSError:
-                os.unlink(temp)
-                raise
+        try:  # not fsynced: a cache lost in a crash only costs the next start some time
+            atomic_write(self.file, payload, durable=False, make_parents=True)
         except OSError:
             return  # a cache that cannot be written only costs the next start some time
         self.dirty = False

@@ -1,90 +1,48 @@
-"""The `reader` command line: argument errors, exit codes, and starting the app.
+"""The `reader` command: one dispatcher for every subcommand, and starting the app.
 
-Exit status: 0 on success, 1 when an operation failed, 2 on bad usage (a path that
-does not exist or holds no posts, an unknown option). Errors are one line on stderr.
+`reader NAME ...` runs the subcommand NAME (SUBCOMMANDS); anything else opens the
+reader on a library. The error convention is here, once: bad usage (UsageError, an
+argparse mistake) prints `<command>: error: ...` and exits 2, a failed operation
+(Failure) prints `reader: ...` and exits 1; one line on stderr, never a traceback.
+The subcommands' modules never import this one.
 """
 
 from __future__ import annotations
 
-import argparse
-import math
-import os
-import shlex
+import importlib
 import sys
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 from reader import __version__
-from reader.library import POST_SUFFIXES, is_post_name
-from reader.sanitize import clean_line, for_terminal
+from reader.config import DEFAULT_MARK_READ_AFTER, DEFAULT_SORT, DEFAULT_THEME
+from reader.console import (
+    Failure,
+    Parser,
+    UsageError,
+    add_library_options,
+    echo,
+    print_lines,
+    seconds,
+)
+from reader.core import choose_library, mark_read_after, read_config
+from reader.sanitize import clean_line
 
 if TYPE_CHECKING:
     from reader.config import Config, Mistake, Mistakes
-    from reader.importers.digest import ImportResult
 
-MAX_TIMEOUT = 86_400.0  # a day
-MAX_OTHER_SUFFIXES = 5  # file suffixes named when a folder holds no posts
+__all__ = ["SUBCOMMANDS", "app_notices", "check_app_settings", "main", "read_config"]
 
-
-class UsageError(Exception):
-    """Bad usage: reported as one line, exit status 2."""
-
-
-class Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line and exit with status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        """Print a one-line error and exit 2."""
-        self.exit(2, for_terminal(f"{self.prog}: error: {clean_line(message)} (see --help)\n"))
-
-
-def seconds(text: str) -> float:
-    """A finite number of seconds, 0 or more (for argparse)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more seconds, not {text!r}")
-    return value
-
-
-def timeout_seconds(text: str) -> float:
-    """A network timeout: more than 0 and at most MAX_TIMEOUT seconds (for argparse).
-
-    0 would make every socket non-blocking (and fail with "Operation now in progress");
-    a huge number overflows the socket's timeout.
-    """
-    value = seconds(text)
-    if not 0 < value <= MAX_TIMEOUT:
-        raise argparse.ArgumentTypeError(
-            f"must be more than 0 and at most {MAX_TIMEOUT:g} seconds, not {text!r}"
-        )
-    return value
-
-
-def add_library_options(parser: Parser) -> None:
-    """PATH, --state and --config: shared by the reader and the script commands."""
-    parser.add_argument(
-        "path",
-        nargs="?",
-        metavar="PATH",
-        help="a directory of .md files or a single .md file "
-        "(default: the config's library, else the bundled posts)",
-    )
-    parser.add_argument(
-        "--state",
-        metavar="FILE",
-        help="the state file for read marks and bookmarks "
-        "(default: $READER_STATE, else the user data directory)",
-    )
-    parser.add_argument(
-        "--config",
-        metavar="FILE",
-        help="the config file (default: config.toml in the user config directory)",
-    )
+#: `reader NAME ...`: "module:function" of the function that runs it with the arguments
+#: after NAME and returns the exit status (imported only when used: start-up stays fast).
+SUBCOMMANDS: dict[str, str] = {
+    "import": "reader.import_command:run_import",
+    "list": "reader.commands:run_list",
+    "export": "reader.commands:run_export",
+    "mark": "reader.commands:run_mark",
+    "config": "reader.cli:run_config",
+}
 
 
 def build_parser() -> Parser:
@@ -92,7 +50,7 @@ def build_parser() -> Parser:
     parser = Parser(
         prog="reader",
         description="Read a directory of Markdown posts in the terminal.",
-        epilog="Also: reader import digest|feed ..., reader list, reader export bookmarks, "
+        epilog="Also: reader import [digest|feed] ..., reader list, reader export bookmarks, "
         "reader mark ID, reader config --show (each has --help).",
     )
     add_library_options(parser)
@@ -101,7 +59,8 @@ def build_parser() -> Parser:
         metavar="SECONDS",
         type=seconds,
         default=None,
-        help="mark a post read after it has been shown this long (0: at once; default 2)",
+        help="mark a post read after it has been shown this long "
+        f"(0: at once; default {DEFAULT_MARK_READ_AFTER:g})",
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     return parser
@@ -113,32 +72,6 @@ def build_config_parser() -> Parser:
     parser.add_argument("--show", action="store_true", required=True, help="print the settings")
     parser.add_argument("--config", metavar="FILE", help="the config file to read")
     return parser
-
-
-def read_config(option: str | None) -> tuple[Config, Mistakes]:
-    """The config from `--config FILE` or the default place, with its mistakes."""
-    from reader.config import load_config
-    from reader.paths import config_dir
-
-    if option:
-        return load_config(Path(option), explicit=True)
-    return load_config(config_dir() / "config.toml")
-
-
-def echo(text: str, *, err: bool = False, end: str = "\n") -> None:
-    """Print text on stdout (on stderr with err=True), cleaned for the terminal.
-
-    Everything the command line prints goes through here (or through
-    sanitize.for_terminal): file names, feed titles, config keys and post fields are
-    untrusted, and no control, bidi or invisible character may reach the terminal raw.
-    """
-    print(for_terminal(text), end=end, file=sys.stderr if err else sys.stdout)
-
-
-def print_lines(lines: Sequence[str]) -> None:
-    """Print each line on stderr after `reader: `."""
-    for line in lines:
-        echo(f"reader: {line}", err=True)
 
 
 def run_config(argv: Sequence[str]) -> int:
@@ -154,123 +87,13 @@ def run_config(argv: Sequence[str]) -> int:
         describe(
             config,
             library=config.library or bundled_articles(),
-            theme=theme or "textual-dark",
-            mark_read_after=2.0 if config.mark_read_after is None else config.mark_read_after,
-            sort=config.sort or "newest",
+            theme=theme or DEFAULT_THEME,
+            mark_read_after=mark_read_after(None, config),
+            sort=config.sort or DEFAULT_SORT,
             keys=keymap,
         ),
         end="",
     )
-    return 0
-
-
-def build_import_parser() -> Parser:
-    """The parser for `reader import digest FILE --into DIR`."""
-    parser = Parser(prog="reader import", description="Turn other formats into posts.")
-    parser.add_argument("format", choices=["digest", "feed"], help="the source format")
-    parser.add_argument("source", metavar="FILE", help="the file to import")
-    parser.add_argument("--into", metavar="DIR", required=True, help="where to write posts")
-    return parser
-
-
-def scan_for_posts(path: Path) -> tuple[bool, Counter[str]]:
-    """(True, ...) as soon as one post file is found under `path` (stops early);
-    else (False, the number of other visible files by suffix)."""
-    others: Counter[str] = Counter()
-    for _root, dirs, files in os.walk(path):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        if any(is_post_name(f) for f in files):
-            return True, others
-        visible = (f for f in files if not f.startswith("."))
-        others.update(os.path.splitext(f)[1].lower() or "no suffix" for f in visible)
-    return False, others
-
-
-def other_files(others: Counter[str]) -> str:
-    """ "found 3 other files (.txt, .html)": what a folder without posts holds."""
-    total = sum(others.values())
-    if total == 0:
-        return "found no other files"
-    suffixes = [clean_line(suffix) for suffix, _ in others.most_common(MAX_OTHER_SUFFIXES)]
-    if len(others) > MAX_OTHER_SUFFIXES:
-        suffixes.append("…")
-    return f"found {total} other file{'s' if total != 1 else ''} ({', '.join(suffixes)})"
-
-
-def check_library_path(path: Path, config: Path | None = None) -> Path:
-    """The absolute library path, or UsageError saying why it cannot be opened.
-
-    `config` is the config file that named the path, if it came from one: the error
-    then says so.
-    """
-    from reader.paths import short_path
-
-    shown = short_path(path)
-    tail = ""
-    if not path.exists():
-        plain, phrase = f"no such file or directory: {shown}", "does not exist"
-    elif path.is_file():
-        if path.suffix.lower() in POST_SUFFIXES:
-            return path.resolve()
-        plain = f"not a Markdown file (.md or .markdown): {shown}"
-        phrase = "is not a Markdown file (.md or .markdown)"
-    elif not path.is_dir():
-        plain, phrase = f"not a file or directory: {shown}", "is not a file or directory"
-    else:
-        found, others = scan_for_posts(path)
-        if found:
-            return path.resolve()
-        plain = f"no posts (.md or .markdown files) in {shown}"
-        phrase, tail = "holds no posts (.md or .markdown files)", f"; {other_files(others)}"
-    if config is None:
-        raise UsageError(plain + tail)
-    raise UsageError(f"the library in {short_path(config)} {phrase}: {shown}{tail}")
-
-
-def open_command(into: Path) -> str:
-    """The command that opens a folder of posts, quoted for a POSIX shell."""
-    from reader.paths import tilde
-
-    text = os.fspath(into)
-    short = tilde(text)
-    if short != text:  # an absolute path under the home directory
-        return "reader ~" + (f"/{shlex.quote(short[2:])}" if short != "~" else "")
-    if text.startswith("-"):  # not an option
-        text = os.path.join(".", text)
-    return f"reader {shlex.quote(text)}"
-
-
-def import_summary(result: ImportResult, into: Path) -> str:
-    """What an import did, and how to open its posts (no trailing newline)."""
-    from reader.paths import short_path
-
-    summary = (
-        f"Imported {result.added} new, {result.updated} updated, "
-        f"{result.unchanged} unchanged posts into {short_path(into)}"
-    )
-    if result.paths:
-        summary += f"\nOpen them with: {clean_line(open_command(into))}"
-    return summary
-
-
-def run_import(argv: Sequence[str]) -> int:
-    """`reader import digest FILE --into DIR`."""
-    from reader.importers.digest import DigestError, import_digest
-
-    args = build_import_parser().parse_args(argv)
-    source = Path(args.source)
-    if not source.is_file():
-        raise UsageError(f"no such file: {source}")
-    into = Path(args.into)
-    try:
-        result = import_digest(source, into)
-    except DigestError as error:
-        echo(f"reader: {clean_line(str(source))}: {error}", err=True)
-        return 1
-    except OSError as error:
-        echo(f"reader: cannot import: {error.strerror or error}", err=True)
-        return 1
-    echo(import_summary(result, into))
     return 0
 
 
@@ -316,17 +139,12 @@ def app_notices(mistakes: Mistakes, store_notices: Sequence[str]) -> list[str]:
 
 def run_reader(argv: Sequence[str]) -> int:
     """Start the TUI on a library."""
-    from reader.paths import bundled_articles, default_state_path
+    from reader.paths import default_state_path
 
     args = build_parser().parse_args(argv)
     config, mistakes = read_config(args.config)
     print_lines(mistakes.lines())
-    if args.path:
-        library = check_library_path(Path(args.path))
-    elif config.library is not None:
-        library = check_library_path(config.library, config=config.path)
-    else:
-        library = check_library_path(bundled_articles())
+    library = choose_library(args.path, config)
     state_path = Path(args.state) if args.state else default_state_path()
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the reader needs a terminal (stdin and stdout must be a TTY)")
@@ -334,9 +152,6 @@ def run_reader(argv: Sequence[str]) -> int:
 
     exit_guard = ExitGuard()  # SIGTERM, SIGHUP, a closed terminal: saved, then gone
     exit_guard.install()
-    mark_read_after = args.mark_read_after
-    if mark_read_after is None:
-        mark_read_after = 2.0 if config.mark_read_after is None else config.mark_read_after
 
     from reader.app import ReaderApp
     from reader.store import Store
@@ -353,15 +168,14 @@ def run_reader(argv: Sequence[str]) -> int:
     store = Store(state_path, on_error=on_error)
     exit_guard.set_save(store.flush)
     notices = store.open()
-    for notice in notices:
-        echo(f"reader: {notice}", err=True)
+    print_lines(notices)
     printed = len(mistakes.items)
     keymap, theme = check_app_settings(config, mistakes)
     print_lines(mistakes.lines()[printed:])
     app = ReaderApp(
         library,
         store,
-        mark_read_after=mark_read_after,
+        mark_read_after=mark_read_after(args.mark_read_after, config),
         notices=app_notices(mistakes, notices),
         theme=theme,
         sort=config.sort,
@@ -379,21 +193,36 @@ def run_reader(argv: Sequence[str]) -> int:
     return 1 if status == 0 and not saved else status  # changes were lost: a failure
 
 
+def subcommand(name: str) -> Callable[[Sequence[str]], int] | None:
+    """The function that runs `reader NAME ...`, or None if NAME is no subcommand."""
+    target = SUBCOMMANDS.get(name)
+    if target is None:
+        return None
+    module, _, function = target.partition(":")
+    run: Callable[[Sequence[str]], int] = getattr(importlib.import_module(module), function)
+    return run
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `reader` command; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        from reader.commands import run_subcommand  # deferred: reader.commands imports this module
-
-        if (status := run_subcommand(args)) is not None:
-            return status
-        if args and args[0] == "import":
-            return run_import(args[1:])
-        if args and args[0] == "config":
-            return run_config(args[1:])
+        command = subcommand(args[0]) if args else None
+        if command is not None:
+            return command(args[1:])
         return run_reader(args)
     except UsageError as error:
-        echo(f"reader: error: {clean_line(str(error))}", err=True)
+        echo(error.line(), err=True)
         return 2
+    except Failure as error:
+        echo(error.line(), err=True)
+        return 1
+    except SystemExit as stop:  # --help, --version, a closed pipe
+        return stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 1
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug: still one line, never a traceback
+        kind = type(error).__name__
+        echo(f"reader: unexpected error ({kind}): {clean_line(str(error))}", err=True)
+        return 1
+

@@ -9,17 +9,22 @@ file, and that setting keeps its default; the reader still starts.
 from __future__ import annotations
 
 import math
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from reader.escape import toml_string
 from reader.keys import check_keymap
 from reader.paths import short_path, tilde
 from reader.sanitize import UNSAFE_RE, clean_line
+from reader.views import Sort
 
-SORTS = ("newest", "oldest", "title", "unread")
+SORTS = tuple(sort.value for sort in Sort)
+# The defaults of the settings (the one place: the app, the CLI and `config --show` use these).
+DEFAULT_MARK_READ_AFTER = 2.0  # seconds a post is shown before it counts as read
+DEFAULT_SORT = Sort.NEWEST.value
+DEFAULT_THEME = "textual-dark"
 DEFAULT = "default used"
 NOTICE_ITEMS = 6  # mistakes listed in the notice; the rest are counted
 MAX_SHOWN_CHARS = 40
@@ -213,32 +218,18 @@ def describe(
     source = short_path(config.path) if config.path is not None else "none (defaults)"
     lines = [
         f"# config file: {source}",
-        f"library = {_toml_string(tilde(library))}",
-        f"theme = {_toml_string(theme)}",
+        f"library = {toml_string(tilde(library))}",
+        f"theme = {toml_string(theme)}",
         f"mark_read_after = {mark_read_after}",
-        f"sort = {_toml_string(sort)}",
+        f"sort = {toml_string(sort)}",
         "",
         "[keys]",
     ]
-    lines += [f"{_toml_key(k)} = {_toml_string(v)}" for k, v in sorted(keys.items())]
+    lines += [f"{_toml_key(k)} = {toml_string(v)}" for k, v in sorted(keys.items())]
     return "\n".join(lines) + "\n"
-
-
-def _toml_string(text: str) -> str:
-    """A TOML basic string; control, format and invisible characters escaped."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{UNSAFE_RE.sub(_toml_escape, escaped)}"'
-
-
-def _toml_escape(match: re.Match[str]) -> str:
-    """A character as a TOML escape (a lone surrogate, which TOML cannot hold, as U+FFFD)."""
-    code = ord(match[0])
-    if 0xD800 <= code <= 0xDFFF:
-        return "\\ufffd"
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _toml_key(key: str) -> str:
     """A TOML key, quoted when it is not a bare key."""
     bare = key.replace("_", "").replace("-", "").isalnum()
-    return key if bare else _toml_string(key)
+    return key if bare else toml_string(key)

@@ -11,45 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Protocol
 
 from reader.library import Post
-from reader.views import View, is_in_progress, visible_ids
+from reader.views import Sort, View, is_in_progress, visible_ids
+
+__all__ = ["Change", "Counts", "Session", "Sort", "StateStore", "View", "sort_posts"]
 
 UNDO_LIMIT = 50
-
-
-class Sort(StrEnum):
-    """The order of the sidebar, cycled with `s`."""
-
-    NEWEST = "newest"
-    OLDEST = "oldest"
-    TITLE = "title"
-    UNREAD = "unread"
-
-    @property
-    def label(self) -> str:
-        """The name shown to the user."""
-        return {
-            Sort.NEWEST: "newest first",
-            Sort.OLDEST: "oldest first",
-            Sort.TITLE: "by title",
-            Sort.UNREAD: "unread first",
-        }[self]
-
-    def next(self) -> Sort:
-        """The sort that follows this one in the cycle."""
-        order = list(Sort)
-        return order[(order.index(self) + 1) % len(order)]
-
-    @classmethod
-    def parse(cls, value: object) -> Sort:
-        """A sort from a stored value, falling back to newest first."""
-        for sort in cls:
-            if sort.value == value:
-                return sort
-        return cls.NEWEST
 
 
 class StateStore(Protocol):

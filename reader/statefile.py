@@ -13,11 +13,8 @@ file to `<name>.corrupt-<time>` so that it is never overwritten.
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +23,8 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+from reader.atomic import atomic_write as write_atomically
+from reader.atomic import fsync_dir as fsync_dir  # re-exported: reader.state_disk uses it
 from reader.clock import MAX_COUNTER, MAX_MS
 from reader.marks import Fields, Mark, merge, valid_value
 
@@ -74,38 +73,11 @@ def real_path(path: Path) -> Path:
 
 
 def atomic_write(path: Path, payload: bytes) -> None:
-    """Write payload to a temp file beside path, fsync it, rename it over path, fsync the dir.
+    """Replace the state file atomically and durably (reader.atomic), creating its folder.
 
     A symlink is written through: its target is replaced, the link stays.
     """
-    path = real_path(path)
-    directory = path.parent
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):  # the write error is the one to report
-            os.unlink(tmp)
-        raise
-    fsync_dir(directory)
-
-
-def fsync_dir(directory: Path) -> None:
-    """Make a rename durable, where the platform and filesystem allow it."""
-    if os.name != "nt":
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        except OSError as exc:  # some filesystems cannot fsync a directory; the rename is done
-            if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
-                raise
-        finally:
-            os.close(fd)
+    write_atomically(real_path(path), payload, make_parents=True)
 
 
 def state_bytes(posts: Mapping[str, Fields], meta: Mapping[str, Mark], extra: Json) -> bytes:

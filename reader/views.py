@@ -1,9 +1,16 @@
-"""Which posts a view lists, and finding the next unread post (UI-free)."""
+"""The views and sorts of the post list, its markers, and finding the next unread post.
+
+UI-free: the sidebar (through reader.session) and `reader list` both use these, so a
+view added here is in the `v` cycle and in `reader list --view` at once.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
+
+UNREAD_MARK = "●"  # before an unread post, in the sidebar and in `reader list`
+BOOKMARK_MARK = "★"  # before a bookmarked post
 
 
 class View(StrEnum):
@@ -24,13 +31,55 @@ class View(StrEnum):
         order = list(View)
         return order[(order.index(self) + 1) % len(order)]
 
+    @property
+    def option(self) -> str:
+        """The name on the command line: `in-progress` (one word, no quoting)."""
+        return self.value.replace(" ", "-")
+
     @classmethod
     def parse(cls, value: object) -> View:
         """A view from a stored value, falling back to All."""
+        return cls.named(value) or cls.ALL
+
+    @classmethod
+    def named(cls, value: object) -> View | None:
+        """The view named value (`in progress` or `in-progress`), or None."""
         for view in cls:
-            if view.value == value:
+            if value in (view.value, view.option):
                 return view
-        return cls.ALL
+        return None
+
+
+class Sort(StrEnum):
+    """The order of the sidebar, cycled with `s`."""
+
+    NEWEST = "newest"
+    OLDEST = "oldest"
+    TITLE = "title"
+    UNREAD = "unread"
+
+    @property
+    def label(self) -> str:
+        """The name shown to the user."""
+        return {
+            Sort.NEWEST: "newest first",
+            Sort.OLDEST: "oldest first",
+            Sort.TITLE: "by title",
+            Sort.UNREAD: "unread first",
+        }[self]
+
+    def next(self) -> Sort:
+        """The sort that follows this one in the cycle."""
+        order = list(Sort)
+        return order[(order.index(self) + 1) % len(order)]
+
+    @classmethod
+    def parse(cls, value: object) -> Sort:
+        """A sort from a stored value, falling back to newest first."""
+        for sort in cls:
+            if sort.value == value:
+                return sort
+        return cls.NEWEST
 
 
 def visible_ids(

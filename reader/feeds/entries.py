@@ -1,7 +1,7 @@
 """Write a fetched feed's entries into its folder of the feeds library (UI-free).
 
 The conversion is the feed importer's (reader.importers.feed: `entry_fields`,
-`render_entry`; reader.importers.digest: `write_post`, `slugify`). Its parse step,
+`render_entry`; reader.importers.base: `write_post`, `slugify`). Its parse step,
 its file index and its folder lock are private there, so this module has its own
 small versions of those; they keep the same conventions, so `reader import feed
 --into` and a refresh into one folder find each other's files and take turns:
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.frontmatter import FrontMatterError, split_front_matter
-from reader.importers.digest import ImportResult, slugify, write_post
+from reader.importers.base import ImportResult, slugify, write_post
 from reader.importers.feed import LOCK_NAME, FeedError, entry_fields, render_entry
 from reader.sanitize import clean_line
 
@@ -145,7 +145,7 @@ def write_entries(
     file, and the files that were written (new or changed). OSError passes through.
     """
     into.mkdir(parents=True, exist_ok=True)
-    result = ImportResult()
+    result = ImportResult(into)
     written: list[Path] = []
     with _folder_lock(into, feed_name):
         index = _Index(into)

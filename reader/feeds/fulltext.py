@@ -18,7 +18,7 @@ from pathlib import Path
 from reader.feeds.detect import FetchFn
 from reader.feeds.http import MAX_BYTES, TIMEOUT, fetch_feed
 from reader.frontmatter import FrontMatterError, split_front_matter
-from reader.importers.digest import ImportResult, write_post
+from reader.importers.base import ImportResult, write_post
 from reader.importers.feed import FeedError, html_to_markdown, render_entry
 from reader.sanitize import clean_line, clean_text
 
@@ -111,7 +111,8 @@ def fetch_full_text(
     target = cache_path(post)
     try:
         target.parent.mkdir(exist_ok=True)
-        write_post(target, render_entry(kept, markdown).encode("utf-8"), True, ImportResult())
+        data = render_entry(kept, markdown).encode("utf-8")
+        write_post(target, data, True, ImportResult(target.parent))
     except OSError as error:
         raise FullTextError(f"{name}: cannot keep the full text: {error.strerror}") from None
     return FullText(target, markdown)

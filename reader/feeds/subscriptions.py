@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from reader.importers.digest import slugify
+from reader.importers.base import slugify
 from reader.sanitize import clean_line
 
 __all__ = [

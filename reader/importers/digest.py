@@ -9,75 +9,27 @@ again leaves unchanged files untouched and rewrites changed ones.
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import re
-import tempfile
-import unicodedata
-from dataclasses import dataclass, field
+import argparse
 from pathlib import Path
 
-from reader.sanitize import UNSAFE_RE
+from reader.console import UsageError
+from reader.escape import yaml_json
+from reader.importers.base import ImporterError, ImportResult, Progress, slugify, write_post
 
 __all__ = [
+    "IMPORTER",
     "DigestError",
-    "ImportResult",
+    "DigestImporter",
     "import_digest",
     "parse_digest",
     "render_post",
-    "slugify",
-    "write_post",
-    "yaml_json",
 ]
 
-MAX_SLUG_CHARS = 60
-_SLUG_DROP_RE = re.compile(r"['’]")
-_SLUG_SEPARATOR_RE = re.compile(r"[^a-z0-9]+")
-# Characters json.dumps(ensure_ascii=False) leaves raw that YAML rejects, reads as line
-# breaks, or that reader.frontmatter would turn into visible symbols before parsing
-# (reader.sanitize.UNSAFE_RE: controls, format characters, separators, surrogates).
-_YAML_ESCAPE_RE = re.compile(f"{UNSAFE_RE.pattern}|[\ufffe\uffff]")
+DETECT_BYTES = 256 * 1024  # how much of a file `reader import SOURCE` reads to tell its kind
 
 
-class DigestError(ValueError):
+class DigestError(ImporterError, ValueError):
     """A malformed digest; the message is one line, e.g. "line 7: a title with no excerpt"."""
-
-
-@dataclass
-class ImportResult:
-    """What an import did: counts, and the files of every post imported, in order."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    paths: list[Path] = field(default_factory=list)
-
-
-def write_post(path: Path, data: bytes, exists: bool, result: ImportResult) -> None:
-    """Write a post file unless it already holds data; count it as new, updated or unchanged.
-
-    `exists` says the file is this post's earlier import (not merely a file of that name).
-    """
-    if exists and _same_bytes(path, data):
-        result.unchanged += 1
-    else:
-        _write_atomic(path, data)
-        if exists:
-            result.updated += 1
-        else:
-            result.added += 1
-    result.paths.append(path)
-
-
-def _same_bytes(path: Path, data: bytes) -> bool:
-    """Whether the file at path holds exactly data."""
-    try:
-        if path.stat().st_size != len(data):
-            return False
-        return path.read_bytes() == data
-    except OSError:
-        return False
 
 
 def parse_digest(text: str) -> list[tuple[str, str]]:
@@ -125,44 +77,6 @@ def render_post(title: str, excerpt: str, position: int) -> str:
     return f"---\ntitle: {quoted}\nposition: {position}\n---\n\n{body}\n"
 
 
-def yaml_json(value: object) -> str:
-    """A front matter value as JSON, which YAML reads back exactly (see _YAML_ESCAPE_RE)."""
-    return _YAML_ESCAPE_RE.sub(_yaml_escape, json.dumps(value, ensure_ascii=False))
-
-
-def _yaml_escape(match: re.Match[str]) -> str:
-    """A character as a YAML double-quoted string escape."""
-    code = ord(match[0])
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
-
-
-def slugify(title: str) -> str:
-    """Return a lowercase ASCII file-name slug of title ("post" if nothing is left).
-
-    Only a-z, 0-9 and single '-' between them survive, so the result can
-    never contain '/' or '..'.
-    """
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
-    slug = _SLUG_SEPARATOR_RE.sub("-", _SLUG_DROP_RE.sub("", ascii_title).lower()).strip("-")
-    return slug[:MAX_SLUG_CHARS].rstrip("-") or "post"
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write data to path via a temporary file in the same directory and os.replace."""
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp_name, 0o644)
-        os.replace(temp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
-        raise
-
-
 def import_digest(source: Path, into: Path) -> ImportResult:
     """Write one ``NN-slug.md`` file per digest post into the directory into.
 
@@ -179,9 +93,57 @@ def import_digest(source: Path, into: Path) -> ImportResult:
     records = parse_digest(text)
     width = max(2, len(str(len(records))))
     into.mkdir(parents=True, exist_ok=True)
-    result = ImportResult()
+    result = ImportResult(into)
     for position, (title, excerpt) in enumerate(records, start=1):
         path = into / f"{position:0{width}d}-{slugify(title)}.md"
         data = render_post(title, excerpt, position).encode("utf-8")
         write_post(path, data, path.is_file(), result)
     return result
+
+
+class DigestImporter:
+    """`reader import digest FILE --into DIR`."""
+
+    name = "digest"
+    summary = "a plain-text digest of titles and excerpts"
+
+    def detect(self, source: str) -> bool:
+        """A local UTF-8 text file whose beginning reads as digest records (not XML or HTML)."""
+        try:
+            with open(source, "rb") as handle:
+                head = handle.read(DETECT_BYTES + 1)
+        except (OSError, ValueError):
+            return False
+        text = head[:DETECT_BYTES].decode("utf-8", errors="replace")
+        if text.lstrip("\ufeff \t\r\n").startswith("<"):
+            return False
+        if len(head) > DETECT_BYTES:  # judge the complete records only
+            text = text[: text.rfind("\n\n") + 1]
+        try:
+            parse_digest(text)
+        except DigestError:
+            return False
+        return True
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        """FILE and --into DIR."""
+        parser.add_argument(
+            "source",
+            metavar="FILE",
+            help="the digest: records apart by blank lines, each a title line, "
+            "a blank line and the excerpt; the first record is the newest post",
+        )
+        parser.add_argument("--into", metavar="DIR", required=True, help="where to write posts")
+
+    def run(self, args: argparse.Namespace, progress: Progress | None = None) -> ImportResult:
+        """Import the digest; DigestError names the line at fault."""
+        source = Path(args.source)
+        if not source.is_file():
+            raise UsageError(f"no such file: {source}")
+        try:
+            return import_digest(source, Path(args.into))
+        except DigestError as error:
+            raise DigestError(f"{source}: {error}") from None
+
+
+IMPORTER = DigestImporter()

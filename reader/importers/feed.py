@@ -11,25 +11,30 @@ UI-free: never imports textual.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import io
 import os
 import re
-import urllib.parse
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from reader.console import timeout_seconds
+from reader.escape import yaml_json
 from reader.frontmatter import FrontMatterError, split_front_matter
-from reader.importers.digest import ImportResult, slugify, write_post, yaml_json
-from reader.importers.fetch import FeedError, fetch, reason, too_large
+from reader.importers.base import ImportResult, Progress, slugify, write_post
+from reader.importers.fetch import FeedError, is_url, load_source
+from reader.paths import feeds_dir
 from reader.sanitize import clean_line, clean_text
 
 __all__ = [
+    "IMPORTER",
     "FeedError",
+    "FeedImporter",
     "ImportResult",
     "entry_fields",
     "html_to_markdown",
@@ -37,7 +42,9 @@ __all__ = [
     "render_entry",
 ]
 
+DEFAULT_TIMEOUT = 15.0  # seconds
 HASH_CHARS = 10
+DETECT_BYTES = 4096  # `reader import SOURCE` looks for a feed's root tag in this much
 LOCK_NAME = ".reader-import.lock"  # hidden: the library and the index skip it
 LOCK_WAIT = 120.0  # seconds an import waits for another into the same folder
 _REMOVED_TAGS = ("script", "style", "iframe")
@@ -45,37 +52,6 @@ TITLE_WORDS = 8  # an untitled entry is named after this many words of its text
 MAX_TITLE_CHARS = 80
 _EMAIL_NAME_RE = re.compile(r"[^\s()<>@]+@[^\s()<>@]+\s*\((?P<name>[^()]+)\)")
 _NAME_EMAIL_RE = re.compile(r"(?P<name>[^<>]+?)\s*<[^\s<>@]+@[^\s<>@]+>")
-def _read_file(path: Path, max_bytes: int) -> bytes:
-    """Read a local feed file of at most max_bytes. Raises FeedError."""
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError as error:
-        raise FeedError(f"cannot read {clean_line(str(path))}: {reason(error)}") from None
-    if len(data) > max_bytes:
-        raise too_large(clean_line(str(path)), max_bytes)
-    return data
-
-
-def _load(source: str, timeout: float, max_bytes: int) -> tuple[bytes, dict[str, str]]:
-    """The feed's bytes and headers, from an http(s) URL or an existing file."""
-    try:
-        scheme = urllib.parse.urlsplit(source).scheme.lower()
-    except ValueError:  # e.g. "http://[::1"
-        scheme = ""
-    if scheme in ("http", "https"):
-        return fetch(source, timeout, max_bytes)
-    path = Path(source)
-    if path.is_file():
-        return _read_file(path, max_bytes), {}
-    shown = clean_line(source)
-    if "://" in source:
-        raise FeedError(f"only http and https URLs can be fetched: {shown}")
-    if path.exists():
-        raise FeedError(f"not a file: {shown}")
-    raise FeedError(f"no such file: {shown}")
-
-
 def html_to_markdown(html: str) -> str:
     """Convert an HTML fragment to Markdown (ATX headings, `*` bullets), dropping scripts.
 
@@ -272,8 +248,8 @@ def import_feed(
     source: str,
     into: Path,
     *,
-    progress: Callable[[int, int], None] | None = None,
-    timeout: float = 15.0,
+    progress: Progress | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
     max_bytes: int = 20 * 1024 * 1024,
 ) -> ImportResult:
     """Import the feed at source (a file, or an http(s) URL) into the directory into.
@@ -284,7 +260,7 @@ def import_feed(
     Imports into one folder take turns (a lock file, `.reader-import.lock`): each finds
     the files of the one before, so an entry never gets two files.
     """
-    data, headers = _load(source, timeout, max_bytes)
+    data, headers = load_source(source, timeout, max_bytes)
     try:
         entries, feed_title, feed_author = _parse(data, headers, source)
         into.mkdir(parents=True, exist_ok=True)
@@ -298,7 +274,12 @@ def _parse(data: bytes, headers: dict[str, str], source: str) -> tuple[list[Any]
     """The entries, the feed's title and its author. Raises FeedError if data is not a feed."""
     import feedparser
 
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    except Exception as error:  # a third-party parser on hostile input
+        # e.g. `&#xD800;` in a title: feedparser's loose parser raises UnicodeEncodeError
+        name = type(error).__name__
+        raise FeedError(f"not an RSS or Atom feed: {clean_line(source)} ({name})") from None
     entries = list(parsed.get("entries") or [])
     feed_title = _feed_title(parsed.get("feed"))
     feed_author = _author(parsed.get("feed") or {})
@@ -328,19 +309,63 @@ def _write_entries(
     entries: list[Any],
     feed: tuple[str, str],
     into: Path,
-    progress: Callable[[int, int], None] | None,
+    progress: Progress | None,
 ) -> ImportResult:
     """Write each entry's file (under the import lock); `feed` is its title and author."""
     index = _Index(into)
-    result = ImportResult()
+    result = ImportResult(into)
     seen: set[str] = set()
     for done, entry in enumerate(entries, start=1):
         fields, body = entry_fields(entry, *feed)
         entry_id = str(fields["id"])
-        if entry_id not in seen:
+        if entry_id in seen:
+            result.problems.append(f"entry {clean_line(entry_id)} appears again; kept the first")
+        else:
             seen.add(entry_id)
             path, exists = index.find(entry_id, str(fields.get("title", "")))
             write_post(path, render_entry(fields, body).encode("utf-8"), exists, result)
         if progress is not None:
             progress(done, len(entries))
     return result
+
+
+class FeedImporter:
+    """`reader import feed SOURCE [--into DIR] [--timeout SECONDS]`."""
+
+    name = "feed"
+    summary = "an RSS or Atom feed: a file or an http(s) URL"
+
+    def detect(self, source: str) -> bool:
+        """An http(s) URL, or a file that begins like RSS, RDF or Atom XML."""
+        if is_url(source):
+            return True
+        try:
+            with open(source, "rb") as handle:
+                head = handle.read(DETECT_BYTES).decode("utf-8", errors="replace").lower()
+        except (OSError, ValueError):
+            return False
+        return any(tag in head for tag in ("<rss", "<feed", "<rdf:rdf"))
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        """SOURCE, --into DIR (default: the feeds folder) and --timeout."""
+        parser.add_argument("source", metavar="SOURCE", help="a feed file or an http(s) URL")
+        parser.add_argument(
+            "--into",
+            metavar="DIR",
+            help="where to write posts (default: the user data dir's feeds)",
+        )
+        parser.add_argument(
+            "--timeout",
+            metavar="SECONDS",
+            type=timeout_seconds,
+            default=DEFAULT_TIMEOUT,
+            help=f"network timeout (more than 0; default {DEFAULT_TIMEOUT:g})",
+        )
+
+    def run(self, args: argparse.Namespace, progress: Progress | None = None) -> ImportResult:
+        """Import the feed into --into, else the user data dir's feeds folder."""
+        into = Path(args.into) if args.into else feeds_dir()
+        return import_feed(args.source, into, progress=progress, timeout=args.timeout)
+
+
+IMPORTER = FeedImporter()

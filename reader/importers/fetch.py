@@ -19,19 +19,30 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from http.client import HTTPException, HTTPResponse
+from pathlib import Path
 from typing import Any
 
 from reader import __version__
+from reader.importers.base import ImporterError
 from reader.sanitize import clean_line
 
-__all__ = ["USER_AGENT", "FeedError", "fetch", "reason", "too_large"]
+__all__ = [
+    "USER_AGENT",
+    "FeedError",
+    "fetch",
+    "is_url",
+    "load_source",
+    "read_file",
+    "reason",
+    "too_large",
+]
 
 USER_AGENT = f"reader/{__version__}"
 _CHUNK = 64 * 1024
 _CUT_WAIT = 1.0  # seconds to let a fetch whose sockets were cut at the deadline end
 
 
-class FeedError(Exception):
+class FeedError(ImporterError):
     """A feed that cannot be imported; the message is one line."""
 
 
@@ -254,3 +265,39 @@ def _fetch_now(
             error.close()
         raise FeedError(f"cannot fetch {shown}: {reason(error)}") from None
     return b"".join(chunks), headers
+
+
+def is_url(source: str) -> bool:
+    """Whether source is an http(s) URL (the only kind fetched)."""
+    try:
+        scheme = urllib.parse.urlsplit(source).scheme.lower()
+    except ValueError:  # e.g. "http://[::1"
+        return False
+    return scheme in ("http", "https")
+
+
+def read_file(path: Path, max_bytes: int) -> bytes:
+    """Read a local feed file of at most max_bytes. Raises FeedError."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as error:
+        raise FeedError(f"cannot read {clean_line(str(path))}: {reason(error)}") from None
+    if len(data) > max_bytes:
+        raise too_large(clean_line(str(path)), max_bytes)
+    return data
+
+
+def load_source(source: str, timeout: float, max_bytes: int) -> tuple[bytes, dict[str, str]]:
+    """The feed's bytes and headers, from an http(s) URL or an existing file."""
+    if is_url(source):
+        return fetch(source, timeout, max_bytes)
+    path = Path(source)
+    if path.is_file():
+        return read_file(path, max_bytes), {}
+    shown = clean_line(source)
+    if "://" in source:
+        raise FeedError(f"only http and https URLs can be fetched: {shown}")
+    if path.exists():
+        raise FeedError(f"not a file: {shown}")
+    raise FeedError(f"no such file: {shown}")

@@ -16,10 +16,11 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from reader.keys import KEYS, Scope, effective_keys, sections
+from reader.views import BOOKMARK_MARK, UNREAD_MARK
 
 MARKERS = (
-    ("●", "unread post"),
-    ("★", "bookmarked post"),
+    (UNREAD_MARK, "unread post"),
+    (BOOKMARK_MARK, "bookmarked post"),
     ("42%", "how far a begun post was read"),
 )
 

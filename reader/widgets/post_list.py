@@ -24,10 +24,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.views import BOOKMARK_MARK, UNREAD_MARK
 from reader.widgets.bindings import bindings
-
-UNREAD_MARK = "●"
-BOOKMARK_MARK = "★"
 
 
 @dataclass(frozen=True, slots=True)

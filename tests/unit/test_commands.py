@@ -1,4 +1,4 @@
-"""reader.commands: list, export, mark and import feed, in-process and in a subprocess."""
+"""reader list, export, mark and import feed through reader.cli.main (in-process, subprocess)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from reader import commands
-from reader.commands import (
-    cmd_export,
-    cmd_import_feed,
-    cmd_list,
-    cmd_mark,
-    run_subcommand,
-)
+from reader import console
+from reader.cli import SUBCOMMANDS, main, subcommand
 from reader.paths import feeds_dir
 from tests.unit.helpers.processes import run_captured
 
@@ -26,6 +20,26 @@ REPO = Path(__file__).resolve().parents[2]
 FEEDS = REPO / "tests" / "data" / "feeds"
 
 Command = Callable[[Sequence[str]], int | None]
+
+
+def cmd_list(argv: Sequence[str]) -> int:
+    """`reader list ARGV`, in-process, through the one dispatcher."""
+    return main(["list", *argv])
+
+
+def cmd_export(argv: Sequence[str]) -> int:
+    """`reader export ARGV`."""
+    return main(["export", *argv])
+
+
+def cmd_mark(argv: Sequence[str]) -> int:
+    """`reader mark ARGV`."""
+    return main(["mark", *argv])
+
+
+def cmd_import_feed(argv: Sequence[str]) -> int:
+    """`reader import feed ARGV`."""
+    return main(["import", "feed", *argv])
 
 
 @pytest.fixture
@@ -113,7 +127,7 @@ def test_mark_then_list_and_views(
         run(capsys, cmd_mark, "alpha", library, "--unread", "--bookmark", "--state", state)[0] == 0
     )
     assert run(capsys, cmd_mark, "b.md", library, "--unbookmark", "--state", state)[0] == 0
-    _, out, _ = run(capsys, run_subcommand, "list", library, "--json", "--state", state)
+    _, out, _ = run(capsys, main, "list", library, "--json", "--state", state)
     flags = {row["id"]: (row["read"], row["bookmarked"]) for row in json.loads(out)}
     assert flags == {"gamma": (False, False), "alpha": (False, True), "b.md": (False, False)}
 
@@ -308,7 +322,7 @@ def test_import_feed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
         "",
     )
     status, out, _ = run(
-        capsys, run_subcommand, "import", "feed", FEEDS / "rss2.xml", "--into", into
+        capsys, main, "import", "feed", FEEDS / "rss2.xml", "--into", into
     )
     assert (status, out) == (
         0,
@@ -381,17 +395,18 @@ def test_import_progress_only_on_a_terminal(
 
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    monkeypatch.setattr(commands, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(console, "PROGRESS_AFTER", 0.0)
     assert cmd_import_feed([str(FEEDS / "rss2.xml"), "--into", str(tmp_path / "b")]) == 0
     assert terminal.getvalue() == "\r1/3\r2/3\r3/3\r\x1b[K"
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [[], ["articles"], ["--version"], ["import", "digest", "x", "--into", "y"], ["import"]],
-)
-def test_other_arguments_are_not_subcommands(argv: list[str]) -> None:
-    assert run_subcommand(argv) is None
+@pytest.mark.parametrize("first", ["articles", "--version", "posts/a.md", "-h"])
+def test_other_arguments_are_not_subcommands(first: str) -> None:
+    assert subcommand(first) is None
+
+
+def test_every_subcommand_resolves() -> None:
+    assert all(callable(subcommand(name)) for name in SUBCOMMANDS)
 
 
 def run_process(args: Sequence[str | Path], *python_args: str) -> subprocess.CompletedProcess[str]:
@@ -399,9 +414,7 @@ def run_process(args: Sequence[str | Path], *python_args: str) -> subprocess.Com
     return run_captured([sys.executable, *python_args], args)
 
 
-DISPATCH = (
-    "import sys; from reader.commands import run_subcommand; sys.exit(run_subcommand(sys.argv[1:]))"
-)
+DISPATCH = "import sys; from reader.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
 def test_in_a_real_process(library: Path, state: Path) -> None:
@@ -413,10 +426,6 @@ def test_in_a_real_process(library: Path, state: Path) -> None:
     assert bad.stderr.splitlines()[-1] == f"reader: no post with id nope in {library}"
 
 
-CLI_WIRED = "run_subcommand" in (REPO / "reader" / "cli.py").read_text()
-
-
-@pytest.mark.skipif(not CLI_WIRED, reason="reader.cli.main does not call run_subcommand yet")
 def test_python_dash_m_reader_list_json(library: Path, state: Path) -> None:
     result = run_process(["list", library, "--json", "--state", state], "-m", "reader")
     assert result.returncode == 0, result.stderr
@@ -430,3 +439,66 @@ def test_commands_and_feed_importer_do_not_import_textual() -> None:
     )
     result = run_process([], "-c", probe)
     assert (result.returncode, result.stdout) == (0, "[]\n"), result.stderr
+
+
+def begin_reading(state: Path, post_id: str, fraction: float) -> None:
+    """Leave a post read to `fraction`, as the reader does when it is scrolled and closed."""
+    from reader.store import Store
+
+    store = Store(state)
+    store.open()
+    store.set_position(post_id, fraction)
+    assert store.close()
+
+
+@pytest.mark.parametrize("name", ["in-progress", "in progress"])
+def test_list_in_progress_lists_the_post_the_sidebar_shows_at_39_percent(
+    capsys: pytest.CaptureFixture[str], library: Path, state: Path, name: str
+) -> None:
+    """The In progress view of the sidebar and `reader list --view in-progress` agree
+    (cmd_list used to build its own filter, which never listed a begun post)."""
+    begin_reading(state, "alpha", 0.39)
+    begin_reading(state, "gamma", 1.0)  # finished: not in progress
+    status, out, _ = run(capsys, cmd_list, library, "--view", name, "--state", state)
+    assert (status, out) == (0, "●   alpha  Alpha [draft] *one*\n")
+    _, out, _ = run(capsys, cmd_list, library, f"--view={name}", "--json", "--state", state)
+    assert [row["id"] for row in json.loads(out)] == ["alpha"]
+
+
+def test_every_sidebar_view_lists_what_the_session_lists(
+    capsys: pytest.CaptureFixture[str], library: Path, state: Path
+) -> None:
+    """For each view the `v` key cycles through, `reader list` prints the session's posts."""
+    from reader.library import load_library
+    from reader.session import Session
+    from reader.store import Store
+    from reader.views import View
+
+    begin_reading(state, "b.md", 0.5)
+    run(capsys, cmd_mark, "alpha", library, "--read", "--bookmark", "--state", state)
+    posts = load_library(library).posts
+    for view in View:
+        store = Store(state)
+        store.open()
+        session = Session(store, view)
+        session.set_posts(posts)
+        expected = session.visible()
+        store.close()
+        args = ("--view", view.option, "--json", "--state", state)
+        _, out, _ = run(capsys, cmd_list, library, *args)
+        assert [row["id"] for row in json.loads(out)] == expected, view
+    assert expected == ["b.md"]  # the last view, In progress, is not empty
+
+
+def broken_command(argv: Sequence[str]) -> int:
+    """A subcommand with a bug."""
+    raise KeyError(f"bug {list(argv)}")
+
+
+def test_a_bug_in_a_command_is_one_line_exit_1_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(SUBCOMMANDS, "broken", f"{__name__}:broken_command")
+    status, out, err = run(capsys, main, "broken", "x")
+    assert (status, out) == (1, "")
+    assert one_error_line(err) == "reader: unexpected error (KeyError): \"bug ['x']\""

@@ -10,12 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reader.frontmatter import split_front_matter
+from reader.importers.base import slugify
 from reader.importers.digest import (
     DigestError,
     import_digest,
     parse_digest,
     render_post,
-    slugify,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,14 +70,14 @@ def test_reimport_is_identical_and_atomic(tmp_path: Path) -> None:
 def test_reimport_counts_and_leaves_unchanged_files_untouched(tmp_path: Path) -> None:
     """A second import reports 20 unchanged posts and does not rewrite them; an edit is undone."""
     first = import_digest(DIGEST, tmp_path)
-    assert (first.added, first.updated, first.unchanged) == (20, 0, 0)
+    assert (first.added, first.updated, first.skipped) == (20, 0, 0)
     # A rewrite replaces the file (a new inode), even within one mtime tick.
     stamps = {path: (path.stat().st_ino, path.stat().st_mtime_ns) for path in first.paths}
     edited = first.paths[3]
     original = edited.read_bytes()
     edited.write_bytes(original + b"an edit\n")
     second = import_digest(DIGEST, tmp_path)
-    assert (second.added, second.updated, second.unchanged) == (0, 1, 19)
+    assert (second.added, second.updated, second.skipped) == (0, 1, 19)
     assert edited.read_bytes() == original
     for path in first.paths:
         if path != edited:

@@ -68,7 +68,7 @@ def test_rss2_entries_become_markdown_posts(tmp_path: Path) -> None:
     result = import_feed(
         str(FEEDS / "rss2.xml"), tmp_path, progress=lambda d, t: calls.append((d, t))
     )
-    assert (result.added, result.updated, result.unchanged) == (3, 0, 0)
+    assert (result.added, result.updated, result.skipped) == (3, 0, 0)
     assert calls == [(1, 3), (2, 3), (3, 3)]
     assert all(p.parent == tmp_path and FILE_NAME_RE.match(p.name) for p in result.paths)
     fields, body = front(result.paths[0])
@@ -157,7 +157,7 @@ def test_reimport_is_idempotent(tmp_path: Path) -> None:
     before = stamps(into)
     time.sleep(0.01)
     again = import_feed(str(FEEDS / "atom.xml"), into)
-    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    assert (again.added, again.updated, again.skipped) == (0, 0, 2)
     assert again.paths == first.paths
     assert stamps(into) == before
 
@@ -176,7 +176,7 @@ def test_changed_entry_is_rewritten_in_place_and_new_one_added(tmp_path: Path) -
         )
     )
     second = import_feed(str(source), into)
-    assert (second.added, second.updated, second.unchanged) == (1, 1, 1)
+    assert (second.added, second.updated, second.skipped) == (1, 1, 1)
     assert second.paths[1:] == first.paths  # same files, even though a title changed
     assert len(posts_in(into)) == 3
     fields, body = front(first.paths[0])
@@ -204,7 +204,7 @@ def test_a_taken_file_name_gets_a_longer_hash(tmp_path: Path) -> None:
     assert first.paths == [into / f"title-{digest[:16]}.md"]
     assert squatter.read_text().endswith("mine\n")
     again = import_feed(str(source), into)
-    assert (again.unchanged, again.paths) == (1, first.paths)
+    assert (again.skipped, again.paths) == (1, first.paths)
 
 
 HOSTILE_TITLES = ["../../etc/passwd", "/abs", "con", "", "😀🎉", "x" * 500, "..", "a/b\\c", "."]
