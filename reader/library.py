@@ -297,20 +297,26 @@ def writable_id(text: str) -> str:
     return _SURROGATE_RE.sub(_escape_surrogate, text)
 
 
-def _to_utc(value: datetime) -> datetime | None:
-    """Return value in UTC; a naive datetime is taken to be UTC already."""
+def _aware(value: datetime) -> datetime | None:
+    """Return value with its own UTC offset kept; a naive datetime is taken to be UTC.
+
+    The offset is the author's zone: `2014-03-27 22:43:48 -0400` stays 2014-03-27 when
+    shown (in UTC it is the 28th), while sorting uses the real instant (timestamp()).
+    A value whose instant is out of datetime's range (year 1 at +05:00) is dropped.
+    """
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     try:
-        return value.astimezone(UTC)
+        value.astimezone(UTC)
     except (OverflowError, ValueError):
         return None
+    return value
 
 
 def _parse_date(value: object) -> datetime | None:
-    """Return a front matter date value as an aware UTC datetime, or None."""
+    """Return a front matter date value as an aware datetime in its own offset, or None."""
     if isinstance(value, datetime):
-        return _to_utc(value)
+        return _aware(value)
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
     if not isinstance(value, str):
@@ -319,12 +325,12 @@ def _parse_date(value: object) -> datetime | None:
     if not text[:4].isdigit():
         return None
     try:
-        return _to_utc(datetime.fromisoformat(text))
+        return _aware(datetime.fromisoformat(text))
     except ValueError:
         pass
     for fmt in _DATE_FORMATS:
         try:
-            return _to_utc(datetime.strptime(text, fmt))
+            return _aware(datetime.strptime(text, fmt))
         except ValueError:
             continue
     return None
