@@ -175,10 +175,10 @@ def _decode(data: bytes, complete: bool) -> str:
     return data.decode("utf-8-sig", errors="replace")
 
 
-def _split(text: str) -> tuple[dict[str, object], str]:
+def _split(text: str, complete: bool = True) -> tuple[dict[str, object], str]:
     """split_front_matter, with its errors turned into PostError."""
     try:
-        return split_front_matter(text)
+        return split_front_matter(text, complete=complete)
     except FrontMatterError as exc:
         raise PostError(str(exc)) from None
 
@@ -186,7 +186,7 @@ def _split(text: str) -> tuple[dict[str, object], str]:
 def _fields_and_title(data: bytes, complete: bool) -> tuple[dict[str, object], str] | None:
     """Return the front matter and title ('' if none), or None if data is too short to tell."""
     try:
-        fields, body = _split(_decode(data, complete))
+        fields, body = _split(_decode(data, complete), complete)
     except PostError:
         if complete:
             raise
