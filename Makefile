@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint bench clean articles
+.PHONY: run test lint bench clean articles snapshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ test: $(TEST_STAMP)
 	$(BIN)/mypy
 	$(BIN)/mypy bench
 	$(BIN)/pytest -n 2
+
+# After a change of look that is meant: rewrite the SVGs in tests/snapshots/__snapshots__/
+# (review them with git diff or in a browser before committing).
+snapshots: $(TEST_STAMP)
+	$(BIN)/pytest -n 2 tests/snapshots --snapshot-update
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check reader tests bench

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from reader.atomic import atomic_write
@@ -21,7 +21,9 @@ from reader.library import Post
 
 # 3: titles and other fields cleaned of format characters (bidi, zero-width...), ids
 # made writable (reader.library.writable_id); file names that are not UTF-8 kept.
-CACHE_VERSION = 3
+# 4: dates as ISO 8601 text with the post's own UTC offset (a timestamp lost it, so a
+# warm start showed `2014-03-27 22:43:48 -0400` as the 28th).
+CACHE_VERSION = 4
 
 Entry = tuple[int, int, Post]
 
@@ -67,6 +69,7 @@ class MetadataCache:
                     or type(title) is not str
                     or type(size) is not int
                     or type(mtime) is not int
+                    or (stamp is not None and type(stamp) is not str)
                     or (author is not None and type(author) is not str)
                     or (url is not None and type(url) is not str)
                     or (position is not None and type(position) is not int)
@@ -78,11 +81,14 @@ class MetadataCache:
                 ):
                     raise ValueError("a cache entry of the wrong shape")
                 file = prefix + rel
+                date = None if stamp is None else datetime.fromisoformat(stamp)
+                if date is not None and date.tzinfo is None:
+                    raise ValueError("a cached date without its offset")
                 post = Post(
                     id=post_id,
                     file=file,
                     title=title,
-                    date=None if stamp is None else datetime.fromtimestamp(float(stamp), UTC),
+                    date=date,
                     author=author,
                     tags=tuple(tags),
                     url=url,
@@ -137,7 +143,7 @@ class MetadataCache:
                     mtime,
                     post.id,
                     post.title,
-                    None if post.date is None else post.date.timestamp(),
+                    None if post.date is None else post.date.isoformat(),
                     post.author,
                     list(post.tags),
                     post.url,

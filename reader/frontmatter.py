@@ -5,6 +5,13 @@ Two front matter styles are understood:
 * YAML (Jekyll, Hugo): the first line is ``---``, closed by ``---`` or ``...``.
 * TOML (Zola, Hugo): the first line is ``+++``, closed by ``+++``.
 
+A file that begins with ``---`` or ``+++`` is not always front matter: in
+CommonMark ``---`` is a thematic break (or underlines a setext heading) and
+``+++`` a paragraph. So the block counts as front matter only when it parses as
+a table of fields (or is empty); a block that is not meant as fields (its first
+line is not ``key: value`` / ``key = value``) leaves the whole file as Markdown.
+Only a block meant as fields that cannot be used is an error.
+
 YAML is loaded with PyYAML's safe loader (the C version when available), so
 tags such as ``!!python/object`` are rejected rather than executed, and front
 matter whose aliases would expand to an unreasonable size is refused before
@@ -33,6 +40,10 @@ _BOM = "\ufeff"
 # A closing line: the delimiter, optional trailing blanks (and a CR from CRLF files).
 _YAML_CLOSE_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _TOML_CLOSE_RE = re.compile(r"^\+\+\+[ \t]*\r?$", re.MULTILINE)
+# A line that is a field: `key: value` / `"quoted key": value` (YAML), `key = value` or
+# `[table]` (TOML). A Markdown line after a thematic break rarely looks like these.
+_YAML_FIELD_RE = re.compile(r"""(?:[\w.-]+|"[^"]*"|'[^']*')[ \t]*:(?:[ \t]|$)""")
+_TOML_FIELD_RE = re.compile(r"""(?:\[\[?[ \t]*[\w"'.-]|(?:[\w.-]+|"[^"]*"|'[^']*')[ \t]*[.=])""")
 
 
 class FrontMatterError(ValueError):
@@ -67,12 +78,38 @@ def _opening(text: str) -> tuple[str, int] | None:
     return delimiter, len(text) if end == -1 else end + 1
 
 
-def split_front_matter(text: str) -> tuple[dict[str, object], str]:
+def _is_field(line: str, delimiter: str) -> bool:
+    """Whether a line is `key: value` (or `key:`) for YAML, `key = value` or `[table]` for TOML."""
+    field_re = _YAML_FIELD_RE if delimiter == "---" else _TOML_FIELD_RE
+    return field_re.match(line.strip()) is not None
+
+
+def _looks_like_fields(block: str, delimiter: str) -> bool:
+    """Whether a closed block is meant as fields: its first line that is not blank or a
+    comment is a field (see _is_field)."""
+    for line in block.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return _is_field(stripped, delimiter)
+    return False
+
+
+def split_front_matter(text: str, *, complete: bool = True) -> tuple[dict[str, object], str]:
     """Return (fields, body) for a post's text.
 
-    Without front matter the result is ``({}, text)``. The body is everything
-    after the closing delimiter line, unchanged. Raises FrontMatterError when
-    the front matter is unclosed, malformed, or not a table of fields.
+    Front matter is the block between an opening `---` (or `+++`) line and its
+    closing line when that block parses as a table of fields, or is empty (blank
+    lines and comments only). A file that begins with `---` or `+++` otherwise (a
+    thematic break, a setext heading, a paragraph) is Markdown: the result is
+    ``({}, text)``, as for a file without front matter. The body is everything after
+    the closing delimiter line, unchanged.
+
+    Raises FrontMatterError only for a block meant as fields that cannot be used: its
+    first line that is not blank or a comment looks like `key: value` (`key = value`
+    or `[table]` in TOML) but the block does not parse (or is an alias bomb, or nests
+    too deeply), or its very first line is such a field but it is never closed. With
+    ``complete=False`` (the text is the start of a longer file) any block not closed
+    yet raises too, so that the caller reads on.
     """
     source = text[1:] if text.startswith(_BOM) else text
     if not source.startswith(("---", "+++")):
@@ -84,17 +121,28 @@ def split_front_matter(text: str) -> tuple[dict[str, object], str]:
     close_re = _YAML_CLOSE_RE if delimiter == "---" else _TOML_CLOSE_RE
     match = close_re.search(source, start)
     if match is None:
-        raise FrontMatterError(f"front matter opened with {delimiter} is never closed")
+        # Never closed: fields only if they start at once (a thematic break is mostly
+        # followed by a blank line, a heading or a paragraph).
+        end = source.find("\n", start)
+        first = source[start:] if end == -1 else source[start:end]
+        if not complete or _is_field(first, delimiter):
+            raise FrontMatterError(f"front matter opened with {delimiter} is never closed")
+        return {}, text
     # YAML and TOML both refuse raw control characters (a stray ESC would make
     # the whole post unreadable); show them as visible symbols instead.
     raw = clean_text(source[start : match.start()])
     body_start = match.end() + 1 if match.end() < len(source) else match.end()
     body = source[body_start:]
-    data = _load_yaml(raw) if delimiter == "---" else _load_toml(raw)
-    if data is None:
+    try:
+        data = _load_yaml(raw) if delimiter == "---" else _load_toml(raw)
+    except FrontMatterError:
+        if _looks_like_fields(raw, delimiter):
+            raise
+        return {}, text
+    if data is None:  # empty, or only comments: no fields, as Jekyll reads `---` `---`
         return {}, body
-    if not isinstance(data, dict):
-        raise FrontMatterError("front matter is not a table of fields")
+    if not isinstance(data, dict):  # a scalar (a setext heading), a list: Markdown
+        return {}, text
     return {str(key): value for key, value in data.items()}, body
 
 

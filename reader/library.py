@@ -175,10 +175,10 @@ def _decode(data: bytes, complete: bool) -> str:
     return data.decode("utf-8-sig", errors="replace")
 
 
-def _split(text: str) -> tuple[dict[str, object], str]:
+def _split(text: str, complete: bool = True) -> tuple[dict[str, object], str]:
     """split_front_matter, with its errors turned into PostError."""
     try:
-        return split_front_matter(text)
+        return split_front_matter(text, complete=complete)
     except FrontMatterError as exc:
         raise PostError(str(exc)) from None
 
@@ -186,7 +186,7 @@ def _split(text: str) -> tuple[dict[str, object], str]:
 def _fields_and_title(data: bytes, complete: bool) -> tuple[dict[str, object], str] | None:
     """Return the front matter and title ('' if none), or None if data is too short to tell."""
     try:
-        fields, body = _split(_decode(data, complete))
+        fields, body = _split(_decode(data, complete), complete)
     except PostError:
         if complete:
             raise
@@ -297,20 +297,26 @@ def writable_id(text: str) -> str:
     return _SURROGATE_RE.sub(_escape_surrogate, text)
 
 
-def _to_utc(value: datetime) -> datetime | None:
-    """Return value in UTC; a naive datetime is taken to be UTC already."""
+def _aware(value: datetime) -> datetime | None:
+    """Return value with its own UTC offset kept; a naive datetime is taken to be UTC.
+
+    The offset is the author's zone: `2014-03-27 22:43:48 -0400` stays 2014-03-27 when
+    shown (in UTC it is the 28th), while sorting uses the real instant (timestamp()).
+    A value whose instant is out of datetime's range (year 1 at +05:00) is dropped.
+    """
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     try:
-        return value.astimezone(UTC)
+        value.astimezone(UTC)
     except (OverflowError, ValueError):
         return None
+    return value
 
 
 def _parse_date(value: object) -> datetime | None:
-    """Return a front matter date value as an aware UTC datetime, or None."""
+    """Return a front matter date value as an aware datetime in its own offset, or None."""
     if isinstance(value, datetime):
-        return _to_utc(value)
+        return _aware(value)
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
     if not isinstance(value, str):
@@ -319,12 +325,12 @@ def _parse_date(value: object) -> datetime | None:
     if not text[:4].isdigit():
         return None
     try:
-        return _to_utc(datetime.fromisoformat(text))
+        return _aware(datetime.fromisoformat(text))
     except ValueError:
         pass
     for fmt in _DATE_FORMATS:
         try:
-            return _to_utc(datetime.strptime(text, fmt))
+            return _aware(datetime.strptime(text, fmt))
         except ValueError:
             continue
     return None

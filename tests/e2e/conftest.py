@@ -17,6 +17,17 @@ TerminalFactory = Callable[..., Terminal]
 # a hung reader: generous, because starting Python and Textual on a busy CI machine
 # running tests in parallel can take many seconds.
 WAIT_TIMEOUT = 30.0
+# pytest-timeout's limit for one pty test (the default in pyproject.toml is 120 s): a
+# test makes several waits of up to WAIT_TIMEOUT, so it gets more before it counts as hung.
+TEST_TIMEOUT = 300.0
+E2E_DIR = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give every test in tests/e2e the longer TEST_TIMEOUT (unless it sets its own)."""
+    for item in items:
+        if E2E_DIR in item.path.parents and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(TEST_TIMEOUT))
 
 
 @pytest.fixture

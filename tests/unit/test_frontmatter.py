@@ -104,21 +104,42 @@ def test_crlf_front_matter() -> None:
     [
         ("---\ntitle: x\n\nbody without end\n", "front matter opened with --- is never closed"),
         ("+++\ntitle = 'x'\nbody\n", "front matter opened with +++ is never closed"),
-        ("---", "front matter opened with --- is never closed"),
+        ("---\nauthor: me\n# a comment\n", "front matter opened with --- is never closed"),
+        ("+++\n[extra]\n", "front matter opened with +++ is never closed"),
     ],
 )
 def test_unclosed_front_matter(text: str, message: str) -> None:
-    """An opening delimiter with no closing line is an error saying so."""
+    """Fields after an opening delimiter with no closing line are an error saying so."""
     with pytest.raises(FrontMatterError) as info:
         split_front_matter(text)
     assert str(info.value) == message
 
 
-@pytest.mark.parametrize("block", ["just a string", "- a\n- b", "42"])
-def test_top_level_must_be_a_table(block: str) -> None:
-    """A scalar or a list is not a set of fields."""
-    with pytest.raises(FrontMatterError, match=r"^front matter is not a table of fields$"):
-        split_front_matter(f"---\n{block}\n---\nbody")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\njust a string\n---\nbody",  # a thematic break, then a setext heading
+        "---\n- a\n- b\n---\nbody",  # a list
+        "---\n42\n---\nbody",
+        "---\nFoo\n---\nBar\n---\nBaz\n",  # CommonMark example 96
+        "+++\n",  # CommonMark example 44: a paragraph
+        "---",  # a lone thematic break
+        "---\n\nA paragraph after a rule. Then: a colon.\n",  # never closed, not fields
+        "---\nNo fields here [unclosed\n---\nbody",  # not valid YAML, not fields either
+        "+++\nsome words\n+++\nbody",  # not valid TOML, not fields either
+        "\ufeff---\nFoo\n---\n",
+    ],
+)
+def test_a_block_that_is_not_fields_is_markdown(text: str) -> None:
+    """A file opening with --- or +++ whose block is not fields is all Markdown body."""
+    assert split_front_matter(text) == ({}, text)
+
+
+def test_a_block_not_closed_in_the_part_read_so_far_needs_the_rest() -> None:
+    """Read in part, a block whose closing line may come later is not taken as Markdown."""
+    with pytest.raises(FrontMatterError, match="never closed"):
+        split_front_matter("---\nFoo\n", complete=False)
+    assert split_front_matter("---\nFoo\n---\n", complete=False) == ({}, "---\nFoo\n---\n")
 
 
 def test_invalid_yaml_is_one_line_error() -> None:
@@ -146,8 +167,9 @@ def test_python_tags_are_never_executed(tmp_path: Path) -> None:
         text = f'---\nx: {tag} ["touch {marker}"]\n---\n'
         with pytest.raises(FrontMatterError, match="not valid YAML"):
             split_front_matter(text)
-    with pytest.raises(FrontMatterError):
-        split_front_matter(f'---\n!!python/object/apply:os.system ["touch {marker}"]\n---\n')
+    # Not a field: not front matter, so it is shown as Markdown text; it never runs either.
+    text = f'---\n!!python/object/apply:os.system ["touch {marker}"]\n---\n'
+    assert split_front_matter(text) == ({}, text)
     assert not marker.exists()
 
 

@@ -241,6 +241,7 @@ def test_a_library_of_hostile_files_still_opens(tmp_path: Path) -> None:
         "yesterday.md": "Yesterday",
         "table-tags.md": "Table tags",
         "empty.md": "empty",
+        "wrong-shape.md": "wrong shape",  # a list, not fields: the file is Markdown
     }
     by_name = {post.path.name: post for post in result.posts}
     assert by_name["yesterday.md"].date is None and by_name["table-tags.md"].tags == ()

@@ -2,8 +2,9 @@
 
 The graph comes from the source (ast), not from running it: every `import reader.x`
 and `from reader.x import y` anywhere in a module is an edge (except under
-`if TYPE_CHECKING:`, which never runs: the main screen's parts name the screen's type), and so is each module
-the CLI dispatcher names in reader.cli.SUBCOMMANDS (imported by name when used).
+`if TYPE_CHECKING:`, which never runs: the main screen's parts name the screen's type),
+and so is each module the CLI dispatcher names in reader.cli.SUBCOMMANDS (imported by
+name when used).
 """
 
 from __future__ import annotations

@@ -334,6 +334,8 @@ def run_lane(lane: int, folder: Path, seed: int) -> LaneReport:
     return report
 
 
+# 200 processes: minutes on a loaded 2-core machine, so more than the 120 s default.
+@pytest.mark.timeout(900)
 def test_sigkill_at_random_moments_never_loses_acknowledged_changes(tmp_path: Path) -> None:
     """200 writers on 100,000-post state files killed at random moments, in two lanes of 100.
 
