@@ -23,6 +23,7 @@ from reader.sanitize import clean_line, for_terminal
 if TYPE_CHECKING:
     from reader.config import Config, Mistake, Mistakes
     from reader.importers.digest import ImportResult
+    from reader.page.blocks import PageOptions
 
 MAX_TIMEOUT = 86_400.0  # a day
 MAX_OTHER_SUFFIXES = 5  # file suffixes named when a folder holds no posts
@@ -139,6 +140,13 @@ def print_lines(lines: Sequence[str]) -> None:
     """Print each line on stderr after `reader: `."""
     for line in lines:
         echo(f"reader: {line}", err=True)
+
+
+def page_options(config: Config) -> PageOptions:
+    """How the page is laid out, from the config (defaults where it says nothing)."""
+    from reader.page.blocks import PageOptions
+
+    return PageOptions(measure=config.measure or 80, link_urls=config.link_urls or "end")
 
 
 def run_config(argv: Sequence[str]) -> int:
@@ -367,6 +375,7 @@ def run_reader(argv: Sequence[str]) -> int:
         sort=config.sort,
         keymap=keymap,
         exit_guard=exit_guard,
+        page_options=page_options(config),
     )
     apps.append(app)
     saved = False
