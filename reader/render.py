@@ -120,9 +120,9 @@ class ArticleRenderer:
         lines.append([])
         return lines
 
-    def start(self, body: str) -> None:
+    def start(self, body: str, chunked: bool = True) -> None:
         """Learn a body's link references and footnote labels before its first chunk."""
-        self.page.start(body)
+        self.page.start(body, chunked)
 
     def markdown(self, text: str) -> Lines:
         """Render a piece of Markdown."""
@@ -222,7 +222,7 @@ def article_chunks(renderer: ArticleRenderer, body: str) -> Iterator[Lines]:
         yield renderer.note("(this post has no text)")
         return
     chunks = split_markdown(body, first=FIRST_CHUNK_CHARS)
-    renderer.start(body)
+    renderer.start(body, chunked=len(chunks) > 1)
     gap = False  # a blank line between chunks
     for chunk in chunks:
         for note, text in budgeted(chunk):

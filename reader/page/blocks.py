@@ -58,13 +58,14 @@ class PageRenderer:
         self.depth = 0  # lists inside lists (for the bullet)
         self.html_depth = 0  # Markdown converted from HTML inside such Markdown
 
-    def start(self, body: str) -> None:
-        """Know a body's reference links and footnote labels before its first chunk."""
+    def start(self, body: str, chunked: bool) -> None:
+        """Know a body's reference links and footnote labels before its first chunk (a
+        body rendered in one piece needs no help: the parser sees it all)."""
         from reader.render import reference_definitions
 
         self.env.clear()
-        self.env.update(new_env(body))
-        definitions = reference_definitions(body)
+        self.env.update(new_env(body if chunked else ""))
+        definitions = reference_definitions(body) if chunked else ""
         if definitions:
             parse(definitions, self.env)
 

@@ -83,11 +83,12 @@ def block_to_markdown(html: str) -> str:
         tag.decompose()
     for comment in soup.find_all(string=lambda text: isinstance(text, Comment)):
         comment.extract()
-    if len(html) > MAX_HTML_BLOCK_CHARS:
-        return _escaped(soup.get_text(" "))
+    if len(html) > MAX_HTML_BLOCK_CHARS or soup.find(True) is None:
+        return _escaped(soup.get_text(" "))  # huge, or no tag at all: text as it is
     from markdownify import MarkdownConverter
 
-    converter = MarkdownConverter(heading_style="atx", bullets="*", escape_misc=False)
+    # HTML text is literal: escaped, it reads the same once parsed as Markdown.
+    converter = MarkdownConverter(heading_style="atx", bullets="*", escape_misc=True)
     try:
         markdown: str = converter.convert_soup(soup)
     except RecursionError:  # nested too deeply for markdownify: keep the text
