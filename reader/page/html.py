@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 # Larger HTML blocks are shown as their text only (markdownify takes ~1 ms per KB).
 MAX_HTML_BLOCK_CHARS = 300_000
@@ -74,15 +75,24 @@ def inline_tags(html: str) -> list[Tag] | None:
     return tags
 
 
-def block_to_markdown(html: str) -> str:
-    """An HTML block as Markdown (its text only if it is huge or markdownify gives up)."""
+def _soup(html: str) -> Any:
+    """The parsed HTML without scripts, styles, and comments."""
     from bs4 import BeautifulSoup, Comment
 
     soup = BeautifulSoup(html, "html.parser")
-    for tag in soup.find_all(_REMOVED):
-        tag.decompose()
-    for comment in soup.find_all(string=lambda text: isinstance(text, Comment)):
-        comment.extract()
+    lowered = html.lower()
+    if any(f"<{name}" in lowered for name in _REMOVED):
+        for tag in soup.find_all(_REMOVED):
+            tag.decompose()
+    if "<!" in html:
+        for comment in soup.find_all(string=lambda text: isinstance(text, Comment)):
+            comment.extract()
+    return soup
+
+
+def block_to_markdown(html: str) -> str:
+    """An HTML block as Markdown (its text only if it is huge or markdownify gives up)."""
+    soup = _soup(html)
     if len(html) > MAX_HTML_BLOCK_CHARS or soup.find(True) is None:
         return _escaped(soup.get_text(" "))  # huge, or no tag at all: text as it is
     from markdownify import MarkdownConverter
@@ -98,14 +108,7 @@ def block_to_markdown(html: str) -> str:
 
 def block_text(html: str) -> str:
     """The text of an HTML block, without tags, scripts, styles or comments."""
-    from bs4 import BeautifulSoup, Comment
-
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup.find_all(_REMOVED):
-        tag.decompose()
-    for comment in soup.find_all(string=lambda text: isinstance(text, Comment)):
-        comment.extract()
-    return str(soup.get_text(" "))
+    return str(_soup(html).get_text(" "))
 
 
 def _escaped(text: str) -> str:

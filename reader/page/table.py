@@ -46,6 +46,12 @@ def _width_of(runs: list[Run]) -> tuple[int, int]:
 def table_lines(table: Node, width: int, palette: Palette, runs_of: RunsOf) -> Lines:
     """A table laid out in `width` cells."""
     rows = _rows(table)
+    if (
+        rows
+        and rows[0][1]
+        and not any(cell.children and cell.children[0].token.content.strip() for cell in rows[0][0])
+    ):
+        rows = rows[1:]  # an empty header row (HTML tables converted without one)
     if not rows:
         return []
     columns = max(len(cells) for cells, _ in rows)
