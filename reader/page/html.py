@@ -84,6 +84,10 @@ def _soup(html: str) -> Any:
     if any(f"<{name}" in lowered for name in _REMOVED):
         for tag in soup.find_all(_REMOVED):
             tag.decompose()
+    if "<progress" in lowered:  # a progress bar says how far: "3/7"
+        for bar in soup.find_all("progress"):
+            value, top = bar.get("value"), bar.get("max")
+            bar.replace_with(f"{value}/{top}" if value is not None and top else "")
     if "<!" in html:
         for comment in soup.find_all(string=lambda text: isinstance(text, Comment)):
             comment.extract()

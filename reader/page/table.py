@@ -73,6 +73,7 @@ def table_lines(table: Node, width: int, palette: Palette, runs_of: RunsOf) -> L
     if widths is None:
         return _records(rows, cell_runs, width, palette)
     border = palette.table_border
+    aligns = [_align(rows[0][0][i]) if i < len(rows[0][0]) else "left" for i in range(columns)]
     lines: Lines = []
     for (_, header), row_runs in zip(rows, cell_runs, strict=True):
         wrapped: list[Lines] = [
@@ -85,12 +86,29 @@ def table_lines(table: Node, width: int, palette: Palette, runs_of: RunsOf) -> L
                 if index:
                     line.append(Segment(SEPARATOR, border))
                 part = cell[y] if y < len(cell) else []
-                line.extend(pad(part, widths[index], palette.text))
+                line.extend(_aligned(part, widths[index], aligns[index], palette.text))
             lines.append(line)
         if header:
             rule = "─┼─".join("─" * w for w in widths)
             lines.append([Segment(rule, border)])
     return lines
+
+
+def _align(cell: Node) -> str:
+    """A column's alignment, from its header cell (`|--:|` gives text-align:right)."""
+    style = str(cell.token.attrs.get("style", ""))
+    return "right" if "right" in style else "center" if "center" in style else "left"
+
+
+def _aligned(line: list[Segment], width: int, align: str, style: Style) -> list[Segment]:
+    """A cell's line filled to the column's width, on the side its alignment says."""
+    if align == "left":
+        return pad(line, width, style)
+    free = width - sum(text_width(segment.text) for segment in line)
+    if free <= 0:
+        return line
+    before = free if align == "right" else free // 2
+    return [Segment(" " * before, style), *pad(line, width - before, style)]
 
 
 def _fit(natural: list[int], longest: list[int], available: int) -> list[int] | None:

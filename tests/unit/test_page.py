@@ -114,7 +114,10 @@ def test_task_lists_and_definition_lists_and_strikethrough() -> None:
 
 def test_hard_breaks_and_html_breaks_end_the_line() -> None:
     assert shown("one  \ntwo\\\nthree<br>four\n").splitlines()[:4] == [
-        "one", "two", "three", "four"
+        "one",
+        "two",
+        "three",
+        "four",
     ]
     assert "Term\nwith" in shown("Term<br>with\n")
 
@@ -204,3 +207,13 @@ def test_the_reference_post_shows_no_syntax() -> None:
     for wanted in ("golf hotel [image: IMG][3] kilo", "Term\nwith", "1. one", "☑ done",
                    "Progress │ Half", "Owner name[4]", "¹ The note's text."):  # fmt: skip
         assert wanted in out, wanted
+
+
+def test_table_columns_keep_their_alignment() -> None:
+    lines = text(render("| Name | Value |\n|---|---:|\n| alpha | 1 |\n| beta | 22 |\n"))
+    assert lines[:4] == ["Name  │ Value", "──────┼──────", "alpha │     1", "beta  │    22"]
+
+
+def test_an_html_progress_bar_says_how_far() -> None:
+    body = '<table><tr><td>Progress</td><td><progress value="3" max="7"></progress></td></tr></table>\n'
+    assert "Progress │ 3/7" in shown(body)
