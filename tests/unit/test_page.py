@@ -215,5 +215,6 @@ def test_table_columns_keep_their_alignment() -> None:
 
 
 def test_an_html_progress_bar_says_how_far() -> None:
-    body = '<table><tr><td>Progress</td><td><progress value="3" max="7"></progress></td></tr></table>\n'
+    bar = '<progress value="3" max="7"></progress>'
+    body = f"<table><tr><td>Progress</td><td>{bar}</td></tr></table>\n"
     assert "Progress │ 3/7" in shown(body)
