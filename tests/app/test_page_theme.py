@@ -89,3 +89,22 @@ async def test_a_new_theme_redraws_the_shown_post_and_the_one_rendered_ahead(
         backgrounds = await every_background(pilot)
         assert dark not in backgrounds
         assert nord in backgrounds
+
+
+async def test_every_built_in_theme_colours_every_cell(start: Any, posts: Path) -> None:
+    """All of Textual's themes, light and dark (ANSI ones included): only the theme's
+    background and the code block's under the text, and text unlike its background."""
+    from textual.theme import BUILTIN_THEMES
+
+    async with start(posts) as pilot:
+        for name in BUILTIN_THEMES:
+            pilot.app.theme = name
+            await settle(pilot)
+            look = screen_of(pilot).look()
+            assert look.palette.name == name
+            backgrounds = await every_background(pilot)
+            assert backgrounds <= {theme_background(pilot.app), look.palette.code_background}, name
+            palette = look.palette
+            if not palette.background.is_default:
+                assert palette.text.color != palette.background, name
+                assert palette.link.color != palette.background, name
