@@ -16,6 +16,7 @@ from rich.style import Style
 from reader.find import LINK_META
 from reader.page.html import DROPPED, STYLED, inline_tags
 from reader.page.palette import Palette
+from reader.page.parser import clean_tokens
 from reader.page.wrap import Run, superscript
 
 _MARK_STYLES = {
@@ -187,7 +188,9 @@ class InlineRenderer:
         key = f"^{id(self.env)}:{meta.get('id')}"
         notes = self.env.get("footnotes", {}).get("list", {})
         entry = notes.get(meta.get("id"), {})
-        self.book.inline_notes[key] = list(entry.get("tokens", []))
+        tokens = list(entry.get("tokens", []))
+        clean_tokens(tokens)  # parsed aside from the rest: made safe here
+        self.book.inline_notes[key] = tokens
         return self.book.note(key)
 
     def _html(

@@ -218,3 +218,10 @@ def test_an_html_progress_bar_says_how_far() -> None:
     bar = '<progress value="3" max="7"></progress>'
     body = f"<table><tr><td>Progress</td><td>{bar}</td></tr></table>\n"
     assert "Progress │ 3/7" in shown(body)
+
+
+def test_an_inline_footnote_is_numbered_and_its_text_cleaned() -> None:
+    out = shown("Said^[an aside &#x202e; here] and done.\n")
+    assert "Said¹ and done." in out
+    assert re.search(r"¹ an aside \S? ?here", out)
+    assert "\u202e" not in out
