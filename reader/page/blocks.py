@@ -224,7 +224,10 @@ class PageRenderer:
             return []
         if self.html_depth >= MAX_HTML_DEPTH:
             return self.text_lines(" ".join(block_text(html).split()), base, text_w)
-        markdown = block_to_markdown(html)
+        try:
+            markdown = block_to_markdown(html)
+        except Exception:  # a parser's failure on hostile HTML: show its text, never a traceback
+            return self.text_lines(" ".join(html.split()), base, text_w)
         if not markdown.strip():
             return []
         self.html_depth += 1

@@ -61,7 +61,11 @@ def _pieces(code: str, language: str, palette: Palette) -> list[list[tuple[str, 
     from pygments import lex
 
     styles = _token_styles(DARK_STYLE if palette.dark else LIGHT_STYLE, palette.code_background)
-    for token_type, value in lex(code, lexer):
+    try:
+        tokens = list(lex(code, lexer))
+    except Exception:  # a lexer that fails on odd input: the code in one colour
+        return [[(line, base)] for line in code.split("\n")]
+    for token_type, value in tokens:
         style = None
         kind = token_type
         while style is None and kind is not None:
