@@ -225,3 +225,16 @@ def test_an_inline_footnote_is_numbered_and_its_text_cleaned() -> None:
     assert "Said¹ and done." in out
     assert re.search(r"¹ an aside \S? ?here", out)
     assert "\u202e" not in out
+
+
+def test_an_html_block_the_converter_fails_on_shows_its_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import reader.page.blocks as blocks
+
+    def broken(html: str) -> str:
+        raise ValueError("converter failed")
+
+    monkeypatch.setattr(blocks, "block_to_markdown", broken)
+    out = shown("<div>\nkept words\n</div>\n\nafter\n")
+    assert "kept words" in out and "after" in out
