@@ -8,6 +8,7 @@ notes and the list of links come at the end (`PageRenderer.end`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -227,7 +228,8 @@ class PageRenderer:
         try:
             markdown = block_to_markdown(html)
         except Exception:  # a parser's failure on hostile HTML: show its text, never a traceback
-            return self.text_lines(" ".join(html.split()), base, text_w)
+            text = re.sub(r"<[^>]*>", " ", html)  # the tags go; their text stays
+            return self.text_lines(" ".join(text.split()), base, text_w)
         if not markdown.strip():
             return []
         self.html_depth += 1
