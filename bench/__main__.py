@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from bench import generate, saves
+from bench import generate, saves, throughput
 from bench.generate import (
     CACHE_DIR,
     LibrarySpec,
@@ -287,6 +287,10 @@ def main(argv: list[str] | None = None) -> int:
             log(f"state of {state.posts:,} posts: median save "
                 f"{'—' if save is None else f'{save * 1000:.1f} ms'}"
                 + (f", ERROR: {state.error}" if state.error else ""))  # fmt: skip
+    folders = [folder for size, folder, _ in libraries if size == min(args.size_list)]
+    folders += [big[0]] if big is not None else []
+    log("render throughput: reader.page and Rich's Markdown on the same posts")
+    results.throughput = throughput.measure(throughput.documents(folders))
     figures = build_figures(results)
     table = format_table(figures)
     total = time.perf_counter() - started

@@ -23,6 +23,7 @@ from bench.driver import Driver, Predicate
 from bench.floor_app import floor_line
 from bench.generate import SEARCH_QUERY, Manifest
 from bench.saves import SaveResult
+from bench.throughput import Throughput
 
 FLOOR_SCRIPT = Path(__file__).resolve().parent / "floor_app.py"
 _BOOKMARKED_RE = re.compile(r"· (\d+) bookmarked")
@@ -85,6 +86,7 @@ class Results:
     big: list[BigResult] = field(default_factory=list)
     search_sizes: list[int] = field(default_factory=list)
     saves: list[SaveResult] = field(default_factory=list)
+    throughput: Throughput | None = None
 
 
 # Where things are on the reader's screen ------------------------------------------

@@ -16,13 +16,15 @@ from pathlib import Path
 from bench.generate import GENERATOR_VERSION, Manifest
 from bench.measure import BigResult, Results, RunResult
 from bench.saves import SAVE_LIMIT, SaveResult
+from bench.throughput import Throughput
 
 INF = math.inf
 
 
 @dataclass(frozen=True)
 class Target:
-    """A goal: `on` is "ratio" (median / floor), "median" or "max", at most `limit`."""
+    """A goal: `on` is "ratio" (median / floor), "median" or "max", at most `limit`; or
+    "min", a rate whose median must be above `limit`."""
 
     text: str
     limit: float
@@ -70,6 +72,9 @@ class Figure:
         if not values:
             return "— (no data)"
         target = self.target
+        if target.on == "min":  # a rate: the median must reach the limit
+            median = self.median
+            return "met" if median is not None and median > target.limit else "missed"
         if target.on == "ratio":
             ratio = self.ratio
             value = INF if ratio is None else ratio
@@ -92,6 +97,8 @@ def format_value(value: float | None, kind: str) -> str:
         return "timeout"
     if kind == "memory":
         return f"{value:.0f} MB"
+    if kind == "rate":
+        return f"{value:.2f} MB/s"
     if value < 0.01:
         return f"{value * 1000:.1f} ms"
     if value < 1:
@@ -247,7 +254,22 @@ def build_figures(results: Results) -> list[Figure]:
     if big:
         figures.append(Figure("Peak memory, 1 MB post", "memory", _mb(big), 0, f_mb))
     figures += state_figures(results.saves)
+    figures += throughput_figures(results.throughput)
     return figures
+
+
+def throughput_figures(found: Throughput | None) -> list[Figure]:
+    """Our page renderer's throughput beside Rich's Markdown (the renderer it replaced)."""
+    if found is None:
+        return []
+    rich = _median(found.rich)
+    size = f"{found.megabytes:.1f} MB"
+    faster = Target("> Rich's MB/s", rich, "min") if rich else None
+    return [
+        Figure(f"Render throughput, reader.page ({size}, 80 cols)", "rate", found.page,
+               target=faster),
+        Figure(f"Render throughput, Rich Markdown ({size}, 80 cols)", "rate", found.rich),
+    ]  # fmt: skip
 
 
 def state_figures(saves: list[SaveResult]) -> list[Figure]:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from reader.clipboard import CopyResult
     from reader.lifecycle import ExitGuard
+    from reader.page.blocks import PageOptions
 
 
 SWITCH_INTERVAL = 0.0005
@@ -78,6 +79,7 @@ class ReaderApp(App[int]):
         sort: str | None = None,
         keymap: Mapping[str, str] | None = None,
         exit_guard: ExitGuard | None = None,
+        page_options: PageOptions | None = None,
     ) -> None:
         """Keep what the screen needs; nothing is read from disk here."""
         super().__init__()
@@ -89,6 +91,7 @@ class ReaderApp(App[int]):
         self.chosen_theme = theme
         self.sort = sort
         self.keymap_overrides = dict(keymap or {})
+        self.page_options = page_options  # measure and link addresses (reader.page)
 
     def on_mount(self) -> None:
         """Apply theme and keys, show the main screen and any notices from start-up."""

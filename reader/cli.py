@@ -31,6 +31,7 @@ from reader.sanitize import clean_line
 
 if TYPE_CHECKING:
     from reader.config import Config, Mistake, Mistakes
+    from reader.page.blocks import PageOptions
 
 __all__ = ["SUBCOMMANDS", "app_notices", "check_app_settings", "main", "read_config"]
 
@@ -72,6 +73,15 @@ def build_config_parser() -> Parser:
     parser.add_argument("--show", action="store_true", required=True, help="print the settings")
     parser.add_argument("--config", metavar="FILE", help="the config file to read")
     return parser
+
+
+def page_options(config: Config) -> PageOptions:
+    """How the page is laid out, from the config (defaults where it says nothing)."""
+    from reader.config import DEFAULT_LINK_URLS, DEFAULT_MEASURE
+    from reader.page.blocks import PageOptions
+
+    measure, link_urls = config.measure or DEFAULT_MEASURE, config.link_urls or DEFAULT_LINK_URLS
+    return PageOptions(measure=measure, link_urls=link_urls)
 
 
 def run_config(argv: Sequence[str]) -> int:
@@ -181,6 +191,7 @@ def run_reader(argv: Sequence[str]) -> int:
         sort=config.sort,
         keymap=keymap,
         exit_guard=exit_guard,
+        page_options=page_options(config),
     )
     apps.append(app)
     saved = False

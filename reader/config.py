@@ -25,6 +25,10 @@ SORTS = tuple(sort.value for sort in Sort)
 DEFAULT_MARK_READ_AFTER = 2.0  # seconds a post is shown before it counts as read
 DEFAULT_SORT = Sort.NEWEST.value
 DEFAULT_THEME = "textual-dark"
+DEFAULT_MEASURE = 80  # columns of body text
+DEFAULT_LINK_URLS = "end"
+LINK_URLS = ("end", "inline")  # where link addresses show: listed at the end, or in the text
+MEASURE_RANGE = (30, 1000)  # columns of body text
 DEFAULT = "default used"
 NOTICE_ITEMS = 6  # mistakes listed in the notice; the rest are counted
 MAX_SHOWN_CHARS = 40
@@ -35,6 +39,8 @@ library = "~/notes/posts"      # the posts `reader` opens when given no PATH
 theme = "gruvbox"              # a Textual theme name (ctrl+t lists them)
 mark_read_after = 2.0          # seconds a post is shown before it counts as read
 sort = "newest"                # newest | oldest | title | unread
+measure = 80                   # columns of body text (30 to 1000)
+link_urls = "end"              # end (numbered, listed under Links) | inline
 
 [keys]                         # binding id = "keys" (comma-separated)
 next_unread = "n,ctrl+n"
@@ -50,6 +56,8 @@ class Config:
     theme: str | None = None
     mark_read_after: float | None = None
     sort: str | None = None
+    measure: int | None = None
+    link_urls: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
 
@@ -174,6 +182,17 @@ def parse_config(raw: dict[str, object], path: Path) -> tuple[Config, list[Mista
                 values[key] = value
             else:
                 bad(key, "one of " + ", ".join(SORTS), value)
+        elif key == "measure":
+            low, high = MEASURE_RANGE
+            if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+                values[key] = value
+            else:
+                bad(key, f"a whole number of columns from {low} to {high}", value)
+        elif key == "link_urls":
+            if isinstance(value, str) and value in LINK_URLS:
+                values[key] = value
+            else:
+                bad(key, "one of " + ", ".join(LINK_URLS), value)
         elif key == "keys":
             values[key] = _keys(value, problems)
     return Config(path=path, **values), problems  # type: ignore[arg-type]
@@ -222,6 +241,8 @@ def describe(
         f"theme = {toml_string(theme)}",
         f"mark_read_after = {mark_read_after}",
         f"sort = {toml_string(sort)}",
+        f"measure = {config.measure or DEFAULT_MEASURE}",
+        f"link_urls = {toml_string(config.link_urls or DEFAULT_LINK_URLS)}",
         "",
         "[keys]",
     ]

@@ -8,8 +8,14 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 
-# The style meta key the renderer puts on heading lines (for contents and [ / ] jumps).
+# The style meta key the renderer puts on heading lines (for contents and [ / ] jumps),
+# with the heading's text under HEADING_TEXT_META; a link's cells carry its address
+# under LINK_META (a click there opens it).
 HEADING_META = "reader-heading"
+HEADING_TEXT_META = "reader-heading-text"
+LINK_META = "reader-link"
+# Text never wraps narrower than this: a narrower pane scrolls sideways.
+MIN_TEXT = 30
 
 _URL_RE = re.compile(r"(?:https?://|mailto:)[^\s()<>]+")
 

@@ -97,7 +97,8 @@ KEYS: tuple[Key, ...] = (
     Key("open_url", "o", "open_url", "Open post's url", EVERYWHERE, "screen",
         detail="open the post's own `url` in the web browser"),
     Key("links", "f", "links", "Links", EVERYWHERE, "screen",
-        detail="list the post's links, one a line; the key of one of the first 35 (`1`-`9`, "
+        detail="list the post's links and images, one a line, with the numbers the page "
+        "gives them (`[3]`); the key of one of the first 35 (`1`-`9`, "
         "`a`-`z`) opens it, `down`/`up` move the highlight (marked `▸`, the list scrolls "
         "along; it stops at the ends) through all of them and `enter` opens the highlighted "
         "one; `escape` closes"),

@@ -11,8 +11,6 @@ import webbrowser
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
-
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 MAX_URL_CHARS = 4096
 NO_BROWSER = "no web browser could open the link"
@@ -62,25 +60,8 @@ def open_link(url: str) -> str | None:
 
 
 def extract_links(markdown: str) -> list[Link]:
-    """Every link of a Markdown body (inline, reference and autolinks), first use first."""
-    parser = MarkdownIt("commonmark", {"linkify": False})
-    links: list[Link] = []
-    seen: set[tuple[str, str]] = set()
-    for token in parser.parse(markdown):
-        children = token.children or []
-        index = 0
-        while index < len(children):
-            child = children[index]
-            if child.type == "link_open":
-                href = str(child.attrs.get("href", ""))
-                parts: list[str] = []
-                index += 1
-                while index < len(children) and children[index].type != "link_close":
-                    parts.append(children[index].content)
-                    index += 1
-                text = " ".join("".join(parts).split()) or href
-                if (text, href) not in seen and href:
-                    seen.add((text, href))
-                    links.append(Link(text, href))
-            index += 1
-    return links
+    """Every link and image of a Markdown body, in the page's numbering (first use first,
+    one entry per address): the list `f` shows is the one the page numbers."""
+    from reader.render import render_article
+
+    return [Link(link.text, link.url) for link in render_article("", "", markdown, 80).links]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Hashable
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -87,7 +88,7 @@ class ArticleReady(Message):
         width: int,
         keep_scroll: bool,
         *,
-        dark: bool = True,
+        look_key: Hashable = None,
         complete: bool = True,
         prefetch: bool = False,
     ) -> None:
@@ -96,14 +97,15 @@ class ArticleReady(Message):
         Lines are plain lists of segments: a post of 20,000 lines as Strips would hold
         ten times as many objects for the garbage collector to walk.
 
-        `prefetch` marks a post rendered ahead of time, to keep, not to show.
+        `prefetch` marks a post rendered ahead of time, to keep, not to show;
+        `look_key` says in which theme and layout (reader.render.Look.key).
         """
         super().__init__()
         self.post_id = post_id
         self.lines = lines
         self.width = width
         self.keep_scroll = keep_scroll
-        self.dark = dark
+        self.look_key = look_key
         self.complete = complete
         self.prefetch = prefetch
 

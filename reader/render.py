@@ -1,31 +1,28 @@
 """Render a post's Markdown into lines of styled segments, away from the UI thread.
 
 The article pane shows pre-rendered lines (Textual's Line API), so scrolling a long
-post costs nothing and rendering can run in a worker thread. Rendering uses Rich's
-Markdown (built on markdown-it-py) with a few elements changed for reading in a
-terminal: headings are left-aligned and marked with their level, raw HTML blocks are
-shown dimmed instead of being dropped, and links show their target in brackets
-instead of emitting terminal hyperlinks. Post text never passes through Rich markup.
+post costs nothing and rendering can run in a worker thread. The page itself is drawn
+by reader.page (our renderer on markdown-it-py tokens, in the theme's colours); this
+module cuts long posts into chunks, the first about a screenful, applies the size
+budgets (reader.budget) and gives the lines to the screen chunk by chunk. Post text
+never passes through Rich markup.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
 
-from markdown_it.token import Token
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.markdown import Heading, Markdown, MarkdownContext, MarkdownElement, TextElement
 from rich.segment import Segment
-from rich.style import Style
-from rich.text import Text
-from rich.theme import Theme
 
 from reader.budget import MAX_TABLE_CHARS, block_note
-from reader.find import HEADING_META
-from reader.sanitize import UNSAFE_RE, clean_line, clean_text
+from reader.page.blocks import PageOptions, PageRenderer
+from reader.page.inline import PageLink
+from reader.page.palette import Palette, default_palette
+from reader.sanitize import clean_line
 
 if TYPE_CHECKING:
     from reader.library import Post
@@ -45,116 +42,29 @@ _TOO_DEEP_RE = re.compile(
     r"^(?:[ \t]*>){12,}|^[ \t]{24,}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)|^(?:[ \t]*[-*+][ \t]+){8,}",
     re.MULTILINE,
 )
-_REFERENCE_RE = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.MULTILINE)
 
 
-HEADING_STYLES = {
-    "h1": "bold underline",
-    "h2": "bold",
-    "h3": "bold italic",
-    "h4": "italic",
-    "h5": "italic dim",
-    "h6": "dim",
-}
+@dataclass(frozen=True)
+class Look:
+    """How posts are drawn: the theme's palette and the layout options."""
 
-DARK_THEME = Theme(
-    {
-        "markdown.h1": "bold #7fb4ff",
-        "markdown.h2": "bold #7fb4ff",
-        "markdown.h3": "bold #9fc5ff",
-        "markdown.h4": "italic #9fc5ff",
-        "markdown.h5": "italic",
-        "markdown.h6": "dim",
-        "markdown.link": "underline #8ec07c",
-        "markdown.link_url": "#6a9955",
-        "markdown.code": "bold #e5c07b",
-        "markdown.block_quote": "italic #a0a0a0",
-        "article.title": "bold #ffffff",
-        "article.meta": "#9a9a9a",
-        "article.html": "dim",
-    }
-)
+    palette: Palette = field(default_factory=default_palette)
+    options: PageOptions = field(default_factory=PageOptions)
 
-LIGHT_THEME = Theme(
-    {
-        "markdown.h1": "bold #1f4fa0",
-        "markdown.h2": "bold #1f4fa0",
-        "markdown.h3": "bold #2b5fb8",
-        "markdown.h4": "italic #2b5fb8",
-        "markdown.h5": "italic",
-        "markdown.h6": "dim",
-        "markdown.link": "underline #2a7a2a",
-        "markdown.link_url": "#4a7a4a",
-        "markdown.code": "bold #8a5a00",
-        "markdown.block_quote": "italic #555555",
-        "article.title": "bold #000000",
-        "article.meta": "#555555",
-        "article.html": "dim",
-    }
-)
+    @property
+    def key(self) -> tuple[str, int, str]:
+        """What a rendering depends on besides the post and the width (for caches)."""
+        return (self.palette.name, self.options.measure, self.options.link_urls)
 
 
-class LeftHeading(Heading):
-    """A heading drawn left-aligned, with a blank line above it."""
+class RenderedLines(list[list[Segment]]):
+    """Rendered lines that also know the post's numbered links."""
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        """Render the heading text left-aligned in its level's style."""
-        level = int(self.tag[1:]) if self.tag[1:].isdigit() else 1
-        # The meta marks the line as a heading, for the contents list and [ / ] jumps.
-        text = Text()
-        text.append("#" * level + " ", style=Style(dim=True, meta={HEADING_META: level}))
-        text.append_text(self.text)
-        text.justify = "left"
-        text.stylize(HEADING_STYLES.get(self.tag, ""), level + 1)
-        yield text
+    links: list[PageLink]
 
-
-class HtmlBlock(TextElement):
-    """A raw HTML block, shown dimmed as text rather than silently dropped."""
-
-    style_name = "article.html"
-
-    @classmethod
-    def create(cls, markdown: Markdown, token: Token) -> HtmlBlock:
-        """Build the element from its token."""
-        return cls()
-
-    def on_text(self, context: MarkdownContext, text: str | Text) -> None:
-        """Keep the HTML source as plain text."""
-        plain = text.plain if isinstance(text, Text) else text
-        self.text.append(plain.rstrip("\n"), context.current_style)
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        """Render the HTML source."""
-        yield self.text
-
-
-class PostMarkdown(Markdown):
-    """Rich Markdown with the reader's element overrides; what the parser decoded from
-    character references (`&#x202e;`, `&zwj;`...) is cleaned like the rest of the post."""
-
-    elements: ClassVar[dict[str, type[MarkdownElement]]] = {
-        **Markdown.elements,
-        "heading_open": LeftHeading,
-        "html_block": HtmlBlock,
-    }
-
-    def __init__(self, markup: str, **options: Any) -> None:
-        """Parse the Markdown, then clean every token's text and link targets."""
-        super().__init__(markup, **options)
-        _clean_tokens(self.parsed)
-
-
-def _clean_tokens(tokens: list[Token]) -> None:
-    """Make the text and attributes of parsed tokens (and their children) safe to show."""
-    for token in tokens:
-        if token.content and UNSAFE_RE.search(token.content):
-            token.content = clean_text(token.content)
-        for name, value in token.attrs.items():
-            if isinstance(value, str) and UNSAFE_RE.search(value):
-                token.attrs[name] = clean_line(value)
-        if token.children:
-            _clean_tokens(token.children)
+    def __init__(self, lines: Iterable[list[Segment]] = (), links: list[PageLink] | None = None):
+        super().__init__(lines)
+        self.links = links if links is not None else []
 
 
 def metadata_line(
@@ -174,58 +84,65 @@ def metadata_line(
     return " · ".join(parts)
 
 
+def as_look(look: Look | bool | None) -> Look:
+    """A Look from a Look, or from the old `dark` flag (tests, tools)."""
+    if isinstance(look, Look):
+        return look
+    return Look(default_palette(dark=look is not False))
+
+
 class ArticleRenderer:
     """Renders one post at a given width, a chunk of Markdown at a time.
 
     Long posts are cut at blank lines between top-level blocks (never inside a code
     fence, never before an indented continuation line), so the first screen can be
     shown while the rest is still being rendered, and a renderer that is no longer
-    wanted can stop between chunks. Reference-style link definitions are repeated
-    in every chunk so that links resolve wherever they are used.
+    wanted can stop between chunks. Reference-style links and footnotes resolve
+    across chunks, and links and notes are numbered across them (reader.page).
     """
 
-    def __init__(self, width: int, *, dark: bool = True) -> None:
-        """Prepare a console of the given width and colour scheme."""
-        self.width = max(width, 10)
-        self.dark = dark
-        self.console = Console(
-            width=self.width,
-            color_system="truecolor",
-            force_terminal=True,
-            legacy_windows=False,
-            theme=DARK_THEME if dark else LIGHT_THEME,
-            emoji=False,
-            highlight=False,
-            markup=False,
-        )
-        self.options = self.console.options.update(width=self.width, highlight=False, markup=False)
+    def __init__(self, width: int, look: Look | bool | None = None) -> None:
+        """Prepare a page renderer of the given width and look."""
+        self.look = as_look(look)
+        self.page = PageRenderer(width, self.look.palette, self.look.options)
+        self.width = self.page.width
+        self.palette = self.look.palette
 
     def header(self, title: str, meta: str) -> Lines:
         """The title, the metadata line and a rule."""
-        lines: Lines = []
-        render = self.console.render_lines
-        title, meta = clean_line(title), clean_line(meta)
-        lines.extend(render(Text(title, style="article.title"), self.options, pad=False))
+        page, palette = self.page, self.palette
+        lines = page.text_lines(clean_line(title), palette.title)
+        meta = clean_line(meta)
         if meta:
-            lines.extend(render(Text(meta, style="article.meta"), self.options, pad=False))
-        lines.append([Segment("─" * self.width, Style(dim=True))])
+            lines.extend(page.text_lines(meta, palette.meta))
+        lines.append(page.rule(page.measure))
         lines.append([])
         return lines
 
+    def start(self, body: str, chunked: bool = True) -> None:
+        """Learn a body's link references and footnote labels before its first chunk."""
+        self.page.start(body, chunked)
+
     def markdown(self, text: str) -> Lines:
         """Render a piece of Markdown."""
-        markdown = PostMarkdown(
-            text, code_theme="monokai" if self.dark else "friendly", hyperlinks=False
-        )
-        return self.console.render_lines(markdown, self.options, pad=False)
+        return self.page.markdown(text)
 
     def plain(self, text: str) -> Lines:
         """Render post text as it is, wrapped but not formatted."""
-        return self.console.render_lines(Text(text), self.options, pad=False)
+        return self.page.text_lines(text, self.palette.text, self.page.width)
 
     def note(self, text: str) -> Lines:
-        """Render a dim note of our own (never post text)."""
-        return self.console.render_lines(Text(text, style="dim italic"), self.options, pad=False)
+        """Render a note of our own (never post text)."""
+        return self.page.text_lines(text, self.palette.note)
+
+    def end(self) -> Lines:
+        """The notes and the list of links."""
+        return self.page.end()
+
+    @property
+    def links(self) -> list[PageLink]:
+        """The links numbered so far."""
+        return self.page.book.links
 
 
 def limit_body(body: str) -> tuple[str, str | None]:
@@ -277,22 +194,16 @@ def _count_fences(text: str, start: int, end: int) -> int:
     return len(_FENCE_RE.findall(segment))
 
 
-def reference_definitions(body: str) -> str:
-    """Every reference-style link definition of a body, one per line."""
-    return "\n".join(match.group(0).strip() for match in _REFERENCE_RE.finditer(body))
-
-
 def render_article(
     title: str,
     meta: str,
     body: str,
     width: int,
-    *,
-    dark: bool = True,
-) -> Lines:
+    look: Look | bool | None = None,
+) -> RenderedLines:
     """Render a whole post (title, metadata line, Markdown body) to lines `width` cells wide."""
-    renderer = ArticleRenderer(width, dark=dark)
-    lines = renderer.header(title, meta)
+    renderer = ArticleRenderer(width, look)
+    lines = RenderedLines(renderer.header(title, meta), renderer.links)
     for chunk in article_chunks(renderer, body):
         lines.extend(chunk)
     return lines
@@ -305,7 +216,7 @@ def article_chunks(renderer: ArticleRenderer, body: str) -> Iterator[Lines]:
         yield renderer.note("(this post has no text)")
         return
     chunks = split_markdown(body, first=FIRST_CHUNK_CHARS)
-    references = "\n\n" + reference_definitions(body) if len(chunks) > 1 else ""
+    renderer.start(body, chunked=len(chunks) > 1)
     gap = False  # a blank line between chunks
     for chunk in chunks:
         for note, text in budgeted(chunk):
@@ -315,11 +226,14 @@ def article_chunks(renderer: ArticleRenderer, body: str) -> Iterator[Lines]:
             elif _TOO_DEEP_RE.search(text):
                 yield [*([[]] if gap else []), *renderer.note(DEEP_NOTE), [], *renderer.plain(text)]
             else:
-                lines = renderer.markdown(text + references if references.strip() else text)
+                lines = renderer.markdown(text)
                 yield [[], *lines] if gap else lines
             gap = True
     if cut_note:
         yield [[], *renderer.note(cut_note)]
+    end = renderer.end()
+    if end:
+        yield end
 
 
 def budgeted(chunk: str) -> list[tuple[str | None, str]]:
@@ -346,32 +260,37 @@ def budgeted(chunk: str) -> list[tuple[str | None, str]]:
 def source_lines(renderer: ArticleRenderer, text: str) -> Iterator[Lines]:
     """Source text shown as it is (wrapped, not formatted), in parts of about CHUNK_CHARS
     characters of whole lines, so that the first screen of a huge block shows at once.
-    A short ASCII line is one segment as it is (Rich's wrapping is for the others)."""
+    A short ASCII line is one segment as it is (the others are wrapped)."""
     start = 0
     width = renderer.width
+    style = renderer.palette.text
     while start < len(text):
         end = text.find("\n", start + CHUNK_CHARS)
         end = len(text) if end == -1 else end + 1
         lines: Lines = []
         for line in text[start:end].rstrip("\n").split("\n"):
             if len(line) <= width and line.isascii() and line.isprintable():
-                lines.append([Segment(line)] if line else [])
+                lines.append([Segment(line, style)] if line else [])
             else:
                 lines.extend(renderer.plain(line))
         yield lines
         start = end
 
 
-def rendered_chunks(post: Post, width: int, dark: bool) -> Iterator[list[list[Segment]]]:
-    """Read and render a post; yields the lines rendered so far after each chunk."""
+def rendered_chunks(
+    post: Post, width: int, look: Look | bool | None = None
+) -> Iterator[RenderedLines]:
+    """Read and render a post; yields the lines rendered so far after each chunk
+    (the same list, growing; its `links` complete after the last)."""
     from reader.library import PostError, read_body
 
     try:
         body = read_body(post)
     except PostError as error:
         body = f"*This post could not be read: {error}*"
-    renderer = ArticleRenderer(width, dark=dark)
-    lines = renderer.header(post.title, metadata_line(post.date, post.author, post.tags, post.url))
+    renderer = ArticleRenderer(width, look)
+    header = renderer.header(post.title, metadata_line(post.date, post.author, post.tags, post.url))
+    lines = RenderedLines(header, renderer.links)
     for chunk in article_chunks(renderer, body):
         lines.extend(chunk)
         yield lines

@@ -22,6 +22,7 @@ from reader.render_cache import RenderCache
 
 if TYPE_CHECKING:
     from reader.library import Post
+    from reader.render import Look
     from reader.screens.main import MainScreen
 
 # A post is put on screen as soon as this many lines are rendered; the rest follows.
@@ -64,20 +65,26 @@ class ArticleLoader(Widget):
             # still open it properly: from the top, then at its saved position.
             keep_scroll = False
         self.current = post.id
-        width, dark = article.text_width, self.app.current_theme.dark
-        cached = None if keep_scroll else self.rendered.get((post.id, width, dark))
+        width, look = article.text_width, self.look()
+        cached = None if keep_scroll else self.rendered.get((post.id, width, look.key))
         if cached is not None:
             self.workers.cancel_group(self, "render")
-            self.on_article_ready(ArticleReady(post.id, cached, width, False, dark=dark))
+            self.on_article_ready(ArticleReady(post.id, cached, width, False, look_key=look.key))
             return
-        self.render_post(post, width, dark, keep_scroll)
+        self.render_post(post, width, look, keep_scroll)
+
+    def look(self) -> Look:
+        """The page's look in the current theme (and the config's page options)."""
+        from reader.widgets.page_look import look_for
+
+        return look_for(self.app, getattr(self.app, "page_options", None))
 
     def clear(self) -> None:
         """Forget the post shown (none is left to show)."""
         self.current = None
 
     @work(thread=True, exclusive=True, group="render")
-    def render_post(self, post: Post, width: int, dark: bool, keep_scroll: bool) -> None:
+    def render_post(self, post: Post, width: int, look: Look, keep_scroll: bool) -> None:
         """Read and render one post off the UI thread; show the first part at once."""
         worker = get_current_worker()
         partial = not keep_scroll  # a re-render keeps its scroll position: no partial
@@ -86,7 +93,7 @@ class ArticleLoader(Widget):
         from reader.render import rendered_chunks
 
         with collection_paused():
-            for lines in rendered_chunks(post, width, dark):
+            for lines in rendered_chunks(post, width, look):
                 if worker.is_cancelled:
                     return
                 if partial and len(lines) >= FIRST_SCREEN_LINES:
@@ -96,10 +103,10 @@ class ArticleLoader(Widget):
                 elif not partial:
                     time.sleep(CHUNK_PAUSE)  # let the UI thread answer keys between chunks
         if not worker.is_cancelled:
-            self.post_message(ArticleReady(post.id, lines, width, keep_scroll, dark=dark))
+            self.post_message(ArticleReady(post.id, lines, width, keep_scroll, look_key=look.key))
 
     @work(thread=True, exclusive=True, group="prefetch")
-    def prefetch(self, posts: list[Post], width: int, dark: bool) -> None:
+    def prefetch(self, posts: list[Post], width: int, look: Look) -> None:
         """Render the posts next to the shown one ahead of time, so j and k are instant."""
         from reader.budget import worth_prefetching
         from reader.gcpause import collection_paused
@@ -111,17 +118,18 @@ class ArticleLoader(Widget):
                 continue
             lines: list[list[Segment]] = []
             with collection_paused():
-                for lines in rendered_chunks(post, width, dark):
+                for lines in rendered_chunks(post, width, look):
                     if worker.is_cancelled or len(lines) > RenderCache.MAX_LINES:
                         return
                     time.sleep(CHUNK_PAUSE)
-            self.post_message(ArticleReady(post.id, lines, width, True, dark=dark, prefetch=True))
+            message = ArticleReady(post.id, lines, width, True, look_key=look.key, prefetch=True)
+            self.post_message(message)
 
     def on_article_ready(self, message: ArticleReady) -> None:
         """Put a rendered post on screen; tell the screen it is there."""
         message.stop()
         if message.complete:
-            self.rendered.put((message.post_id, message.width, message.dark), message.lines)
+            self.rendered.put((message.post_id, message.width, message.look_key), message.lines)
         if message.prefetch or message.post_id != self.current:
             return
         self.complete = message.complete
@@ -141,11 +149,11 @@ class ArticleLoader(Widget):
         if index is None:
             return
         ids = post_list.ids
-        width, dark = self.host.article.text_width, self.app.current_theme.dark
+        width, look = self.host.article.text_width, self.look()
         wanted = [
             self.host.session.posts[ids[i]]
             for i in (index + 1, index - 1)
-            if 0 <= i < len(ids) and (ids[i], width, dark) not in self.rendered
+            if 0 <= i < len(ids) and (ids[i], width, look.key) not in self.rendered
         ]
         if wanted:
-            self.prefetch(wanted, width, dark)
+            self.prefetch(wanted, width, look)

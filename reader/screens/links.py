@@ -98,12 +98,14 @@ class LinksScreen(ModalScreen[str | None]):
         self.marked = 0  # the row that shows CURSOR
 
     def row(self, index: int) -> Text:
-        """One link's row: the cursor mark, its key, its text and its address."""
+        """One link's row: the cursor mark, its key, its number on the page (`[3]`),
+        its text and its address."""
         link = self.links[index]
         key = HINT_KEYS[index] if index < len(HINT_KEYS) else " "
         mark = CURSOR if index == self.marked else " "
+        number = (f"[{index + 1}] ", "dim")
         return Text.assemble(
-            (f"{mark} {key} ", "bold"), link.text, ("  " + link.url, "dim"), no_wrap=True
+            (f"{mark} {key} ", "bold"), number, link.text, ("  " + link.url, "dim"), no_wrap=True
         )
 
     def compose(self) -> ComposeResult:

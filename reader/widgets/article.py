@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.find import HEADING_META, Match, link_at
+from reader.find import HEADING_META, HEADING_TEXT_META, LINK_META, MIN_TEXT, Match, link_at
 from reader.widgets.bindings import bindings
 
 # Strips are made for the lines on screen only, and this many kept for redraws.
@@ -143,7 +143,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self._matches, self._current = {}, None
         self.post_id = post_id
         self.rendered_width = width
-        self.virtual_size = Size(width, len(self._lines))
+        self.virtual_size = Size(max(width, MIN_TEXT), len(self._lines))  # narrower: scrolls
         if keep_fraction:
             self._jump(("fraction", keep_fraction))
         if not keep_scroll:
@@ -207,6 +207,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             style = line[0].style if line else None
             if style is not None and style.meta and HEADING_META in style.meta:
                 level = int(style.meta[HEADING_META])
+                if HEADING_TEXT_META in style.meta:  # the page says the heading's text
+                    headings.append(Heading(number, level, str(style.meta[HEADING_TEXT_META])))
+                    continue
                 parts = [line_text(line).strip()[level + 1 :]]
                 for following in lines[number + 1 : number + 6]:  # a heading that wrapped
                     text = line_text(following).strip()
@@ -313,9 +316,23 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         region = self.content_region
         line = int(self.scroll_y) + event.screen_y - region.y
         column = int(self.scroll_x) + event.screen_x - region.x
-        url = link_at(self.plain_lines(), line, column)
+        url = self.link_meta_at(line, column) or link_at(self.plain_lines(), line, column)
         if url is not None:
             self.post_message(self.LinkClicked(url))
+
+    def link_meta_at(self, line: int, column: int) -> str | None:
+        """The address of the link drawn at a cell (the page marks a link's cells)."""
+        if not 0 <= line < len(self._lines):
+            return None
+        start = 0
+        for segment in self._lines[line]:
+            end = start + segment.cell_length
+            if start <= column < end:
+                meta = segment.style.meta if segment.style is not None else None
+                url = meta.get(LINK_META) if meta else None
+                return str(url) if url else None
+            start = end
+        return None
 
     def render_line(self, y: int) -> Strip:
         """Render the line at screen row `y`."""

@@ -136,3 +136,24 @@ async def test_up_and_down_in_the_find_box_step_through_the_matches(
         assert pilot.app.focused is article(pilot) and bar.is_open
         await pilot.press("escape")
         assert not bar.is_open and pane.matches == []
+
+
+async def test_contents_show_headings_as_text_without_markdown_syntax(
+    start: Any, tmp_path: Path
+) -> None:
+    folder = tmp_path / "syntax"
+    folder.mkdir()
+    (folder / "post.md").write_text(
+        "---\ntitle: Syntax\n---\n\n# The `code` heading\n\nText.\n\n"
+        "## A [linked](https://example.org) *emphasised* one\n\nMore.\n\n"
+        "### Notes[^1]\n\n[^1]: A note.\n"
+    )
+    async with start(folder) as pilot:
+        texts = [heading.text for heading in article(pilot).headings]
+        assert texts == ["The code heading", "A linked emphasised one", "Notes"]
+        assert [heading.level for heading in article(pilot).headings] == [1, 2, 3]
+        await pilot.press("t")
+        await pilot.pause()
+        contents = screen_of(pilot).query_one(Contents)
+        shown = [str(contents.get_option_at_index(i).prompt) for i in range(3)]
+        assert [" ".join(line.split()) for line in shown] == texts  # wrapped to the panel

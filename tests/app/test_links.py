@@ -88,9 +88,11 @@ async def test_f_lists_links_and_opens_the_chosen_one(
         assert opened[-1] == "mailto:me@example.org"
 
 
-async def test_clicking_a_title_shows_it_and_clicking_an_address_opens_it(
+async def test_clicking_a_title_shows_it_and_clicking_a_link_opens_it(
     start: Any, linked: Path, opened: list[str]
 ) -> None:
+    """A click on a link's text (`the first[1]`) or on its address under Links opens it;
+    a click on a plain word opens nothing."""
     from reader.widgets.article import ArticleView
     from reader.widgets.post_list import PostList
     from tests.app.conftest import article, current_title
@@ -103,14 +105,19 @@ async def test_clicking_a_title_shows_it_and_clicking_an_address_opens_it(
         await settle(pilot)
         assert current_title(pilot) == "Linked post"
         lines = article(pilot).plain_lines()
-        row = next(i for i, text in enumerate(lines) if "https://example.org/one" in text)
-        column = lines[row].index("https://example.org/one") + 3
-        await pilot.click(ArticleView, offset=(column + 2, row))
+        row = next(i for i, text in enumerate(lines) if "the first[1]" in text)
+        column = lines[row].index("the first[1]") + 3
+        await pilot.click(ArticleView, offset=(column + 2, row))  # + the left padding
         await settle(pilot)
         assert opened == ["https://example.org/one"]
-        await pilot.click(ArticleView, offset=(2, row))  # a word, not an address
+        await pilot.click(ArticleView, offset=(2, row))  # "Read": a word, not a link
         await settle(pilot)
         assert opened == ["https://example.org/one"]
+        listed = next(i for i, text in enumerate(lines) if "[3] mailto:me@example.org" in text)
+        column = lines[listed].index("mailto:") + 2
+        await pilot.click(ArticleView, offset=(column + 2, listed))
+        await settle(pilot)
+        assert opened == ["https://example.org/one", "mailto:me@example.org"]
 
 
 MANY = 44  # as many links as "Rust Function Overloading", more than there are keys

@@ -18,7 +18,7 @@ HINT = "1-9, a-z or ↑↓ enter: open (links 36-44: ↑↓ enter) · esc: close
 BROWSER = "#!/bin/sh\nprintf '%s\\n' \"$1\" >> \"$0.opened\"\n"
 
 
-_ROW_RE = re.compile(r"│[▸ ] [1-9a-z ] link number")
+_ROW_RE = re.compile(r"│[▸ ] [1-9a-z ] \[\d+\] link number")
 
 
 def url(number: int) -> str:
@@ -52,7 +52,7 @@ def test_the_links_cursor_is_seen_in_16_colours_and_enter_opens_the_link_it_is_o
     terminal.send(DOWN * 50)  # more than there are links: the cursor stops on the last
 
     def on_the_last(text: str) -> bool:
-        return any(f"▸   link number {MANY} of" in line for _, line in link_rows(text))
+        return any(f"▸   [{MANY}] link number {MANY} of" in line for _, line in link_rows(text))
 
     text = terminal.wait_for(on_the_last)
     assert HINT in text, text

@@ -254,3 +254,17 @@ def test_reader_start_up_through_the_driver(tmp_path: Path, sandbox: Sandbox) ->
     assert "20/20" in result.screen
     assert result.peak_kb and result.peak_kb > 0
     assert result.clean_exit
+
+
+def test_throughput_rows_compare_the_page_renderer_with_rich() -> None:
+    """Two rows in MB/s; the page's row is met only when its median beats Rich's."""
+    from bench.report import format_row, throughput_figures
+    from bench.throughput import Throughput, measure
+
+    found = measure(["# Title\n\nSome *text* with a [link](https://example.org).\n"] * 3, 1)
+    assert len(found.page) == len(found.rich) == 1 and found.page[0] > 0
+    page, rich = throughput_figures(Throughput(1.0, [2.0, 2.2, 2.1], [1.0, 1.1, 0.9]))
+    assert format_row(page)[1] == "2.10 MB/s" and format_row(page)[-1] == "met"
+    assert format_row(rich)[1] == "1.00 MB/s" and format_row(rich)[-1] == "—"
+    slower, _ = throughput_figures(Throughput(1.0, [0.5], [1.0]))
+    assert format_row(slower)[-1] == "missed"

@@ -35,6 +35,7 @@ def test_the_documented_example_loads_cleanly(tmp_path: Path) -> None:
     assert config.theme == "gruvbox"
     assert config.mark_read_after == 2.0
     assert config.sort == "newest"
+    assert config.measure == 80 and config.link_urls == "end"
     assert config.keys == {"next_unread": "n,ctrl+n", "toggle_bookmark": "b"}
 
 
@@ -168,3 +169,23 @@ def test_keys_with_control_or_invisible_characters_are_refused(tmp_path: Path) -
         f"config {path}: key binding 'help' holds control or invisible characters (ignored)",
         f"config {path}: key binding 'undo' holds control or invisible characters (ignored)",
     ]
+
+
+def test_measure_and_link_urls_are_checked_and_reach_the_page(tmp_path: Path) -> None:
+    from reader.cli import page_options
+
+    config, problems = load_config(write(tmp_path, 'measure = 66\nlink_urls = "inline"\n'))
+    assert problems.items == []
+    assert page_options(config).measure == 66 and page_options(config).link_urls == "inline"
+    path = write(tmp_path, 'measure = 12\nlink_urls = "footer"\n')
+    config, problems = load_config(path)
+    lines = problems.lines()
+    measure = "'measure' must be a whole number of columns from 30 to 1000, not 12"
+    assert f"config {path}: {measure} (default used)" in lines
+    link_urls = "'link_urls' must be one of end, inline, not 'footer'"
+    assert f"config {path}: {link_urls} (default used)" in lines
+    assert page_options(config).measure == 80 and page_options(config).link_urls == "end"
+    _, problems = load_config(write(tmp_path, "measure = true\n"))
+    assert len(problems.items) == 1
+    result = run("config", "--show", "--config", str(write(tmp_path, "measure = 72\n")))
+    assert "measure = 72" in result.stdout and 'link_urls = "end"' in result.stdout

@@ -19,6 +19,7 @@ def test_extract_links_finds_inline_reference_and_autolinks_once() -> None:
         ("the docs", "https://a.example/docs"),
         ("https://b.example", "https://b.example"),
         ("ref", "mailto:me@example.org"),
+        ("image: img", "pic.png"),  # images join the links, so f can open them
     ]
 
 

@@ -73,7 +73,7 @@ def test_a_small_table_is_still_laid_out(tmp_path: Path) -> None:
     *_, lines = rendered_chunks(post, 80, True)
     shown = "\n".join(text_of(lines))
     assert "too large" not in shown and "| 0 | v0 |" not in shown
-    assert " 49  v49      49" in shown
+    assert "49 │ v49  │    49" in shown  # the value column is right-aligned
 
 
 PROBE = """
