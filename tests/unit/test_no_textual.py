@@ -16,6 +16,7 @@ import pytest
 CORE_MODULES = [
     "reader.library",
     "reader.store",
+    "reader.store_writer",
     "reader.frontmatter",
     "reader.sanitize",
     "reader.views",

@@ -34,7 +34,7 @@ import time
 import traceback
 from pathlib import Path
 
-from reader.store import Store
+from reader.store import DiskLimits, Store
 
 FIELDS = ("read", "bookmarked")
 
@@ -77,7 +77,9 @@ def race(argv: list[str]) -> int:
     return 1 if problems else 0
 
 
-def writer(state: Path, log_path: Path, mode: str, seed: int) -> None:
+def writer(
+    state: Path, log_path: Path, mode: str, seed: int, limits: DiskLimits | None = None
+) -> None:
     """Change marks forever, logging each change and each completed flush."""
     rng = random.Random(seed)
     fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -85,7 +87,7 @@ def writer(state: Path, log_path: Path, mode: str, seed: int) -> None:
     def log(line: str) -> None:
         os.write(fd, (line + "\n").encode())  # one write per line: whole lines or nothing
 
-    store = Store(state, on_error=lambda message: log(f"error {message}"))
+    store = Store(state, on_error=lambda message: log(f"error {message}"), limits=limits)
     done = 0  # changes whose set_* call has returned
 
     real_flush = store.flush
@@ -123,10 +125,7 @@ def say(line: str) -> None:
 
 def forkserver(argv: list[str]) -> int:
     """Fork writers on request, so that each costs milliseconds instead of a Python start-up."""
-    if argv:
-        from reader import state_disk
-
-        state_disk.COMPACT_AT_BYTES, state_disk.COMPACT_SHARE = int(argv[0]), 0.0
+    limits = DiskLimits(compact_at_bytes=int(argv[0]), compact_share=0.0) if argv else None
     say("ready")
     for line in sys.stdin:
         command, *args = line.split()
@@ -134,7 +133,7 @@ def forkserver(argv: list[str]) -> int:
             pid = os.fork()
             if pid == 0:
                 try:
-                    writer(Path(args[0]), Path(args[1]), args[2], int(args[3]))
+                    writer(Path(args[0]), Path(args[1]), args[2], int(args[3]), limits)
                 except BaseException:
                     traceback.print_exc()
                 finally:
