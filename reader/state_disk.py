@@ -268,4 +268,3 @@ def _write_synced(path: Path, payload: bytes) -> None:
         handle.write(payload)
         handle.flush()
         os.fsync(handle.fileno())
-

@@ -35,6 +35,7 @@ CORE_MODULES = [
     "reader.render_cache",
     "reader.statefile",
     "reader.search",
+    "reader.search_sync",
     "reader.gcpause",
     "reader.query",
     "reader.lifecycle",
