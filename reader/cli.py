@@ -369,6 +369,17 @@ def run_reader(argv: Sequence[str]) -> int:
         exit_guard=exit_guard,
     )
     apps.append(app)
+    # Process-wide tuning, for the TUI only (tests and commands keep Python's defaults): the
+    # UI thread gets the interpreter back every 0.5 ms, not 5, so a key is answered while a
+    # worker renders; what is alive now, and the library once loaded, is never walked again
+    # by the cyclic collector (it would hold the interpreter for 100 ms at a time).
+    import gc
+
+    from reader import gcpause
+
+    sys.setswitchinterval(0.0005)
+    gc.freeze()
+    gcpause.freeze_loaded_data(True)
     saved = False
     try:
         app.run()

@@ -7,7 +7,6 @@ posts, gives the widgets what to show (attributes down), reacts to their message
 
 from __future__ import annotations
 
-import gc
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -166,7 +165,7 @@ class ReaderScreen(Screen[None]):
     def load_library(self, reload: bool) -> None:
         """Read every post's metadata, off the UI thread; show cached metadata first."""
         from reader.cache import MetadataCache
-        from reader.gcpause import collection_paused
+        from reader.gcpause import collection_paused, freeze_loaded
         from reader.library import Library, LibraryError, load_library
         from reader.paths import cache_dir
 
@@ -176,7 +175,7 @@ class ReaderScreen(Screen[None]):
             cache = MetadataCache.for_root(cache_dir(), self.library_path)
             with collection_paused():  # 100,000 rows: collections would double the time
                 cached = cache.load()
-                gc.freeze()  # the posts live on: later collections need not walk them
+                freeze_loaded()  # the posts live on: later collections need not walk them
             if cached and not reload:
                 library = Library(self.library_path, cached, [])
                 self.post_message(LibraryLoaded(library, None, provisional=True))
