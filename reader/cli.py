@@ -369,10 +369,9 @@ def run_reader(argv: Sequence[str]) -> int:
         exit_guard=exit_guard,
     )
     apps.append(app)
-    # Process-wide tuning, for the TUI only (tests and commands keep Python's defaults): the
-    # UI thread gets the interpreter back every 0.5 ms, not 5, so a key is answered while a
-    # worker renders; what is alive now, and the library once loaded, is never walked again
-    # by the cyclic collector (it would hold the interpreter for 100 ms at a time).
+    # Process-wide tuning, for the TUI only (tests and commands keep Python's defaults): keys
+    # are answered while a worker renders (switch threads every 0.5 ms, not 5), and what is
+    # alive now, and the library once loaded, is left out of cyclic collections (gcpause).
     import gc
 
     from reader import gcpause
