@@ -62,7 +62,8 @@ class Store:
         (`fold_on_close`); a long-lived one (the reader) folds in the background.
         `debounce` is how long the writer lets a burst of changes settle before it saves,
         `retry_interval` how long it waits after a failed save, `limits` when it waits for
-        the lock and folds the journal.
+        the lock and folds the journal. The writer thread saves through `self.flush`, so a
+        subclass that extends flush() sees every save.
         """
         self._path = Path(path)
         self._writer = StoreWriter(
@@ -72,6 +73,7 @@ class Store:
             retry_interval=retry_interval,
             fold_on_close=fold_on_close,
             limits=limits,
+            save=self.flush,
         )
         self._clock = clock or Clock(new_writer_id())
         self._lock = threading.Lock()  # guards the in-memory state below

@@ -38,14 +38,19 @@ class StoreWriter:
         retry_interval: float,
         fold_on_close: bool,
         limits: DiskLimits | None = None,
+        save: Callable[[], bool] | None = None,
     ) -> None:
-        """Set up an idle writer; does no IO."""
+        """Set up an idle writer; does no IO.
+
+        The writer thread saves by calling `save` (its own flush() by default).
+        """
         self.path = path
         self.disk = StateDisk(path, limits)
         self._on_error = on_error
         self._debounce = debounce
         self._retry_interval = retry_interval
         self._fold_on_close = fold_on_close
+        self._save = save or self.flush
         self._lock = threading.Lock()  # guards the queue
         self._flush_lock = threading.Lock()  # one flush at a time
         self._pending: list[Entry] = []
@@ -247,7 +252,7 @@ class StoreWriter:
             if self._stop.wait(self._debounce):
                 return
             try:
-                retry = not self.flush()
+                retry = not self._save()
                 if not retry:
                     self._compact_in_background()
             except Exception as exc:  # never end silently: say so, keep the changes, retry

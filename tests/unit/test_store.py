@@ -354,6 +354,27 @@ def test_changes_are_saved_at_exit_without_close(path: Path) -> None:
     store.close()
 
 
+def test_the_writer_thread_saves_through_flush(path: Path) -> None:
+    """A subclass that extends flush() (as the SIGKILL test's writers do, to acknowledge
+    saves) sees the saves of the writer thread too, not only its own calls."""
+    saves: list[bool] = []
+
+    class Counting(Store):
+        def flush(self) -> bool:
+            saved = super().flush()
+            saves.append(saved)
+            return saved
+
+    store = Counting(path, debounce=0.01)
+    store.open()
+    try:
+        store.set_read("a", True)
+        wait_for(lambda: True in saves, "the writer thread's save")
+        assert StateDisk(path).load_all().posts["a"]["read"].value is True
+    finally:
+        store.close()
+
+
 # --- no UI ------------------------------------------------------------------------------------
 
 

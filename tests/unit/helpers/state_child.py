@@ -32,6 +32,7 @@ import random
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from reader.store import DiskLimits, Store
@@ -77,6 +78,24 @@ def race(argv: list[str]) -> int:
     return 1 if problems else 0
 
 
+class AckingStore(Store):
+    """A store that logs each save that succeeded, the writer thread's too."""
+
+    def __init__(self, state: Path, log: Callable[[str], None], limits: DiskLimits | None) -> None:
+        """A store on `state` whose problems and saves go to `log`."""
+        super().__init__(state, on_error=lambda message: log(f"error {message}"), limits=limits)
+        self.log = log
+        self.done = 0  # changes whose set_* call has returned
+
+    def flush(self) -> bool:
+        """The store's flush, acknowledged when it succeeds."""
+        before = self.done
+        saved = super().flush()
+        if saved:
+            self.log(f"flushed {before} {time.time()!r}")
+        return saved
+
+
 def writer(
     state: Path, log_path: Path, mode: str, seed: int, limits: DiskLimits | None = None
 ) -> None:
@@ -87,20 +106,7 @@ def writer(
     def log(line: str) -> None:
         os.write(fd, (line + "\n").encode())  # one write per line: whole lines or nothing
 
-    store = Store(state, on_error=lambda message: log(f"error {message}"), limits=limits)
-    done = 0  # changes whose set_* call has returned
-
-    real_flush = store.flush
-
-    def flush() -> bool:
-        """The store's flush, acknowledged when it succeeds."""
-        before = done
-        saved = real_flush()
-        if saved:
-            log(f"flushed {before} {time.time()!r}")
-        return saved
-
-    store.flush = flush  # type: ignore[method-assign]  # the writer thread calls it too
+    store = AckingStore(state, log, limits)
     for message in store.open():
         log(f"error {message}")
     say(f"started {os.getpid()}")
@@ -110,9 +116,9 @@ def writer(
         toggle(store, post, field)
         mark = store.mark(post, field)
         assert mark is not None
-        done += 1
+        store.done += 1
         stamp = json.dumps(list(mark.stamp), separators=(",", ":"))
-        log(f"change {done} {post} {field} {int(mark.value)} {stamp} {time.time()!r}")
+        log(f"change {store.done} {post} {field} {int(mark.value)} {stamp} {time.time()!r}")
         if mode == "short" and rng.random() < 0.3:
             store.flush()
         time.sleep(rng.uniform(0, 0.004))
