@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -33,8 +32,6 @@ if TYPE_CHECKING:
     from reader.lifecycle import ExitGuard
     from reader.page.blocks import PageOptions
 
-
-SWITCH_INTERVAL = 0.0005
 
 # Input that shows someone is reading (a mouse merely moving over the terminal does not).
 READER_INPUT = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
@@ -95,10 +92,6 @@ class ReaderApp(App[int]):
 
     def on_mount(self) -> None:
         """Apply theme and keys, show the main screen and any notices from start-up."""
-        # Workers render and index in threads: switch to the UI thread more often than the
-        # default 5 ms, so a key is answered while a big post renders.
-        sys.setswitchinterval(SWITCH_INTERVAL)
-        gc.freeze()
         self.apply_theme()
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)

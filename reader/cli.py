@@ -194,6 +194,16 @@ def run_reader(argv: Sequence[str]) -> int:
         page_options=page_options(config),
     )
     apps.append(app)
+    # Process-wide tuning, for the TUI only (tests and commands keep Python's defaults): keys
+    # are answered while a worker renders (switch threads every 0.5 ms, not 5), and what is
+    # alive now, and the library once loaded, is left out of cyclic collections (gcpause).
+    import gc
+
+    from reader import gcpause
+
+    sys.setswitchinterval(0.0005)
+    gc.freeze()
+    gcpause.freeze_loaded_data(True)
     saved = False
     try:
         app.run()

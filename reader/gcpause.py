@@ -6,6 +6,10 @@ holding the interpreter lock, so a key waits for it: over 100 ms at a time, seve
 times during a 1 MB post. Loading the cached metadata of 100,000 posts is the same
 story (collections more than doubled its time). Reference counting still frees
 everything that is not in a cycle; the next collection finds whatever cycles were left.
+
+`freeze_loaded()` moves what a loader just built (the library's metadata) out of reach of
+later collections, but only in a process that asked for it with `freeze_loaded_data(True)`
+(the TUI, in cli.run_reader): tests and commands keep Python's defaults.
 """
 
 from __future__ import annotations
@@ -18,6 +22,22 @@ from contextlib import contextmanager
 _lock = threading.Lock()
 _holders = 0
 _was_enabled = False
+_freeze_loaded = False
+
+
+def freeze_loaded_data(enabled: bool) -> None:
+    """Let freeze_loaded() freeze (process-wide tuning: only the TUI turns it on)."""
+    global _freeze_loaded
+    _freeze_loaded = enabled
+
+
+def freeze_loaded() -> None:
+    """What is alive now lives on (a library just loaded): later collections need not walk it.
+
+    A no-op unless freeze_loaded_data(True) was called.
+    """
+    if _freeze_loaded:
+        gc.freeze()
 
 
 @contextmanager

@@ -15,18 +15,17 @@ import hashlib
 import os
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.library import Post, PostError
-from reader.query import Query, normalise, tokens
+from reader.library import Post
+from reader.query import Query, tokens
+from reader.search_sync import DocIds, Sync
 
 SCHEMA_VERSION = 1
 BATCH = 500
 MAX_TOMBSTONES = 1000  # dead rows tolerated (or a quarter of the live ones) before a rebuild
-_TAG_GAP = " \ue000 "  # a private-use token between tags, so a phrase cannot span two tags
 _SCHEMA = f"""
 CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT INTO meta VALUES ('next_doc', 1), ('dead', 0);
@@ -37,14 +36,7 @@ CREATE VIRTUAL TABLE fts USING fts5(title, author, tags, body, content='', colum
     prefix='1 2', tokenize='unicode61 remove_diacritics 2');
 PRAGMA user_version = {SCHEMA_VERSION};
 """
-_INSERT = "INSERT INTO fts(rowid, title, author, tags, body) VALUES (?, ?, ?, ?, ?)"
-_DELETE = "INSERT INTO fts(fts, rowid, title, author, tags, body) VALUES ('delete', ?, ?, ?, ?, ?)"
 _MATCH = "SELECT rowid FROM fts WHERE fts MATCH ?"
-_UPSERT = "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)"
-# post_id, doc, file, size, mtime_ns, title, author, tags, has_body
-Row = tuple[bytes, int, bytes, int, int, str, str, str, int]
-Fields = tuple[str, str, str]  # title, author, tags: normalised, as indexed
-Change = tuple[bytes, Post, Row | None, tuple[int, int], Fields]
 
 
 def index_path(cache_dir: Path, root: Path) -> Path:
@@ -82,48 +74,6 @@ def _expressions(query: Query) -> tuple[str, str, str]:
     return " AND ".join(words + tags + authors), " OR ".join(excluded), title
 
 
-def _blob(text: str) -> bytes:
-    """text as UTF-8 bytes that round-trip even lone surrogates (from odd file names)."""
-    return text.encode("utf-8", "surrogatepass")
-
-
-def _clean(text: str) -> str:
-    """Normalised text that SQLite can store (lone surrogates replaced).
-
-    A long text is folded a slice at a time (cut at spaces), yielding the interpreter
-    between slices so that the UI thread keeps answering keys while a big post is indexed.
-    """
-    if len(text) > _SLICE:
-        parts, start = [], 0
-        while start < len(text):
-            cut = text.find(" ", start + _SLICE)
-            end = len(text) if cut == -1 else cut
-            parts.append(normalise(text[start:end]))
-            start = end
-            time.sleep(0)
-        text = "".join(parts)
-    else:
-        text = normalise(text)
-    return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
-
-
-_SLICE = 32_768
-
-
-def _fields(post: Post) -> tuple[str, str, str]:
-    """The indexed (title, author, tags) of a post."""
-    return _clean(post.title), _clean(post.author or ""), _clean(_TAG_GAP.join(post.tags))
-
-
-def _stat(file: str) -> tuple[int, int]:
-    """(size, mtime_ns) of a file, (-1, -1) if it cannot be read."""
-    try:
-        info = os.stat(file)
-    except OSError:
-        return -1, -1
-    return info.st_size, info.st_mtime_ns
-
-
 def _remove_files(db_path: Path) -> None:
     """Delete a database file and its WAL companions."""
     for suffix in ("", "-wal", "-shm", "-journal"):
@@ -138,16 +88,21 @@ class SearchIndex:
     writer and a reader connection (WAL), so a search sees every batch committed so far.
     """
 
-    def __init__(self, db_path: Path | None) -> None:
-        """Index into db_path (None: in memory); nothing is opened until open()."""
+    def __init__(
+        self, db_path: Path | None, *, batch: int = BATCH, max_tombstones: int = MAX_TOMBSTONES
+    ) -> None:
+        """Index into db_path (None: in memory); nothing is opened until open().
+
+        A sync writes `batch` posts per transaction, and rebuilds the index once more than
+        `max_tombstones` dead rows (or a quarter of the live ones) have piled up.
+        """
         self.db_path = db_path
         self.problem: str | None = None  # the last one-line problem, for a status line
+        self._batch, self._max_tombstones = batch, max_tombstones
         self._writer: sqlite3.Connection | None = None
         self._reader: sqlite3.Connection | None = None  # the writer itself when in memory
-        self._ids: dict[int, str] = {}  # FTS rowid -> post id, for live rows only
-        self._generation = 0  # bumped whenever _ids changes, to know when _ranks is stale
+        self._docs = DocIds()  # FTS rowid -> post id, for live rows only
         self._ranks: tuple[Mapping[str, int], object, dict[int, int], list[str]] | None = None
-        self._with_body = 0
         self._damaged = False  # a search hit a damaged file: the next sync rebuilds it
         self._sync_lock = threading.Lock()  # one sync at a time
         self._write_lock = threading.Lock()  # guards the writer connection
@@ -195,10 +150,7 @@ class SearchIndex:
             conn.executescript(_SCHEMA)
         elif version != SCHEMA_VERSION or not {"meta", "docs", "fts"} <= tables:
             raise sqlite3.DatabaseError(f"schema version {version}, not {SCHEMA_VERSION}")
-        rows = conn.execute("SELECT doc, post_id, has_body FROM docs").fetchall()
-        self._ids = {doc: post_id.decode("utf-8", "surrogatepass") for doc, post_id, _ in rows}
-        self._with_body = sum(1 for row in rows if row[2])
-        self._generation += 1
+        self._docs.load(conn.execute("SELECT doc, post_id, has_body FROM docs"))
         if path is not None:
             self._reader = _connect(target)
             self._reader.execute("PRAGMA query_only=1")
@@ -210,8 +162,7 @@ class SearchIndex:
                 with contextlib.suppress(sqlite3.Error):
                     conn.close()
         self._reader = self._writer = None
-        self._ids, self._with_body = {}, 0
-        self._generation += 1
+        self._docs.clear()
 
     def close(self) -> None:
         """Close the index; open() may be called again."""
@@ -238,7 +189,7 @@ class SearchIndex:
     @property
     def indexed_count(self) -> int:
         """How many posts have had their body indexed."""
-        return self._with_body
+        return self._docs.with_body
 
     def sync(
         self,
@@ -258,8 +209,7 @@ class SearchIndex:
                 self._damaged = False
             for attempt in range(2):
                 try:
-                    report = progress or (lambda done, total: None)
-                    return _Sync(self, posts, read_body, report, cancelled).run()
+                    return self._sync_run(posts, read_body, progress, cancelled).run()
                 except sqlite3.Error as exc:
                     if attempt:
                         self.problem = f"search index failed: {exc}"
@@ -267,6 +217,25 @@ class SearchIndex:
                     with self._write_lock, self._read_lock:
                         self._rebuild(f"search index rebuilt ({exc})")
             return 0
+
+    def _sync_run(
+        self,
+        posts: Sequence[Post],
+        read_body: Callable[[Post], str],
+        progress: Callable[[int, int], None] | None,
+        cancelled: Callable[[], bool],
+    ) -> Sync:
+        """A sync run that writes through this index's writer and keeps its rows in step."""
+        return Sync(
+            writing=self._writing,
+            ids=self._docs,
+            posts=posts,
+            read_body=read_body,
+            progress=progress or (lambda done, total: None),
+            cancelled=cancelled,
+            batch=self._batch,
+            max_tombstones=self._max_tombstones,
+        )
 
     def search(
         self,
@@ -302,7 +271,7 @@ class SearchIndex:
             found = [by_rank[r] for r in first + rest]
             title_ids = frozenset(by_rank[r] for r in first)
         else:  # operators only: every listed post, indexed yet or not, is a candidate
-            excluded = {self._ids.get(doc) for doc in docs}
+            excluded = {self._docs.get(doc) for doc in docs}
             found = sorted((i for i in order if i not in excluded), key=order.__getitem__)
             title_ids = frozenset()
         if query.states:
@@ -315,10 +284,10 @@ class SearchIndex:
 
     def _rank_of(self, order: Mapping[str, int]) -> tuple[dict[int, int], list[str]]:
         """FTS rowid -> dense library rank, and rank -> post id; cached per order and write."""
-        generation, cached = (self._generation, len(order)), self._ranks
+        generation, cached = (self._docs.generation, len(order)), self._ranks
         if cached is not None and cached[0] is order and cached[1] == generation:
             return cached[2], cached[3]
-        ids = self._ids.copy()  # atomic under the GIL, while a sync may be changing _ids
+        ids = self._docs.copy()  # atomic under the GIL, while a sync may be changing it
         pairs = sorted((order[i], doc) for doc, i in ids.items() if i in order)
         rank = {doc: n for n, (_, doc) in enumerate(pairs)}
         by_rank = [ids[doc] for _, doc in pairs]
@@ -340,117 +309,3 @@ def _never(post_id: str) -> bool:
 def _connect(target: str) -> sqlite3.Connection:
     """A connection usable from any thread (our locks guard it), in autocommit mode."""
     return sqlite3.connect(target, timeout=5, check_same_thread=False, isolation_level=None)
-
-
-@dataclass
-class _Sync:
-    """One sync run: plan the changes, write the metadata, then fill in the bodies."""
-
-    index: SearchIndex
-    posts: Sequence[Post]
-    read_body: Callable[[Post], str]
-    progress: Callable[[int, int], None]
-    cancelled: Callable[[], bool]
-
-    def run(self) -> int:
-        """Sync and return how many posts were (re)indexed."""
-        index = self.index
-        self.written: set[bytes] = set()
-        with index._writing() as conn:
-            rows: list[Row] = conn.execute("SELECT * FROM docs").fetchall()
-            dead = conn.execute("SELECT value FROM meta WHERE key = 'dead'").fetchone()[0]
-            if dead > max(MAX_TOMBSTONES, len(rows) // 4):  # too many tombstones: start afresh
-                conn.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
-                conn.execute("DELETE FROM docs")
-                conn.execute("UPDATE meta SET value = 0 WHERE key = 'dead'")
-                rows, index._ids, index._with_body = [], {}, 0
-                index._generation += 1
-        known = {row[0]: row for row in rows}
-        listed: dict[bytes, Post] = {}
-        for post in self.posts:
-            listed.setdefault(_blob(post.id), post)
-        changes: list[Change] = []
-        for key, post in listed.items():
-            row, stat, fields = known.get(key), _stat(post.file), _fields(post)
-            if row is None or row[2:8] != (_blob(post.file), *stat, *fields):
-                changes.append((key, post, row, stat, fields))
-        # The posts whose body is missing, with (rowid, title, author, tags) as indexed.
-        self.pending = {key: (row[1], *row[5:8]) for key, row in known.items() if not row[8]}
-        gone = [row for key, row in known.items() if key not in listed]
-        bodies = {c[0] for c in changes} | {key for key in listed if key in self.pending}
-        self.total = len(changes) + len(bodies)
-        with index._writing() as conn:
-            for row in gone:
-                self._drop(conn, row)
-                self.pending.pop(row[0], None)
-            conn.executemany("DELETE FROM docs WHERE post_id = ?", [(row[0],) for row in gone])
-        for start in range(0, len(changes), BATCH):
-            if not self._write_metadata(changes[start : start + BATCH]):
-                return len(self.written)
-            self.progress(min(start + BATCH, len(changes)), self.total)
-        todo = [(key, post) for key, post in listed.items() if key in self.pending]
-        for start in range(0, len(todo), BATCH):
-            if not self._write_bodies(todo[start : start + BATCH]):
-                return len(self.written)
-            self.progress(min(len(changes) + start + BATCH, self.total), self.total)
-        while len(self.written) >= BATCH and not self.cancelled():
-            with index._writing() as conn:  # merge the many small segments, a step at a time
-                before = conn.total_changes
-                conn.execute("INSERT INTO fts(fts, rank) VALUES ('merge', -2000)")
-                if conn.total_changes - before < 2:  # nothing left to merge
-                    break
-        return len(self.written)
-
-    def _drop(self, conn: sqlite3.Connection, row: Row) -> int | None:
-        """Remove a post's FTS row; its rowid if that can be reused, else None (a tombstone)."""
-        doc = row[1]
-        self.index._ids.pop(doc, None)
-        self.index._generation += 1
-        if not row[8]:  # no body yet: the exact values indexed are known, so delete them
-            conn.execute(_DELETE, (doc, *row[5:8], ""))
-            return doc
-        conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'dead'")
-        self.index._with_body -= 1
-        return None
-
-    def _write_metadata(self, batch: list[Change]) -> bool:
-        """Index the titles, authors and tags of a batch of posts; False if cancelled."""
-        index = self.index
-        added: list[tuple[int, str]] = []
-        with index._writing() as conn:
-            next_doc = conn.execute("SELECT value FROM meta WHERE key = 'next_doc'").fetchone()[0]
-            for key, post, row, (size, mtime), fields in batch:
-                if self.cancelled():
-                    break
-                doc = None if row is None else self._drop(conn, row)
-                if doc is None:
-                    doc, next_doc = next_doc, next_doc + 1
-                conn.execute(_INSERT, (doc, *fields, ""))
-                conn.execute(_UPSERT, (key, doc, _blob(post.file), size, mtime, *fields))
-                added.append((doc, post.id))
-                self.pending[key] = (doc, *fields)
-                self.written.add(key)
-            conn.execute("UPDATE meta SET value = ? WHERE key = 'next_doc'", (next_doc,))
-            index._ids.update(added)
-            index._generation += 1
-        return len(added) == len(batch)
-
-    def _write_bodies(self, batch: list[tuple[bytes, Post]]) -> bool:
-        """Read and index the bodies of a batch of posts; False if cancelled."""
-        bodies: list[tuple[bytes, str]] = []
-        for key, post in batch:
-            if self.cancelled():
-                break
-            try:
-                bodies.append((key, _clean(self.read_body(post))))
-            except PostError:
-                bodies.append((key, ""))
-        with self.index._writing() as conn:
-            for key, body in bodies:
-                doc, title, author, tags = self.pending.pop(key)
-                conn.execute(_DELETE, (doc, title, author, tags, ""))
-                conn.execute(_INSERT, (doc, title, author, tags, body))
-                conn.execute("UPDATE docs SET has_body = 1 WHERE post_id = ?", (key,))
-                self.written.add(key)
-        self.index._with_body += len(bodies)
-        return len(bodies) == len(batch)

@@ -16,6 +16,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,11 +39,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-LOCK_TIMEOUT = 5.0  # seconds to wait for another process's append or compaction step
-# The journal is folded into the snapshot once it is this large, and at least this part of
-# the snapshot's size (so that folding stays rare for a big library).
-COMPACT_AT_BYTES = 256 * 1024
-COMPACT_SHARE = 0.5
+
+@dataclass(frozen=True)
+class DiskLimits:
+    """How long to wait for the lock, and when to fold the journal into the snapshot."""
+
+    lock_timeout: float = 5.0  # seconds to wait for another process's append or fold step
+    # The journal is folded into the snapshot once it is this large, and at least this part
+    # of the snapshot's size (so that folding stays rare for a big library).
+    compact_at_bytes: int = 256 * 1024
+    compact_share: float = 0.5
 
 
 def signature(path: Path) -> tuple[int, int, int] | None:
@@ -57,9 +63,10 @@ def signature(path: Path) -> tuple[int, int, int] | None:
 class StateDisk:
     """The snapshot, the journal and the lock of one state file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, limits: DiskLimits | None = None) -> None:
         """Remember the state file; does no IO."""
         self.path = path
+        self.limits = limits or DiskLimits()
         self._lock: FileLock | None = None
         self._tail = journal.Tail()
         self._snapshot: tuple[int, int, int] | None = None  # the snapshot as last read
@@ -81,7 +88,8 @@ class StateDisk:
         if self._lock is None:
             from filelock import FileLock  # deferred: importing filelock costs start-up time
 
-            self._lock = FileLock(f"{self.real}.lock", timeout=LOCK_TIMEOUT, thread_local=False)
+            timeout = self.limits.lock_timeout
+            self._lock = FileLock(f"{self.real}.lock", timeout=timeout, thread_local=False)
         return self._lock
 
     @contextlib.contextmanager
@@ -96,7 +104,7 @@ class StateDisk:
 
         file_lock = self._file_lock()
         threads = _thread_lock(file_lock.lock_file)
-        if not threads.acquire(timeout=LOCK_TIMEOUT):
+        if not threads.acquire(timeout=self.limits.lock_timeout):
             raise Timeout(file_lock.lock_file)
         try:
             with file_lock:
@@ -187,7 +195,8 @@ class StateDisk:
         except OSError:
             return False
         snapshot = signature(self.real)
-        return size >= max(COMPACT_AT_BYTES, COMPACT_SHARE * (snapshot[1] if snapshot else 0))
+        share = self.limits.compact_share * (snapshot[1] if snapshot else 0)
+        return size >= max(self.limits.compact_at_bytes, share)
 
     def compact(self) -> bool:
         """Fold the journal into a new snapshot; False when another process got there first.
@@ -259,4 +268,3 @@ def _write_synced(path: Path, payload: bytes) -> None:
         handle.write(payload)
         handle.flush()
         os.fsync(handle.fileno())
-

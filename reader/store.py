@@ -4,18 +4,18 @@ Each field of each post is its own mark with its own hybrid-logical-clock stamp 
 reader.clock), and copies are merged field by field, the later stamp winning: two readers, or
 a reader and `reader mark`, never undo each other's changes to different fields of a post.
 
-set_* change memory at once and queue an entry; a writer thread appends the queued entries to
-the journal a moment later (reader.state_disk): a save costs the same at 20 posts as at
-200,000. The journal is folded into the TinyDB snapshot now and then, in the background. A
-bad snapshot is renamed to `<name>.corrupt-<time>`, never overwritten; a file from a newer
-reader, or one that may not be read, makes the store read-only.
+This module is the state in memory: its questions, its changes and the merge of what other
+writers saved. set_* change memory at once and queue an entry with the store's writer
+(reader.store_writer), whose thread appends the queued entries to the journal a moment
+later (reader.state_disk): a save costs the same at 20 posts as at 200,000. The journal is
+folded into the TinyDB snapshot now and then, in the background. A bad snapshot is renamed
+to `<name>.corrupt-<time>`, never overwritten; a file from a newer reader, or one that may
+not be read, makes the store read-only.
 """
 
 from __future__ import annotations
 
-import atexit
 import json
-import logging
 import threading
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
@@ -25,12 +25,12 @@ from pathlib import Path
 from reader.clock import ZERO, Clock, new_writer_id
 from reader.mark_index import MarkIndex
 from reader.marks import META_SCOPE, Entry, Fields, Mark, PostState, apply, newer
-from reader.state_disk import StateDisk
-from reader.statefile import RESERVED_META, Loaded, describe
+from reader.state_disk import DiskLimits
+from reader.statefile import RESERVED_META, Loaded
+from reader.store_writer import StoreWriter
 
-__all__ = ["PostState", "Store"]
+__all__ = ["DiskLimits", "PostState", "Store"]
 
-log = logging.getLogger(__name__)
 _NO_STATE = PostState()
 _DEFAULTS: dict[str, object] = {"read": False, "bookmarked": False, "position": None}
 
@@ -42,10 +42,8 @@ class Store:
     writer thread: it must not block on the UI thread (the UI thread may be waiting for the
     writer in close()), so post a message rather than use call_from_thread. Without
     on_error, problems are logged. The writer thread never stops on an error: it says so
-    and tries again every RETRY_INTERVAL seconds.
+    and tries again every `retry_interval` seconds.
     """
-
-    RETRY_INTERVAL = 3.0  # seconds between attempts after a failed write
 
     def __init__(
         self,
@@ -53,35 +51,37 @@ class Store:
         *,
         on_error: Callable[[str], None] | None = None,
         debounce: float = 0.25,
+        retry_interval: float = 3.0,
         clock: Clock | None = None,
         fold_on_close: bool = False,
+        limits: DiskLimits | None = None,
     ) -> None:
         """Set up an empty, unopened store; does no IO. `clock` stamps this writer's changes.
 
         A short-lived store (a command) folds a large journal when it closes
         (`fold_on_close`); a long-lived one (the reader) folds in the background.
+        `debounce` is how long the writer lets a burst of changes settle before it saves,
+        `retry_interval` how long it waits after a failed save, `limits` when it waits for
+        the lock and folds the journal. The writer thread saves through `self.flush`, so a
+        subclass that extends flush() sees every save.
         """
         self._path = Path(path)
-        self._disk = StateDisk(self._path)
-        self._on_error = on_error
-        self._debounce = debounce
+        self._writer = StoreWriter(
+            self._path,
+            on_error=on_error,
+            debounce=debounce,
+            retry_interval=retry_interval,
+            fold_on_close=fold_on_close,
+            limits=limits,
+            save=self.flush,
+        )
         self._clock = clock or Clock(new_writer_id())
-        self._fold_on_close = fold_on_close
         self._lock = threading.Lock()  # guards the in-memory state below
-        self._flush_lock = threading.Lock()  # one flush at a time
         self._posts: dict[str, Fields] = {}
         self._index = MarkIndex()  # read, bookmarked and begun posts, for the screen
         self._meta: dict[str, Mark] = {}
-        self._pending: list[Entry] = []
-        self._read_only = False
-        self._opened = self._closed = False
-        self._failure: str | None = None  # reason of the last failed write, if still failing
+        self._opened = False
         self._outside = False  # changes made by another process were taken in
-        self._cleaned = False  # temp files of crashed writers were removed
-        self._compactor: threading.Thread | None = None
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     @property
     def path(self) -> Path:
@@ -91,7 +91,7 @@ class Store:
     @property
     def read_only(self) -> bool:
         """True when the file must not be written (newer schema, unreadable, or bad and stuck)."""
-        return self._read_only
+        return self._writer.read_only
 
     # Opening ------------------------------------------------------------------------------
 
@@ -100,66 +100,17 @@ class Store:
         if self._opened:
             raise RuntimeError(f"store for {self._path} is already open")
         self._opened = True
-        loaded = self._disk.load_all()
-        message = self._check(loaded)
-        if message is None and (loaded.broken is not None or loaded.dropped):
-            with self._disk.lock_if_possible():
-                loaded = self._disk.load_all()  # another reader may have replaced it meanwhile
-                message = self._quarantine(loaded)
-                if loaded.broken is not None and not self._read_only:
-                    loaded = self._disk.load_all()  # moved aside: the journal alone
+        loaded, message = self._writer.load()
         if loaded.broken is None and loaded.unreadable is None:
             self._posts, self._meta = loaded.posts, loaded.meta
             self._index.rebuild(self._posts)
             posts = (fields.values() for fields in self._posts.values())
             marks = chain(*posts, self._meta.values())
             self._clock.observe(max((mark.stamp for mark in marks), default=ZERO))
-        if loaded.dropped and not self._read_only:  # write the valid rest to a fresh file
-            self._rewrite(loaded)
-        if not self._read_only:
-            self._thread = threading.Thread(target=self._run, name="reader-store", daemon=True)
-            self._thread.start()
-            atexit.register(self.close)
-            if not self._fold_on_close:
-                self._compact_in_background()  # a journal left large by commands
+        if loaded.dropped and not self.read_only:  # write the valid rest to a fresh file
+            self._writer.rewrite(self._posts, self._meta, loaded)
+        self._writer.start()
         return [message] if message else []
-
-    def _check(self, loaded: Loaded) -> str | None:
-        """A newer or unreadable file makes the store read-only; return the message."""
-        where = f"state file {self._path}"
-        if loaded.newer is not None:
-            self._read_only = True
-            newer = f"a newer reader (schema {loaded.newer})"
-            return f"{where} was written by {newer}; it will not be changed"
-        if loaded.unreadable is not None:
-            self._read_only = True
-            return (
-                f"cannot read {where} ({loaded.unreadable}); "
-                "marks start empty and will not be saved"
-            )
-        return None
-
-    def _quarantine(self, loaded: Loaded) -> str | None:
-        """Move a bad snapshot aside, or go read-only if it cannot be moved."""
-        message = self._check(loaded)
-        if message is not None:
-            return message
-        try:
-            return self._disk.quarantine(loaded)
-        except OSError as exc:
-            self._read_only = True
-            return (
-                f"state file {self._path} could not be moved aside ({describe(exc)}); "
-                "changes will not be saved"
-            )
-
-    def _rewrite(self, loaded: Loaded) -> None:
-        """Write the valid posts of a partly bad file to a fresh snapshot."""
-        try:
-            with self._disk.lock():
-                self._disk.rewrite(self._posts, self._meta, loaded.extra)
-        except (OSError, TimeoutError) as exc:
-            self._failed(describe(exc) if isinstance(exc, OSError) else str(exc))
 
     # Reading ------------------------------------------------------------------------------
 
@@ -251,8 +202,7 @@ class Store:
                 return
             entry = Entry(scope, field, value, self._clock.now())
             self._apply([entry])
-            self._pending.append(entry)
-        self._wake.set()
+            self._writer.queue(entry)
 
     # Other writers ------------------------------------------------------------------------
 
@@ -263,20 +213,10 @@ class Store:
         replaced). True when a post's marks changed here, by this or by a writer's merge
         since the last call. Never raises: a problem is left to the next save.
         """
-        if self._read_only:
-            return False
-        try:
-            found = self._disk.read_new()
-        except OSError as exc:
-            log.debug("cannot read %s: %s", self._path, exc)
-            found = []
+        found = self._writer.read_new()
         if isinstance(found, Loaded):
-            if found.broken or found.unreadable or found.newer:
-                found = []
-            else:
-                self._take(found.posts, found.meta)
-                found = []
-        if found:
+            self._take(found.posts, found.meta)
+        elif found:
             with self._lock:
                 self._apply(found, outside=True)
         with self._lock:
@@ -317,129 +257,15 @@ class Store:
 
     def flush(self) -> bool:
         """Write every pending change now; True if the disk is up to date."""
-        with self._flush_lock:
-            with self._lock:
-                # Only the last change of a field counts (a failing disk piles them up).
-                latest = {(entry.post, entry.field): entry for entry in self._pending}
-                pending, self._pending = list(latest.values()), []
-            if not pending:
-                return True
-            if self._read_only:
-                with self._lock:
-                    self._pending[:0] = pending
-                return False
-            from filelock import Timeout  # deferred: importing filelock costs start-up time
-
-            try:
-                self._disk.append(pending, clean=not self._cleaned)
-                self._cleaned = True
-            except BaseException as exc:
-                with self._lock:
-                    self._pending[:0] = pending  # kept, in order, for the next attempt
-                if not isinstance(exc, OSError):
-                    raise  # a bug: the writer thread reports it and tries again
-                if isinstance(exc, Timeout):
-                    self._failed(f"{self._path}.lock is held by another reader")
-                else:
-                    self._failed(describe(exc))
-                return False
-            if self._failure is not None:
-                self._failure = None
-                self._report(f"state saved again to {self._path}")
-            return True
+        return self._writer.flush()
 
     def compact(self) -> None:
         """Fold the journal into the snapshot now if it has grown large."""
-        if self._read_only or not self._disk.needs_compaction():
-            return
-        from filelock import Timeout
-
-        try:
-            self._disk.compact()
-        except (OSError, Timeout) as exc:  # the journal still holds everything
-            log.debug("compaction of %s postponed: %s", self._path, exc)
-        except Exception:  # never end the thread silently; the journal still holds everything
-            log.exception("compaction of %s failed", self._path)
-
-    def _compact_in_background(self) -> None:
-        """Start folding the journal in a thread of its own, so saves never wait for it."""
-        if self._compactor is not None and self._compactor.is_alive():
-            return
-        if self._read_only or not self._disk.needs_compaction():
-            return
-        self._compactor = threading.Thread(
-            target=self.compact, name="reader-store-compact", daemon=True
-        )
-        self._compactor.start()
+        self._writer.compact()
 
     def close(self) -> bool:
         """Stop the writer thread and write what is pending; idempotent, never raises on IO.
 
         False when changes of this session could not be saved (they are reported).
         """
-        if self._closed:
-            return self._failure is None
-        self._closed = True
-        atexit.unregister(self.close)
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        if self.flush():
-            if self._fold_on_close:
-                self.compact()
-            return True
-        with self._lock:
-            lost = len({(entry.post, entry.field) for entry in self._pending})
-            marks = len({(e.post, e.field) for e in self._pending if e.post != META_SCOPE})
-        if self._read_only:  # the user was told at start; say what it cost (not the view)
-            lost = marks
-            if lost:
-                self._report(
-                    f"{lost} change(s) from this session were not saved: "
-                    f"the state file {self._path} is not written by this reader"
-                )
-            return not lost
-        self._report(
-            f"could not save state to {self._path} ({self._failure or 'unknown error'}); "
-            f"{lost} unsaved change(s) from this session are lost"
-        )
-        return False
-
-    def _run(self) -> None:
-        """Writer thread: wait for a change (or a retry), let the burst settle, save."""
-        retry = False
-        while not self._stop.is_set():
-            self._wake.wait(self.RETRY_INTERVAL if retry else None)
-            self._wake.clear()
-            if self._stop.wait(self._debounce):
-                return
-            try:
-                retry = not self.flush()
-                if not retry:
-                    self._compact_in_background()
-            except Exception as exc:  # never end silently: say so, keep the changes, retry
-                log.exception("saving %s failed", self._path)
-                self._failed(f"unexpected error: {exc!r}")
-                retry = True
-
-    def _failed(self, reason: str) -> None:
-        """Report a failed write, once per distinct reason."""
-        if reason == self._failure:
-            return
-        self._failure = reason
-        self._report(
-            f"cannot save state to {self._path}: {reason}; "
-            "changes are kept and will be saved when possible"
-        )
-
-    def _report(self, message: str) -> None:
-        """Pass a message to on_error, or log it."""
-        if self._on_error is None:
-            log.warning("%s", message)
-            return
-        try:
-            self._on_error(message)
-        except Exception:  # a broken callback must not kill the writer thread
-            log.exception("on_error callback failed for: %s", message)
+        return self._writer.close()

@@ -9,7 +9,6 @@ main screen.
 
 from __future__ import annotations
 
-import gc
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -61,7 +60,7 @@ class LibraryLoader(Widget):
     def load_library(self, reload: bool) -> None:
         """Read every post's metadata, off the UI thread; show cached metadata first."""
         from reader.cache import MetadataCache
-        from reader.gcpause import collection_paused
+        from reader.gcpause import collection_paused, freeze_loaded
         from reader.library import Library, LibraryError, load_library
         from reader.paths import cache_dir
 
@@ -72,7 +71,7 @@ class LibraryLoader(Widget):
             cache = MetadataCache.for_root(cache_dir(), library_path)
             with collection_paused():  # 100,000 rows: collections would double the time
                 cached = cache.load()
-                gc.freeze()  # the posts live on: later collections need not walk them
+                freeze_loaded()  # the posts live on: later collections need not walk them
             if cached and not reload:
                 library = Library(library_path, cached, [])
                 self.post_message(LibraryLoaded(library, None, provisional=True))

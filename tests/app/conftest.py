@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from textual.message import Message
+from textual.notifications import Notification, Notify
 from textual.pilot import Pilot
 
 from reader.app import ReaderApp
@@ -28,6 +31,48 @@ async def settle(pilot: Pilot[int]) -> None:
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def wait_until(
+    pilot: Pilot[int], predicate: Callable[[], object], timeout: float = 10.0, what: str = ""
+) -> None:
+    """Let the app run until predicate() is true; fail after `timeout` seconds.
+
+    For waits on the app's own clocks (a typing pause, the read-after delay): the test
+    waits exactly as long as the app needs, however busy the machine is.
+    """
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up after {timeout:g} s waiting for {what or predicate}")
+        await pilot.pause(0.02)
+
+
+class Notices:
+    """The notices an app posted (Textual's Notify messages), recorded by run_test's
+    message_hook: what the user was told, without reading the app's private list."""
+
+    def __init__(self) -> None:
+        """Start with none."""
+        self.shown: list[Notification] = []
+
+    def hook(self, message: Message) -> None:
+        """run_test's message_hook: keep every Notify."""
+        if isinstance(message, Notify):
+            self.shown.append(message.notification)
+
+    @property
+    def messages(self) -> list[str]:
+        """The texts of the notices posted so far, in order."""
+        return [notification.message for notification in self.shown]
+
+
+_recorded: dict[int, Notices] = {}  # id of an app started by `start` -> its notices
+
+
+def notices(pilot: Pilot[int]) -> list[str]:
+    """The texts of the notices posted so far by an app started with the `start` fixture."""
+    return _recorded[id(pilot.app)].messages
 
 
 def screen_of(pilot: Pilot[int]) -> MainScreen:
@@ -97,11 +142,15 @@ def start(state_path: Path) -> Callable[..., object]:
         store = Store(state_path, debounce=0.01)
         store.open()
         app = ReaderApp(path, store, mark_read_after=mark_read_after)
+        recorder = _recorded[id(app)] = Notices()
         try:
-            async with app.run_test(size=size, notifications=notifications) as pilot:
+            async with app.run_test(
+                size=size, notifications=notifications, message_hook=recorder.hook
+            ) as pilot:
                 await settle(pilot)
                 yield pilot
         finally:
+            del _recorded[id(app)]
             store.close()
 
     return run

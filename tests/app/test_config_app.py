@@ -8,14 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.app import App
 from textual.geometry import Region
 
 from reader.app import ReaderApp
 from reader.cli import app_notices, check_app_settings, read_config
 from reader.screens.confirm import ConfirmScreen
 from reader.store import Store
-from tests.app.conftest import ARTICLES, screen_of, settle, sidebar
+from tests.app.conftest import ARTICLES, Notices, screen_of, settle, sidebar
 
 FIVE_MISTAKES = """\
 colour = "red"
@@ -26,19 +25,6 @@ theme = "no-such-theme"
 [keys]
 nxt = "n"
 """
-
-
-def record_notices(app: App[Any], monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, float]]:
-    """Record the text and timeout of every notice the app shows from now on."""
-    shown: list[tuple[str, float]] = []
-    notify = app.notify
-
-    def recording(message: str, **options: Any) -> None:
-        shown.append((message, options.get("timeout", 5.0)))
-        notify(message, **options)
-
-    monkeypatch.setattr(app, "notify", recording)
-    return shown
 
 
 async def test_ctrl_t_offers_the_themes_and_the_choice_is_remembered(
@@ -80,10 +66,11 @@ async def test_a_config_theme_wins_and_an_unknown_one_is_reported(state_path: Pa
     store = Store(state_path)
     store.open()
     app = ReaderApp(ARTICLES, store, theme="no-such-theme")
+    recorder = Notices()
     try:
-        async with app.run_test(size=(120, 40)) as pilot:
+        async with app.run_test(size=(120, 40), message_hook=recorder.hook) as pilot:
             await settle(pilot)
-            messages = [n.message for n in pilot.app._notifications]
+            messages = recorder.messages
             assert any("Unknown theme 'no-such-theme'" in m for m in messages)
     finally:
         store.close()
@@ -99,7 +86,7 @@ async def test_a_config_theme_wins_and_an_unknown_one_is_reported(state_path: Pa
 
 
 async def test_five_config_mistakes_make_one_short_notice(
-    state_path: Path, isolated_user_dirs: Path, monkeypatch: pytest.MonkeyPatch
+    state_path: Path, isolated_user_dirs: Path
 ) -> None:
     config_file = isolated_user_dirs / ".config" / "reader" / "config.toml"
     config_file.parent.mkdir(parents=True)
@@ -111,9 +98,11 @@ async def test_five_config_mistakes_make_one_short_notice(
     app = ReaderApp(
         ARTICLES, store, notices=app_notices(mistakes, store_notices), theme=theme, keymap=keymap
     )
-    shown = record_notices(app, monkeypatch)
+    recorder = Notices()
     try:
-        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        async with app.run_test(
+            size=(80, 24), notifications=True, message_hook=recorder.hook
+        ) as pilot:
             await settle(pilot)
             toasts = pilot.app.screen.query("Toast")
             assert len(toasts) == 1
@@ -123,8 +112,8 @@ async def test_five_config_mistakes_make_one_short_notice(
             assert any("Config ~/.config/reader/config.toml:" in row for row in rows), rows
     finally:
         store.close()
-    assert len(shown) == 1, shown
-    text, timeout = shown[0]
+    assert len(recorder.shown) == 1, recorder.messages
+    text, timeout = recorder.shown[0].message, recorder.shown[0].timeout
     assert text.splitlines() == [
         "Config ~/.config/reader/config.toml: 5 mistakes, defaults used:",
         "• unknown setting 'colour'",
@@ -148,9 +137,9 @@ async def test_notices_from_the_store_and_the_library_start_with_a_capital(
     monkeypatch.setattr(webbrowser, "open", lambda url, new=0: False)
     store = Store(state_path)
     app = ReaderApp(library, store, notices=store.open())
-    shown = record_notices(app, monkeypatch)
+    recorder = Notices()
     try:
-        async with app.run_test(size=(120, 40)) as pilot:
+        async with app.run_test(size=(120, 40), message_hook=recorder.hook) as pilot:
             await settle(pilot)
             await pilot.press("f")
             await settle(pilot)
@@ -163,7 +152,7 @@ async def test_notices_from_the_store_and_the_library_start_with_a_capital(
             await settle(pilot)
     finally:
         store.close()
-    texts = [text for text, _ in shown]
+    texts = recorder.messages
     assert texts[0] == (
         f"State file {state_path} was written by a newer reader (schema 999); "
         "it will not be changed"

@@ -17,7 +17,7 @@ import pytest
 
 import reader.clipboard
 from reader.screens.confirm import ConfirmScreen
-from tests.app.conftest import settle
+from tests.app.conftest import notices, settle
 
 URL = "https://example.org/linked"
 POST = f"""---
@@ -40,11 +40,6 @@ def linked(tmp_path: Path) -> Path:
     folder.mkdir()
     (folder / "post.md").write_text(POST)
     return folder
-
-
-def notices(pilot: Any) -> list[str]:
-    """The texts of the notifications shown so far."""
-    return [n.message for n in pilot.app._notifications]
 
 
 @pytest.fixture

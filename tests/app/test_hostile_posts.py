@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tests.app.conftest import article, settle, sidebar, titles
+from tests.app.conftest import article, notices, settle, sidebar, titles
 
 MARKUP_TITLE = "[bold]B[/] [@click=app.quit]q[/]"
 ESCAPE_TITLE = ("E\x1b[2J\x1b]52;c;eA==\x07", "E␛[2J␛]52;c;eA==␇")
@@ -46,11 +46,6 @@ def sidebar_text(pilot: Pilot[int]) -> list[str]:
     """The sidebar's rows as drawn on screen."""
     post_list = sidebar(pilot)
     return [post_list.render_line(y).text for y in range(len(post_list.ids))]
-
-
-def notices(pilot: Pilot[int]) -> list[str]:
-    """The texts of the notifications shown so far."""
-    return [notification.message for notification in pilot.app._notifications]
 
 
 def check_article(pilot: Pilot[int], title: str) -> list[str]:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from reader.screens.links import LinksScreen
-from tests.app.conftest import settle
+from tests.app.conftest import notices, settle
 from tests.app.screen_text import screen_lines, screen_text
 
 POST = """---
@@ -41,11 +41,6 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     monkeypatch.setattr(webbrowser, "open", lambda url, new=0: calls.append(url) or True)
     return calls
-
-
-def notices(pilot: Any) -> list[str]:
-    """The texts of the notifications shown so far."""
-    return [n.message for n in pilot.app._notifications]
 
 
 async def test_o_opens_the_posts_url(start: Any, linked: Path, opened: list[str]) -> None:

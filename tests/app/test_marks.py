@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.store import Store
-from tests.app.conftest import current_title, screen_of, settle, sidebar
+from tests.app.conftest import current_title, notices, screen_of, settle, sidebar, wait_until
 
 
 async def test_running_through_the_list_does_not_mark_what_it_passes(start: Any) -> None:
@@ -17,7 +17,7 @@ async def test_running_through_the_list_does_not_mark_what_it_passes(start: Any)
         await settle(pilot)
         store = screen_of(pilot).store
         assert store.read_ids() == set()
-        await pilot.pause(2.5)
+        await wait_until(pilot, store.read_ids, what="the post landed on to be read")
         assert store.read_ids() == {sidebar(pilot).rows[5].post_id}
 
 
@@ -37,7 +37,8 @@ async def test_m_toggles_read_and_overrides_the_timer(start: Any) -> None:
         assert store.is_read(first)
         await pilot.press("m")
         assert not store.is_read(first)
-        await pilot.pause(2.5)
+        timer = screen_of(pilot).reading.timer
+        await wait_until(pilot, lambda: not timer.running, what="the read-after clock to end")
         assert not store.is_read(first), "the timer must not undo m"
         assert sidebar(pilot).rows[0].unread
 
@@ -62,7 +63,7 @@ async def test_bookmarking_quickly_does_not_pile_up_toasts_over_the_screen(start
         await pilot.press(*["b"] * 11)
         await pilot.pause()
         assert "1 bookmarked" in pilot.app.screen.sub_title
-        assert not list(pilot.app._notifications), "no notification is shown"
+        assert notices(pilot) == [], "no notification is shown"
 
 
 async def test_n_and_p_jump_between_unread_posts_and_wrap(start: Any) -> None:
@@ -93,7 +94,7 @@ async def test_n_says_so_when_no_unread_post_is_left(start: Any) -> None:
         await pilot.press("j", "n")
         await settle(pilot)
         assert sidebar(pilot).cursor == 1
-        messages = [n.message for n in pilot.app._notifications]
+        messages = notices(pilot)
         assert any("No unread posts" in m for m in messages)
 
 
@@ -149,7 +150,7 @@ async def test_capital_m_marks_the_view_read_after_confirming_and_u_undoes_it(
         await pilot.press("u")
         await settle(pilot)
         assert store.read_ids() == {first}, "undo brings back exactly the earlier marks"
-        messages = [n.message for n in pilot.app._notifications]
+        messages = notices(pilot)
         assert any(m.startswith("Undone: marked 19 posts read") for m in messages)
 
 
@@ -166,7 +167,7 @@ async def test_u_undoes_the_last_single_change_and_says_so(start: Any) -> None:
         assert store.bookmarked_ids() == set()
         await pilot.press("u")
         await pilot.pause()
-        messages = [n.message for n in pilot.app._notifications]
+        messages = notices(pilot)
         assert "Nothing to undo" in messages
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -141,7 +142,9 @@ async def test_paging_a_long_post_while_it_renders_is_saved_once_it_is_complete(
         # (which would wait for the whole post to render).
         send_key(pilot, "j")
         view = article(pilot)
+        deadline = time.monotonic() + 30
         while view.post_id != "b-big.md" or not view.show_vertical_scrollbar:
+            assert time.monotonic() < deadline, "the big post's first screenful never showed"
             await asyncio.sleep(0.005)  # until its first screenful is laid out
         assert not screen.complete, "the big post is shown while it is still rendering"
         for key in ("l", "pagedown", "pagedown", "pagedown"):

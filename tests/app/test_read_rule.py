@@ -7,10 +7,10 @@ from typing import Any
 from textual import events
 
 from reader.widgets.search_bar import SearchBar
-from tests.app.conftest import current_title, screen_of, settle, sidebar
+from tests.app.conftest import current_title, screen_of, settle, sidebar, wait_until
 
 DELAY = 0.4  # the read-after delay in these tests
-LONGER = DELAY * 2.5  # comfortably longer than the delay
+LONGER = DELAY * 2.5  # comfortably longer than the delay (to show nothing happens)
 
 
 def unread(pilot: Any, index: int) -> bool:
@@ -18,13 +18,18 @@ def unread(pilot: Any, index: int) -> bool:
     return not screen_of(pilot).store.is_read(sidebar(pilot).rows[index].post_id)
 
 
+def previewed(pilot: Any) -> bool:
+    """Whether typing has paused long enough for the highlighted hit to be shown."""
+    shown = screen_of(pilot).article.post_id
+    return "Talent" in current_title(pilot) and shown == sidebar(pilot).highlighted_id
+
+
 async def test_the_post_shown_at_launch_counts_only_from_the_first_key(start: Any) -> None:
     async with start(mark_read_after=DELAY) as pilot:
         await pilot.pause(LONGER)
         assert unread(pilot, 0), "nobody has touched a key: the post was only on screen"
         await pilot.press("l")  # any key: somebody is reading
-        await pilot.pause(LONGER)
-        assert not unread(pilot, 0)
+        await wait_until(pilot, lambda: not unread(pilot, 0), what="read")
         assert "19 unread" in pilot.app.screen.sub_title
 
 
@@ -41,7 +46,7 @@ async def test_a_search_preview_does_not_count_as_read(start: Any) -> None:
         await pilot.press("m", "m")  # the launch post is read by hand, then unread again
         before = current_title(pilot)
         await pilot.press("slash", *"talent")
-        await pilot.pause(0.3)  # typing pauses: the first hit is shown as a preview
+        await wait_until(pilot, lambda: previewed(pilot), what="the first hit as a preview")
         await settle(pilot)
         preview = current_title(pilot)
         assert preview != before and "Talent" in preview
@@ -60,13 +65,13 @@ async def test_a_search_preview_does_not_count_as_read(start: Any) -> None:
 async def test_down_into_the_hits_starts_the_clock_of_the_previewed_post(start: Any) -> None:
     async with start(mark_read_after=DELAY) as pilot:
         await pilot.press("slash", *"talent")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: previewed(pilot), what="the first hit as a preview")
         await settle(pilot)
         preview_id = sidebar(pilot).highlighted_id
         assert preview_id is not None
         await pilot.press("down")
-        await pilot.pause(LONGER)
-        assert screen_of(pilot).store.is_read(preview_id)
+        store = screen_of(pilot).store
+        await wait_until(pilot, lambda: store.is_read(preview_id), what="the hit to be read")
 
 
 async def test_the_clock_holds_while_a_modal_screen_covers_the_post(start: Any) -> None:
@@ -76,8 +81,7 @@ async def test_the_clock_holds_while_a_modal_screen_covers_the_post(start: Any) 
         await pilot.pause(LONGER)
         assert unread(pilot, 1), "the post was behind the help screen"
         await pilot.press("escape")
-        await pilot.pause(LONGER)
-        assert not unread(pilot, 1)
+        await wait_until(pilot, lambda: not unread(pilot, 1), what="read")
 
 
 async def test_the_clock_holds_while_the_terminal_has_lost_the_focus(start: Any) -> None:
@@ -87,8 +91,7 @@ async def test_the_clock_holds_while_the_terminal_has_lost_the_focus(start: Any)
         await pilot.pause(LONGER)
         assert unread(pilot, 1), "the terminal window was in the background"
         pilot.app.post_message(events.AppFocus())
-        await pilot.pause(LONGER)
-        assert not unread(pilot, 1)
+        await wait_until(pilot, lambda: not unread(pilot, 1), what="read")
 
 
 async def test_escape_after_enter_ends_the_search_and_keeps_the_opened_post(start: Any) -> None:
@@ -129,8 +132,7 @@ async def test_the_clock_holds_while_the_reader_is_suspended(start: Any) -> None
         await pilot.pause(LONGER)
         assert unread(pilot, 1), "nobody reads a suspended reader"
         pilot.app.app_resume_signal.publish(pilot.app)  # fg
-        await pilot.pause(LONGER)
-        assert not unread(pilot, 1)
+        await wait_until(pilot, lambda: not unread(pilot, 1), what="read")
 
 
 async def test_enter_in_the_search_box_opens_the_first_hit_as_read(start: Any) -> None:

@@ -6,7 +6,15 @@ from pathlib import Path
 from typing import Any
 
 from reader.widgets.search_bar import SearchBar
-from tests.app.conftest import article, current_title, screen_of, settle, sidebar, titles
+from tests.app.conftest import (
+    article,
+    current_title,
+    screen_of,
+    settle,
+    sidebar,
+    titles,
+    wait_until,
+)
 
 CRISIS = [
     "The Coming Sales Talent Crisis, Part 3",
@@ -95,7 +103,7 @@ async def test_the_first_hit_is_shown_once_typing_pauses(start: Any) -> None:
         await pilot.press("slash")
         await search(pilot, "crisis")
         assert titles(pilot)[:3] == CRISIS
-        await pilot.pause(0.4)
+        await wait_until(pilot, lambda: shown_title(pilot) == CRISIS[0], what="the first hit")
         await settle(pilot)
         assert shown_title(pilot) == CRISIS[0]
         assert screen_of(pilot).query_one(SearchBar).has_focus, "still typing the query"

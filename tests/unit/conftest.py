@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reader.clock import Clock
-from reader.store import Store
+from reader.store import DiskLimits, Store
 from tests.unit.helpers.store_support import NEVER, Errors
 
 
@@ -29,8 +29,13 @@ def opened(path: Path, errors: Errors) -> Iterator[Callable[..., Store]]:
     """Open stores on `path` (or another path) and close them all after the test."""
     stores: list[Store] = []
 
-    def make(at: Path | None = None, debounce: float = NEVER, clock: Clock | None = None) -> Store:
-        store = Store(at or path, on_error=errors, debounce=debounce, clock=clock)
+    def make(
+        at: Path | None = None,
+        debounce: float = NEVER,
+        clock: Clock | None = None,
+        limits: DiskLimits | None = None,
+    ) -> Store:
+        store = Store(at or path, on_error=errors, debounce=debounce, clock=clock, limits=limits)
         assert store.open() == []
         stores.append(store)
         return store

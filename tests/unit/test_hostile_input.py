@@ -15,12 +15,12 @@ import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader import library
 from reader.cache import MetadataCache
 from reader.frontmatter import FrontMatterError, split_front_matter
 from reader.library import Post, PostError, load_library, load_post, read_body
@@ -269,14 +269,13 @@ def test_file_deleted_between_listing_and_reading(
     """A post removed after the folder was listed but before it was read is one problem."""
     for name in ("a.md", "b.md", "c.md"):
         write(tmp_path / "posts" / name, f"# {name}\n")
-    real_walk = library._walk
+    real_walk = os.walk
 
-    def walk(path: Path, errors: list[OSError] | None) -> list[str]:
-        found = real_walk(path, errors)
-        os.unlink(found[1])  # b.md is gone before anything is read
-        return found
+    def walk(top: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        yield from real_walk(top, *args, **kwargs)
+        os.unlink(tmp_path / "posts" / "b.md")  # listed, then gone before anything is read
 
-    monkeypatch.setattr(library, "_walk", walk)
+    monkeypatch.setattr(os, "walk", walk)
     cache = MetadataCache.for_root(tmp_path / "cache", tmp_path / "posts") if cached else None
     result = load_library(tmp_path / "posts", cache)
     assert [post.title for post in result.posts] == ["a.md", "c.md"]

@@ -16,6 +16,7 @@ import pytest
 CORE_MODULES = [
     "reader.library",
     "reader.store",
+    "reader.store_writer",
     "reader.frontmatter",
     "reader.sanitize",
     "reader.views",
@@ -42,6 +43,7 @@ CORE_MODULES = [
     "reader.render_cache",
     "reader.statefile",
     "reader.search",
+    "reader.search_sync",
     "reader.gcpause",
     "reader.query",
     "reader.lifecycle",

@@ -327,11 +327,10 @@ def test_sync_notices_added_changed_and_deleted_files(tmp_path: Path) -> None:
     reopened.close()
 
 
-def test_tombstones_trigger_a_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reader.search, "MAX_TOMBSTONES", 2)
+def test_tombstones_trigger_a_rebuild(tmp_path: Path) -> None:
     for n in range(4):
         _write(tmp_path, f"{n}.md", f"Post {n}", "one")
-    index = SearchIndex(None)
+    index = SearchIndex(None, max_tombstones=2)
     index.open()
     index.sync(load_library(tmp_path).posts, read_body)
     for word in ("two", "three"):
@@ -344,13 +343,12 @@ def test_tombstones_trigger_a_rebuild(tmp_path: Path, monkeypatch: pytest.Monkey
     assert index.indexed_count == 4
 
 
-def test_cancel_and_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reader.search, "BATCH", 3)
+def test_cancel_and_resume(tmp_path: Path) -> None:
     for n in range(10):
         _write(tmp_path, f"{n:02}.md", f"Title {n}", f"body{n}")
     library = load_library(tmp_path)
     order = _order(library)
-    index = SearchIndex(None)
+    index = SearchIndex(None, batch=3)
     index.open()
     calls: list[int] = []
 
@@ -429,13 +427,21 @@ def test_unusable_directory_falls_back_to_memory(tmp_path: Path, articles: Libra
     assert index.search(parse_query("sales"), _order(articles)).count > 10
 
 
+def _damage(db: Path, statement: str) -> None:
+    """Break an index file from outside, as another program or a bad disk would."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute(statement)
+    finally:
+        conn.close()
+
+
 def test_damage_found_during_sync_rebuilds(tmp_path: Path, articles: Library) -> None:
     db = tmp_path / "index.sqlite3"
     index = SearchIndex(db)
     index.open()
     index.sync(articles.posts[:5], read_body)
-    assert index._writer is not None
-    index._writer.execute("DROP TABLE docs")  # simulate a broken file
+    _damage(db, "DROP TABLE docs")
     assert index.sync(articles.posts, read_body) == len(articles.posts)
     assert index.problem is not None and "rebuilt" in index.problem
     assert index.search(parse_query("sales"), _order(articles)).count > 10
@@ -445,11 +451,11 @@ def test_damage_found_during_sync_rebuilds(tmp_path: Path, articles: Library) ->
 def test_damage_found_by_a_search_is_rebuilt_by_the_next_sync(
     tmp_path: Path, articles: Library
 ) -> None:
-    index = SearchIndex(tmp_path / "index.sqlite3")
+    db = tmp_path / "index.sqlite3"
+    index = SearchIndex(db)
     index.open()
     index.sync(articles.posts, read_body)
-    assert index._writer is not None
-    index._writer.execute("UPDATE fts_data SET block = x'00ff00ff00ff' WHERE id > 10")
+    _damage(db, "UPDATE fts_data SET block = x'00ff00ff00ff' WHERE id > 10")
     order = _order(articles)
     assert index.search(parse_query("sales"), order).ids == []
     assert index.problem is not None and "search failed" in index.problem

@@ -354,6 +354,7 @@ def test_sigkill_at_random_moments_never_loses_acknowledged_changes(tmp_path: Pa
     print(reports)  # shown when the test fails
     assert sum(report.kills for report in reports) >= 200
     assert all(report.required > 0 for report in reports), reports
+    assert all(report.flushes_acked > 0 for report in reports), "saves were acknowledged"
     assert reports[1].folds > 0, "lane 1 never folded its journal"
 
     for lane in range(LANES):

@@ -22,7 +22,7 @@ from reader import journal, state_disk, statefile
 from reader.clock import Clock
 from reader.journal import journal_path
 from reader.marks import PostState
-from reader.state_disk import StateDisk
+from reader.state_disk import DiskLimits, StateDisk
 from reader.statefile import MIGRATIONS, SCHEMA_VERSION
 from reader.store import Store
 from tests.unit.helpers.store_support import raw, wait_for
@@ -354,14 +354,35 @@ def test_changes_are_saved_at_exit_without_close(path: Path) -> None:
     store.close()
 
 
+def test_the_writer_thread_saves_through_flush(path: Path) -> None:
+    """A subclass that extends flush() (as the SIGKILL test's writers do, to acknowledge
+    saves) sees the saves of the writer thread too, not only its own calls."""
+    saves: list[bool] = []
+
+    class Counting(Store):
+        def flush(self) -> bool:
+            saved = super().flush()
+            saves.append(saved)
+            return saved
+
+    store = Counting(path, debounce=0.01)
+    store.open()
+    try:
+        store.set_read("a", True)
+        wait_for(lambda: True in saves, "the writer thread's save")
+        assert StateDisk(path).load_all().posts["a"]["read"].value is True
+    finally:
+        store.close()
+
+
 # --- no UI ------------------------------------------------------------------------------------
 
 
 def test_store_does_not_import_textual() -> None:
     """The state store and its file layer stay UI-free: importing them pulls in no textual."""
     code = (
-        "import sys, reader.store, reader.statefile, reader.state_disk, reader.journal, "
-        "reader.marks, reader.clock, reader.paths; "
+        "import sys, reader.store, reader.store_writer, reader.statefile, reader.state_disk, "
+        "reader.journal, reader.marks, reader.clock, reader.paths; "
         "print(sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')))"
     )
     result = subprocess.run(
@@ -487,8 +508,7 @@ def test_folding_keeps_the_changes_saved_while_it_runs(
 def test_the_writer_folds_a_large_journal_in_the_background(
     opened: Callable[..., Store], path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(state_disk, "COMPACT_AT_BYTES", 4096)
-    store = opened(debounce=0.01)
+    store = opened(debounce=0.01, limits=DiskLimits(compact_at_bytes=4096))
     for number in range(200):
         store.set_read(f"p{number}", True)
     wait_for(path.exists, "the journal to be folded into a snapshot")
@@ -512,7 +532,7 @@ def test_a_save_while_the_same_process_folds_is_not_lost(
 ) -> None:
     """The fold's last step (carry the tail over, replace the journal) and a save in another
     thread of the same process must not overlap: the file lock alone let both in."""
-    store = opened()
+    store = opened(limits=DiskLimits(compact_at_bytes=0))
     for number in range(50):
         store.set_read(f"p{number}", True)
     assert store.flush()
@@ -525,7 +545,6 @@ def test_a_save_while_the_same_process_folds_is_not_lost(
         real_replace_with(target, lines)
 
     monkeypatch.setattr(journal, "replace_with", slow_replace_with)
-    monkeypatch.setattr(state_disk, "COMPACT_AT_BYTES", 0)
     fold = threading.Thread(target=store.compact)  # the store's own fold, as in the reader
     fold.start()
     assert replacing.wait(10)

@@ -18,10 +18,10 @@ import pytest
 from filelock import FileLock
 from tinydb import TinyDB
 
-from reader import journal, state_disk
+from reader import journal
 from reader.journal import journal_path
 from reader.marks import PostState, parse_line
-from reader.state_disk import StateDisk
+from reader.state_disk import DiskLimits, StateDisk
 from reader.statefile import AtomicJSONStorage
 from reader.store import Store
 from tests.unit.helpers.store_support import NEVER, Errors, eacces, enospc, raw, wait_for
@@ -111,8 +111,7 @@ def test_writer_retries_until_writing_works(
         return real_open(name, *args, **kwargs)
 
     monkeypatch.setattr(os, "open", opener)
-    store = Store(path, on_error=errors, debounce=0.01)
-    store.RETRY_INTERVAL = 0.05
+    store = Store(path, on_error=errors, debounce=0.01, retry_interval=0.05)
     store.open()
     try:
         store.set_read("a", True)
@@ -139,8 +138,7 @@ def test_the_writer_thread_survives_an_unexpected_error(
         return real_append(target, entries)
 
     monkeypatch.setattr(journal, "append", buggy)
-    store = Store(path, on_error=errors, debounce=0.01)
-    store.RETRY_INTERVAL = 0.05
+    store = Store(path, on_error=errors, debounce=0.01, retry_interval=0.05)
     store.open()
     try:
         store.set_read("a", True)
@@ -195,8 +193,7 @@ def test_lock_held_by_another_reader(
     opened: Callable[..., Store], path: Path, errors: Errors, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """While another process holds the lock, changes stay pending and are saved afterwards."""
-    monkeypatch.setattr(state_disk, "LOCK_TIMEOUT", 0.05)
-    store = opened()
+    store = opened(limits=DiskLimits(lock_timeout=0.05))
     store.set_read("a", True)
     path.parent.mkdir(parents=True)
     with FileLock(f"{path}.lock"):

@@ -32,9 +32,10 @@ import random
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
-from reader.store import Store
+from reader.store import DiskLimits, Store
 
 FIELDS = ("read", "bookmarked")
 
@@ -77,7 +78,27 @@ def race(argv: list[str]) -> int:
     return 1 if problems else 0
 
 
-def writer(state: Path, log_path: Path, mode: str, seed: int) -> None:
+class AckingStore(Store):
+    """A store that logs each save that succeeded, the writer thread's too."""
+
+    def __init__(self, state: Path, log: Callable[[str], None], limits: DiskLimits | None) -> None:
+        """A store on `state` whose problems and saves go to `log`."""
+        super().__init__(state, on_error=lambda message: log(f"error {message}"), limits=limits)
+        self.log = log
+        self.done = 0  # changes whose set_* call has returned
+
+    def flush(self) -> bool:
+        """The store's flush, acknowledged when it succeeds."""
+        before = self.done
+        saved = super().flush()
+        if saved:
+            self.log(f"flushed {before} {time.time()!r}")
+        return saved
+
+
+def writer(
+    state: Path, log_path: Path, mode: str, seed: int, limits: DiskLimits | None = None
+) -> None:
     """Change marks forever, logging each change and each completed flush."""
     rng = random.Random(seed)
     fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -85,20 +106,7 @@ def writer(state: Path, log_path: Path, mode: str, seed: int) -> None:
     def log(line: str) -> None:
         os.write(fd, (line + "\n").encode())  # one write per line: whole lines or nothing
 
-    store = Store(state, on_error=lambda message: log(f"error {message}"))
-    done = 0  # changes whose set_* call has returned
-
-    real_flush = store.flush
-
-    def flush() -> bool:
-        """The store's flush, acknowledged when it succeeds."""
-        before = done
-        saved = real_flush()
-        if saved:
-            log(f"flushed {before} {time.time()!r}")
-        return saved
-
-    store.flush = flush  # type: ignore[method-assign]  # the writer thread calls it too
+    store = AckingStore(state, log, limits)
     for message in store.open():
         log(f"error {message}")
     say(f"started {os.getpid()}")
@@ -108,9 +116,9 @@ def writer(state: Path, log_path: Path, mode: str, seed: int) -> None:
         toggle(store, post, field)
         mark = store.mark(post, field)
         assert mark is not None
-        done += 1
+        store.done += 1
         stamp = json.dumps(list(mark.stamp), separators=(",", ":"))
-        log(f"change {done} {post} {field} {int(mark.value)} {stamp} {time.time()!r}")
+        log(f"change {store.done} {post} {field} {int(mark.value)} {stamp} {time.time()!r}")
         if mode == "short" and rng.random() < 0.3:
             store.flush()
         time.sleep(rng.uniform(0, 0.004))
@@ -123,10 +131,7 @@ def say(line: str) -> None:
 
 def forkserver(argv: list[str]) -> int:
     """Fork writers on request, so that each costs milliseconds instead of a Python start-up."""
-    if argv:
-        from reader import state_disk
-
-        state_disk.COMPACT_AT_BYTES, state_disk.COMPACT_SHARE = int(argv[0]), 0.0
+    limits = DiskLimits(compact_at_bytes=int(argv[0]), compact_share=0.0) if argv else None
     say("ready")
     for line in sys.stdin:
         command, *args = line.split()
@@ -134,7 +139,7 @@ def forkserver(argv: list[str]) -> int:
             pid = os.fork()
             if pid == 0:
                 try:
-                    writer(Path(args[0]), Path(args[1]), args[2], int(args[3]))
+                    writer(Path(args[0]), Path(args[1]), args[2], int(args[3]), limits)
                 except BaseException:
                     traceback.print_exc()
                 finally:

@@ -1,0 +1,291 @@
+"""Bringing a search index in line with the library: its rows, and one sync run (UI-free).
+
+`docs` holds one DocRow per post: its FTS rowid, the file's size and mtime and the title,
+author and tags as indexed. A sync writes the metadata of new and changed posts first (so
+that titles are searchable at once), then their bodies, in batches; it may be cancelled
+between batches and picks up where it stopped. The live rowids and their post ids are kept
+in DocIds, which searches read while a sync writes.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from reader.library import Post, PostError
+from reader.query import normalise
+
+_TAG_GAP = " \ue000 "  # a private-use token between tags, so a phrase cannot span two tags
+_SLICE = 32_768
+_INSERT = "INSERT INTO fts(rowid, title, author, tags, body) VALUES (?, ?, ?, ?, ?)"
+_DELETE = "INSERT INTO fts(fts, rowid, title, author, tags, body) VALUES ('delete', ?, ?, ?, ?, ?)"
+_UPSERT = "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)"
+
+
+class Indexed(NamedTuple):
+    """The title, author and tags of a post, normalised, as indexed."""
+
+    title: str
+    author: str
+    tags: str
+
+
+class DocRow(NamedTuple):
+    """One row of the docs table (the columns in table order)."""
+
+    post_id: bytes
+    doc: int  # the FTS rowid
+    file: bytes
+    size: int
+    mtime_ns: int
+    title: str
+    author: str
+    tags: str
+    has_body: int
+
+    @property
+    def indexed(self) -> Indexed:
+        """The metadata as indexed in the FTS row."""
+        return Indexed(self.title, self.author, self.tags)
+
+    def matches(self, file: bytes, size: int, mtime_ns: int, indexed: Indexed) -> bool:
+        """True when the row is up to date with this file and metadata."""
+        same_file = (self.file, self.size, self.mtime_ns) == (file, size, mtime_ns)
+        return same_file and self.indexed == indexed
+
+
+class Change(NamedTuple):
+    """A post to (re)index, with its old row if it had one."""
+
+    key: bytes
+    post: Post
+    row: DocRow | None
+    size: int
+    mtime_ns: int
+    indexed: Indexed
+
+
+class Unfilled(NamedTuple):
+    """A post whose FTS row has its metadata but not yet its body."""
+
+    doc: int
+    indexed: Indexed
+
+
+class DocIds:
+    """FTS rowid -> post id for the live rows, and how many have their body indexed.
+
+    A sync writes it while searches read it: `copy()` is atomic under the GIL, and
+    `generation` changes with every change, so a cache built from a copy knows it is stale.
+    """
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self._ids: dict[int, str] = {}
+        self.generation = 0
+        self.with_body = 0
+
+    def load(self, rows: Iterable[tuple[int, bytes, int]]) -> None:
+        """Replace everything with (rowid, post id, has body) rows of the docs table."""
+        ids, with_body = {}, 0
+        for doc, post_id, has_body in rows:
+            ids[doc] = post_id.decode("utf-8", "surrogatepass")
+            with_body += bool(has_body)
+        self._ids, self.with_body = ids, with_body
+        self.generation += 1
+
+    def clear(self) -> None:
+        """Forget every row."""
+        self._ids, self.with_body = {}, 0
+        self.generation += 1
+
+    def add(self, pairs: Iterable[tuple[int, str]]) -> None:
+        """Rows (rowid, post id) were written."""
+        self._ids.update(pairs)
+        self.generation += 1
+
+    def drop(self, doc: int, *, had_body: bool) -> None:
+        """A row was deleted or left as a tombstone."""
+        self._ids.pop(doc, None)
+        self.with_body -= had_body
+        self.generation += 1
+
+    def bodies_added(self, count: int) -> None:
+        """The bodies of `count` rows were indexed."""
+        self.with_body += count
+
+    def get(self, doc: int) -> str | None:
+        """The post id of a live row."""
+        return self._ids.get(doc)
+
+    def copy(self) -> dict[int, str]:
+        """A private copy of the map."""
+        return self._ids.copy()
+
+
+def blob(text: str) -> bytes:
+    """text as UTF-8 bytes that round-trip even lone surrogates (from odd file names)."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def clean(text: str) -> str:
+    """Normalised text that SQLite can store (lone surrogates replaced).
+
+    A long text is folded a slice at a time (cut at spaces), yielding the interpreter
+    between slices so that the UI thread keeps answering keys while a big post is indexed.
+    """
+    if len(text) > _SLICE:
+        parts, start = [], 0
+        while start < len(text):
+            cut = text.find(" ", start + _SLICE)
+            end = len(text) if cut == -1 else cut
+            parts.append(normalise(text[start:end]))
+            start = end
+            time.sleep(0)
+        text = "".join(parts)
+    else:
+        text = normalise(text)
+    return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _indexed(post: Post) -> Indexed:
+    """The indexed (title, author, tags) of a post."""
+    return Indexed(clean(post.title), clean(post.author or ""), clean(_TAG_GAP.join(post.tags)))
+
+
+def _stat(file: str) -> tuple[int, int]:
+    """(size, mtime_ns) of a file, (-1, -1) if it cannot be read."""
+    try:
+        info = os.stat(file)
+    except OSError:
+        return -1, -1
+    return info.st_size, info.st_mtime_ns
+
+
+Writing = Callable[[], AbstractContextManager[sqlite3.Connection]]
+
+
+@dataclass
+class Sync:
+    """One sync run: plan the changes, write the metadata, then fill in the bodies.
+
+    `writing` opens a transaction on the index's writer connection; `ids` is the index's
+    map of live rows, kept in step with every write.
+    """
+
+    writing: Writing
+    ids: DocIds
+    posts: Sequence[Post]
+    read_body: Callable[[Post], str]
+    progress: Callable[[int, int], None]
+    cancelled: Callable[[], bool]
+    batch: int
+    max_tombstones: int
+    written: set[bytes] = field(default_factory=set)
+    unfilled: dict[bytes, Unfilled] = field(default_factory=dict)  # bodies still to index
+    total: int = 0
+
+    def run(self) -> int:
+        """Sync and return how many posts were (re)indexed."""
+        with self.writing() as conn:
+            rows = [DocRow(*row) for row in conn.execute("SELECT * FROM docs")]
+            dead = conn.execute("SELECT value FROM meta WHERE key = 'dead'").fetchone()[0]
+            if dead > max(self.max_tombstones, len(rows) // 4):  # too many: start afresh
+                conn.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
+                conn.execute("DELETE FROM docs")
+                conn.execute("UPDATE meta SET value = 0 WHERE key = 'dead'")
+                rows = []
+                self.ids.clear()
+        known = {row.post_id: row for row in rows}
+        listed: dict[bytes, Post] = {}
+        for post in self.posts:
+            listed.setdefault(blob(post.id), post)
+        changes: list[Change] = []
+        for key, post in listed.items():
+            row, (size, mtime), indexed = known.get(key), _stat(post.file), _indexed(post)
+            if row is None or not row.matches(blob(post.file), size, mtime, indexed):
+                changes.append(Change(key, post, row, size, mtime, indexed))
+        self.unfilled = {
+            key: Unfilled(row.doc, row.indexed) for key, row in known.items() if not row.has_body
+        }
+        gone = [row for key, row in known.items() if key not in listed]
+        bodies = {c.key for c in changes} | {key for key in listed if key in self.unfilled}
+        self.total = len(changes) + len(bodies)
+        with self.writing() as conn:
+            for row in gone:
+                self._drop(conn, row)
+                self.unfilled.pop(row.post_id, None)
+            conn.executemany("DELETE FROM docs WHERE post_id = ?", [(r.post_id,) for r in gone])
+        step = self.batch
+        for start in range(0, len(changes), step):
+            if not self._write_metadata(changes[start : start + step]):
+                return len(self.written)
+            self.progress(min(start + step, len(changes)), self.total)
+        todo = [(key, post) for key, post in listed.items() if key in self.unfilled]
+        for start in range(0, len(todo), step):
+            if not self._write_bodies(todo[start : start + step]):
+                return len(self.written)
+            self.progress(min(len(changes) + start + step, self.total), self.total)
+        while len(self.written) >= step and not self.cancelled():
+            with self.writing() as conn:  # merge the many small segments, a step at a time
+                before = conn.total_changes
+                conn.execute("INSERT INTO fts(fts, rank) VALUES ('merge', -2000)")
+                if conn.total_changes - before < 2:  # nothing left to merge
+                    break
+        return len(self.written)
+
+    def _drop(self, conn: sqlite3.Connection, row: DocRow) -> int | None:
+        """Remove a post's FTS row; its rowid if that can be reused, else None (a tombstone)."""
+        self.ids.drop(row.doc, had_body=bool(row.has_body))
+        if not row.has_body:  # no body yet: the exact values indexed are known, so delete them
+            conn.execute(_DELETE, (row.doc, *row.indexed, ""))
+            return row.doc
+        conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'dead'")
+        return None
+
+    def _write_metadata(self, batch: list[Change]) -> bool:
+        """Index the titles, authors and tags of a batch of posts; False if cancelled."""
+        added: list[tuple[int, str]] = []
+        with self.writing() as conn:
+            next_doc = conn.execute("SELECT value FROM meta WHERE key = 'next_doc'").fetchone()[0]
+            for change in batch:
+                if self.cancelled():
+                    break
+                doc = None if change.row is None else self._drop(conn, change.row)
+                if doc is None:
+                    doc, next_doc = next_doc, next_doc + 1
+                key, post, indexed = change.key, change.post, change.indexed
+                conn.execute(_INSERT, (doc, *indexed, ""))
+                stat = (change.size, change.mtime_ns)
+                conn.execute(_UPSERT, (key, doc, blob(post.file), *stat, *indexed))
+                added.append((doc, post.id))
+                self.unfilled[key] = Unfilled(doc, indexed)
+                self.written.add(key)
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'next_doc'", (next_doc,))
+            self.ids.add(added)
+        return len(added) == len(batch)
+
+    def _write_bodies(self, batch: list[tuple[bytes, Post]]) -> bool:
+        """Read and index the bodies of a batch of posts; False if cancelled."""
+        bodies: list[tuple[bytes, str]] = []
+        for key, post in batch:
+            if self.cancelled():
+                break
+            try:
+                bodies.append((key, clean(self.read_body(post))))
+            except PostError:
+                bodies.append((key, ""))
+        with self.writing() as conn:
+            for key, body in bodies:
+                doc, indexed = self.unfilled.pop(key)
+                conn.execute(_DELETE, (doc, *indexed, ""))
+                conn.execute(_INSERT, (doc, *indexed, body))
+                conn.execute("UPDATE docs SET has_body = 1 WHERE post_id = ?", (key,))
+                self.written.add(key)
+        self.ids.bodies_added(len(bodies))
+        return len(bodies) == len(batch)
