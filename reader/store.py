@@ -17,12 +17,12 @@ import atexit
 import json
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from itertools import chain
 from pathlib import Path
 
-from reader.clock import ZERO, Clock, new_writer_id
+from reader.clock import ZERO, Clock, Stamp, new_writer_id
 from reader.mark_index import MarkIndex
 from reader.marks import META_SCOPE, Entry, Fields, Mark, PostState, apply, newer
 from reader.state_disk import StateDisk
@@ -253,6 +253,53 @@ class Store:
             self._apply([entry])
             self._pending.append(entry)
         self._wake.set()
+
+    def set_field(self, post_id: str, field: str, value: object) -> None:
+        """Set a post field other than the marks above (sync bookkeeping; JSON values)."""
+        if field in _DEFAULTS:
+            raise ValueError(f"{field!r} has its own setter")
+        self._set(post_id, field, value)
+
+    # Sync ---------------------------------------------------------------------------------
+
+    def merge_entries(self, entries: Iterable[Entry]) -> int:
+        """Merge changes made elsewhere (another machine) and save those that win here.
+
+        The same per-field merge as for other readers: an entry wins only over an older
+        stamp, and this store's clock moves past every stamp it sees. Returns how many
+        fields changed.
+        """
+        with self._lock:
+            chosen: dict[tuple[str, str], Entry] = {}
+            for entry in entries:
+                if entry.post == META_SCOPE:
+                    continue  # UI values stay on each machine
+                key = (entry.post, entry.field)
+                held = chosen.get(key)
+                best = Mark(held.value, held.stamp) if held is not None else None
+                best = newer(self._posts.get(entry.post, {}).get(entry.field), best)
+                mark = Mark(entry.value, entry.stamp)
+                if newer(best, mark) is mark and best != mark:
+                    chosen[key] = entry
+            winners = list(chosen.values())
+            self._apply(winners, outside=True)
+            self._pending.extend(winners)
+        if winners:
+            self._wake.set()
+        return len(winners)
+
+    def post_entries(self) -> list[Entry]:
+        """Every post field as an entry with its value and stamp (a copy)."""
+        with self._lock:
+            return [
+                Entry(post_id, name, mark.value, mark.stamp)
+                for post_id, fields in self._posts.items()
+                for name, mark in fields.items()
+            ]
+
+    def observe(self, stamp: Stamp) -> None:
+        """Move this store's clock past a stamp seen elsewhere."""
+        self._clock.observe(stamp)
 
     # Other writers ------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ CORE_MODULES = [
     "reader.commands",
     "reader.importers.feed",
     "reader.importers.fetch",
+    "reader.sync.folder",
     "reader.session",
     "reader.config",
     "reader.links",
