@@ -93,7 +93,7 @@ def build_parser() -> Parser:
         prog="reader",
         description="Read a directory of Markdown posts in the terminal.",
         epilog="Also: reader import digest|feed ..., reader list, reader export bookmarks, "
-        "reader mark ID, reader config --show (each has --help).",
+        "reader mark ID, reader config --show, reader sync (each has --help).",
     )
     add_library_options(parser)
     parser.add_argument(
@@ -391,6 +391,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_import(args[1:])
         if args and args[0] == "config":
             return run_config(args[1:])
+        if args and args[0] == "sync":
+            from reader.sync.command import main as sync_main
+
+            return sync_main(args[1:])
         return run_reader(args)
     except UsageError as error:
         echo(f"reader: error: {clean_line(str(error))}", err=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from reader.paths import short_path, tilde
 from reader.sanitize import UNSAFE_RE, clean_line
+from reader.sync.settings import FeverSettings, parse_fever
 
 SORTS = ("newest", "oldest", "title", "unread")
 DEFAULT = "default used"
@@ -45,6 +46,9 @@ class Config:
     mark_read_after: float | None = None
     sort: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
+    sync_folder: Path | None = None
+    sync_every: float | None = None  # minutes between background syncs
+    sync: FeverSettings | None = None  # [sync.fever]
     path: Path | None = None
 
 
@@ -170,7 +174,34 @@ def parse_config(raw: dict[str, object], path: Path) -> tuple[Config, list[Mista
                 bad(key, "one of " + ", ".join(SORTS), value)
         elif key == "keys":
             values[key] = _keys(value, problems)
+        elif key == "sync_folder":
+            if isinstance(value, str) and value.strip():
+                values[key] = Path(value).expanduser()
+            else:
+                bad(key, "a path (a string)", value)
+        elif key == "sync_every":
+            if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 1e6:
+                values[key] = float(value)
+            else:
+                bad(key, "a number of minutes, more than 0", value)
+        elif key == "sync":
+            values[key] = _sync(value, problems)
     return Config(path=path, **values), problems  # type: ignore[arg-type]
+
+
+def _sync(value: object, problems: list[Mistake]) -> FeverSettings | None:
+    """The [sync] table: only [sync.fever] for now."""
+    if not isinstance(value, dict):
+        problems.append(Mistake("'sync' must be a table ([sync.fever])"))
+        return None
+    for key in value:
+        if key != "fever":
+            problems.append(Mistake(f"unknown setting 'sync.{shown_value(str(key))}'"))
+    if "fever" not in value:
+        return None
+    fever, mistakes = parse_fever(value["fever"])
+    problems += [Mistake(text, DEFAULT) for text in mistakes]
+    return fever
 
 
 def _keys(value: object, problems: list[Mistake]) -> dict[str, str]:
@@ -210,10 +241,24 @@ def describe(
         f"theme = {_toml_string(theme)}",
         f"mark_read_after = {mark_read_after}",
         f"sort = {_toml_string(sort)}",
-        "",
-        "[keys]",
     ]
+    if config.sync_folder is not None:
+        lines.append(f"sync_folder = {_toml_string(tilde(config.sync_folder))}")
+    if config.sync_every is not None:
+        lines.append(f"sync_every = {config.sync_every:g}")
+    lines += ["", "[keys]"]
     lines += [f"{_toml_key(k)} = {_toml_string(v)}" for k, v in sorted(keys.items())]
+    if config.sync is not None:  # never the password: only where it comes from
+        fever = config.sync
+        lines += ["", "[sync.fever]", f"url = {_toml_string(fever.url)}"]
+        lines.append(f"user = {_toml_string(fever.user)}")
+        if fever.password_file is not None:
+            lines.append(f"password_file = {_toml_string(tilde(fever.password_file))}")
+        if fever.password_command is not None:
+            argv = ", ".join(_toml_string(a) for a in fever.password_command)
+            lines.append(f"password_command = [{argv}]")
+        if fever.folder is not None:
+            lines.append(f"folder = {_toml_string(tilde(fever.folder))}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,126 @@
+"""One sync run: the folder, then the Fever server, for one open store (UI-free).
+
+Used by `reader sync` and by the reader's background sync. The outcome (time, summary or
+error) is kept in the state's meta (`sync_last`), so the header and `reader sync --status`
+can show the last sync.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.config import Config
+from reader.paths import short_path
+from reader.sanitize import clean_line
+from reader.statefile import describe
+from reader.store import Store
+from reader.sync.fever import AuthError, FeverClient, FeverError, shown_url
+from reader.sync.fever_sync import FeverSync
+from reader.sync.folder import FolderSync, device_id
+from reader.sync.settings import FeverSettings, SettingsError, api_key, read_password
+
+LAST_KEY = "sync_last"  # meta: {"time": seconds, "ok": bool, "text": one line}
+
+
+@dataclass
+class Outcome:
+    """What a sync run did: summary lines, or the errors that stopped a part of it."""
+
+    lines: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every configured part synced."""
+        return not self.errors
+
+
+def fever_folder(config: Config, fever: FeverSettings) -> Path:
+    """Where the server's items become posts: the setting, else `fever` in the library."""
+    if fever.folder is not None:
+        return fever.folder
+    if config.library is not None:
+        return config.library / "fever"
+    from reader.paths import feeds_dir
+
+    return feeds_dir().parent / "fever"
+
+
+class Syncer:
+    """The sync parts a config asks for, for one store (keep one per store)."""
+
+    def __init__(self, store: Store, config: Config, *, timeout: float = 30.0) -> None:
+        """Set up from the config; does no IO but reading the device id."""
+        self.store = store
+        self.config = config
+        self.timeout = timeout
+        self.folder: FolderSync | None = None
+        if config.sync_folder is not None:
+            device = device_id(store.path)
+            assert device is not None
+            self.folder = FolderSync(store, config.sync_folder, device)
+
+    @property
+    def configured(self) -> bool:
+        """True when there is anything to sync with."""
+        return self.folder is not None or self.config.sync is not None
+
+    def folder_changed(self) -> bool:
+        """True when another machine's journal changed since the last folder sync."""
+        try:
+            return self.folder is not None and self.folder.changed()
+        except OSError:
+            return False
+
+    def sync_folder(self, outcome: Outcome) -> None:
+        """The folder part."""
+        if self.folder is None:
+            return
+        from filelock import Timeout
+
+        try:
+            outcome.lines.append(self.folder.sync().summary())
+        except (OSError, Timeout) as exc:
+            why = describe(exc) if isinstance(exc, OSError) else "another sync is running"
+            outcome.errors.append(f"folder {short_path(self.folder.folder)}: {why}")
+
+    def sync_fever(self, outcome: Outcome) -> None:
+        """The Fever part."""
+        fever = self.config.sync
+        if fever is None:
+            return
+        try:
+            key = api_key(fever.user, read_password(fever))
+            client = FeverClient(fever.url, key, timeout=self.timeout)
+            result = FeverSync(self.store, client, fever_folder(self.config, fever)).sync()
+            outcome.lines.append(result.summary())
+        except AuthError as exc:
+            outcome.errors.append(f"{exc} (wrong password?)")
+        except (FeverError, SettingsError) as exc:
+            outcome.errors.append(clean_line(str(exc)))
+        except OSError as exc:
+            outcome.errors.append(f"fever {shown_url(fever.url)}: {describe(exc)}")
+
+    def run(self) -> Outcome:
+        """Sync every configured part once; remember the outcome in the state."""
+        outcome = Outcome()
+        self.sync_folder(outcome)
+        self.sync_fever(outcome)
+        if self.folder is not None and outcome.lines and self.config.sync is not None:
+            self.sync_folder(Outcome())  # the server's marks on to the other machines
+        text = "; ".join(outcome.errors or outcome.lines)
+        self.store.set_meta(LAST_KEY, {"time": time.time(), "ok": outcome.ok, "text": text})
+        return outcome
+
+
+def last_sync(store: Store) -> tuple[float, bool, str] | None:
+    """(time, ok, text) of the last sync recorded in the state, or None."""
+    value = store.get_meta(LAST_KEY)
+    if not isinstance(value, dict):
+        return None
+    when, ok, text = value.get("time"), value.get("ok"), value.get("text")
+    if not isinstance(when, int | float) or isinstance(when, bool) or not isinstance(ok, bool):
+        return None
+    return float(when), ok, clean_line(str(text or ""))
