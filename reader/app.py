@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from reader.clipboard import CopyResult
     from reader.lifecycle import ExitGuard
+    from reader.sync.engine import Syncer
 
 
 def binding_ids() -> set[str]:
@@ -94,6 +95,8 @@ class ReaderApp(App[int]):
         sort: str | None = None,
         keymap: Mapping[str, str] | None = None,
         exit_guard: ExitGuard | None = None,
+        syncer: Syncer | None = None,
+        sync_every: float | None = None,
     ) -> None:
         """Keep what the screen needs; nothing is read from disk here."""
         super().__init__()
@@ -105,6 +108,8 @@ class ReaderApp(App[int]):
         self.chosen_theme = theme
         self.sort = sort
         self.keymap_overrides = dict(keymap or {})
+        self.syncer = syncer  # sync (reader.screens.sync_screen), None when not configured
+        self.sync_every = sync_every  # minutes
 
     def on_mount(self) -> None:
         """Apply theme and keys, show the main screen and any notices from start-up."""

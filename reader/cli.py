@@ -358,6 +358,11 @@ def run_reader(argv: Sequence[str]) -> int:
     printed = len(mistakes.items)
     keymap, theme = check_app_settings(config, mistakes)
     print_lines(mistakes.lines()[printed:])
+    syncer = None
+    if config.sync_folder is not None or config.sync is not None:
+        from reader.sync.engine import Syncer  # deferred: only when sync is configured
+
+        syncer = Syncer(store, config)
     app = ReaderApp(
         library,
         store,
@@ -367,6 +372,8 @@ def run_reader(argv: Sequence[str]) -> int:
         sort=config.sort,
         keymap=keymap,
         exit_guard=exit_guard,
+        syncer=syncer,
+        sync_every=config.sync_every,
     )
     apps.append(app)
     saved = False
@@ -374,6 +381,8 @@ def run_reader(argv: Sequence[str]) -> int:
         app.run()
     finally:
         exit_guard.attach(None)
+        if syncer is not None:  # the last marks on to the other machines (no server wait)
+            syncer.final_folder_sync()
         saved = store.close()
     status = app.return_code or 0
     return 1 if status == 0 and not saved else status  # changes were lost: a failure

@@ -24,9 +24,9 @@ from reader.messages import (
     SearchDone,
     sentence,
 )
-from reader.screens.base import ReaderScreen
 from reader.screens.confirm import ConfirmScreen
 from reader.screens.links import LinksScreen
+from reader.screens.sync_screen import SyncScreen
 from reader.views import find_unread
 from reader.widgets.article import ArticleView
 from reader.widgets.search_bar import SearchBar
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 INDEX_DELAY = 0.5
 
 
-class MainScreen(ReaderScreen):
+class MainScreen(SyncScreen):
     """Sidebar of posts on the left, the highlighted post on the right."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

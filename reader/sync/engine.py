@@ -7,6 +7,7 @@ can show the last sync.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from reader.sync.fever_sync import FeverSync
 from reader.sync.folder import FolderSync, device_id
 from reader.sync.settings import FeverSettings, SettingsError, api_key, read_password
 
+QUIT_WAIT = 2.0  # seconds quitting waits for a running sync before leaving the folder be
 LAST_KEY = "sync_last"  # meta: {"time": seconds, "ok": bool, "text": one line}
 
 
@@ -30,6 +32,8 @@ class Outcome:
 
     lines: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    new_posts: int = 0  # item posts written (the library has changed)
+    changed: int = 0  # marks changed here by the other side
 
     @property
     def ok(self) -> bool:
@@ -57,6 +61,7 @@ class Syncer:
         self.config = config
         self.timeout = timeout
         self.folder: FolderSync | None = None
+        self._busy = threading.Lock()  # one sync at a time (the folder part is not shared)
         if config.sync_folder is not None:
             device = device_id(store.path)
             assert device is not None
@@ -81,7 +86,9 @@ class Syncer:
         from filelock import Timeout
 
         try:
-            outcome.lines.append(self.folder.sync().summary())
+            result = self.folder.sync()
+            outcome.lines.append(result.summary())
+            outcome.changed += result.merged
         except (OSError, Timeout) as exc:
             why = describe(exc) if isinstance(exc, OSError) else "another sync is running"
             outcome.errors.append(f"folder {short_path(self.folder.folder)}: {why}")
@@ -96,6 +103,8 @@ class Syncer:
             client = FeverClient(fever.url, key, timeout=self.timeout)
             result = FeverSync(self.store, client, fever_folder(self.config, fever)).sync()
             outcome.lines.append(result.summary())
+            outcome.new_posts += result.new_items
+            outcome.changed += result.pulled
         except AuthError as exc:
             outcome.errors.append(f"{exc} (wrong password?)")
         except (FeverError, SettingsError) as exc:
@@ -106,13 +115,36 @@ class Syncer:
     def run(self) -> Outcome:
         """Sync every configured part once; remember the outcome in the state."""
         outcome = Outcome()
-        self.sync_folder(outcome)
-        self.sync_fever(outcome)
-        if self.folder is not None and outcome.lines and self.config.sync is not None:
-            self.sync_folder(Outcome())  # the server's marks on to the other machines
+        with self._busy:
+            self.sync_folder(outcome)
+            self.sync_fever(outcome)
+            if self.folder is not None and outcome.lines and self.config.sync is not None:
+                self.sync_folder(Outcome())  # the server's marks on to the other machines
         text = "; ".join(outcome.errors or outcome.lines)
         self.store.set_meta(LAST_KEY, {"time": time.time(), "ok": outcome.ok, "text": text})
         return outcome
+
+    def final_folder_sync(self) -> None:
+        """Write the last local marks to the folder as the reader quits (errors: next time)."""
+        if self.folder is not None and self._busy.acquire(timeout=QUIT_WAIT):
+            try:
+                self.sync_folder(Outcome())
+            finally:
+                self._busy.release()
+
+    def poll(self, *, local_changes: bool) -> Outcome | None:
+        """A folder sync if another machine's journal changed (or local marks did); None when
+        there was nothing to do or another sync is running (never waits for it)."""
+        if self.folder is None or not (local_changes or self.folder_changed()):
+            return None
+        if not self._busy.acquire(blocking=False):
+            return None
+        try:
+            outcome = Outcome()
+            self.sync_folder(outcome)
+            return outcome
+        finally:
+            self._busy.release()
 
 
 def last_sync(store: Store) -> tuple[float, bool, str] | None:
