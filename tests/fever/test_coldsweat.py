@@ -171,7 +171,8 @@ def test_killing_reader_sync_mid_run_loses_nothing(server: Coldsweat, tmp_path: 
             break
         time.sleep(0.005)
     os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
+    assert proc.wait(timeout=30) == -signal.SIGKILL  # killed mid-run, not done already
+    assert len(list(folder.iterdir())) < ITEMS
     done = machine.sync()
     assert done.returncode == 0, done.stderr
     assert machine.item_ids() == {f"fever:{n}" for n in range(1, ITEMS + 1)}
