@@ -137,6 +137,11 @@ class FolderSync:
         self.folder = Path(folder)
         self.device = device
         self._seen: dict[str, tuple[int, int, int] | None] = {}
+        self._tails: dict[str, journal.Tail] = {}  # where each file was read to
+        self._best: dict[Key, Entry] = {}  # the merge of everything read from the folder
+        self._full = False  # every post was compared once (later: the changed ones)
+        self._own_lines = 0  # entries in this device's journal, and their distinct fields
+        self._own_keys: set[Key] = set()
 
     @property
     def own(self) -> Path:
@@ -185,69 +190,101 @@ class FolderSync:
             yield
 
     def sync(self) -> FolderResult:
-        """Merge every journal in the folder into the store, then write this machine's news.
+        """Merge what is new in the folder into the store, then write this machine's news.
 
-        Raises OSError when the folder cannot be read or written (or the lock's Timeout).
+        Files are read from where the last sync got to (all of a file that was replaced),
+        and only the posts changed since the last sync are compared (every post the first
+        time). Raises OSError when the folder cannot be read or written (or the lock's
+        Timeout).
         """
         result = FolderResult()
         self.folder.mkdir(parents=True, exist_ok=True)
         with self._lock():
+            self.store.refresh()  # marks other readers here saved (`reader mark`)
+            touched = self.store.take_touched()  # before reading: later changes come next time
             seen = self.watched()
-            everything: list[Entry] = []
-            own_prefix = self.device
+            arrived: list[Entry] = []
             devices: set[str] = set()
             for path in self._files():
-                try:
-                    data = path.read_bytes()
-                except FileNotFoundError:
-                    continue  # removed meanwhile (a compaction elsewhere)
-                entries, _end, skipped = journal.parse(data)
-                result.skipped += skipped
-                everything += entries
-                if not path.name.startswith(own_prefix):
+                before = self._tails.get(path.name, journal.Tail())
+                tail = journal.read_from(path, before)
+                self._tails[path.name] = tail
+                if path.name == self.own.name:
+                    if tail.journal != before.journal:  # replaced (compacted): counted afresh
+                        self._own_lines, self._own_keys = 0, set()
+                    self._own_lines += len(tail.entries)
+                    self._own_keys.update((e.post, e.field) for e in tail.entries)
+                result.skipped += tail.skipped
+                arrived += tail.entries
+                if not path.name.startswith(self.device):
                     devices.add(path.name.split(".", 1)[0].split(" ", 1)[0])
             result.devices = len(devices)
+            names = {path.name for path in self._files()}
+            self._tails = {name: t for name, t in self._tails.items() if name in names}
             for copy in self._state_copies():
-                everything += _state_entries(copy)
-            best = latest(everything)
-            result.merged = self.store.merge_entries(best.values())
-            news = [
+                if self._seen.get(str(copy)) != seen.get(str(copy)):
+                    arrived += _state_entries(copy)
+            news = latest(arrived)
+            for key, entry in news.items():
+                if _wins(entry, self._best.get(key)):
+                    self._best[key] = entry
+            result.merged = self.store.merge_entries(news.values())
+            mine = self.store.post_entries(None if self._full is False else touched)
+            self._full = True
+            out = [
                 entry
-                for entry in self.store.post_entries()
-                if entry.field in SYNCED and _wins(entry, best.get((entry.post, entry.field)))
+                for entry in mine
+                if entry.field in SYNCED and _wins(entry, self._best.get((entry.post, entry.field)))
             ]
-            if news:
-                journal.append_bytes(self.own, b"".join(entry_line(e, self.device) for e in news))
-            result.exported = len(news)
+            if out:
+                self._append(out)
+                self._best.update(((e.post, e.field), e) for e in out)
+            result.exported = len(out)
             result.compacted = self._compact_if_large()
-            self._seen = self.watched() if (news or result.compacted) else seen
+            self._seen = self.watched() if (out or result.compacted) else seen
         return result
 
+    def _append(self, entries: list[Entry]) -> None:
+        """Append to this device's journal; what was read of it stays read (it is known)."""
+        tail = self._tails.get(self.own.name, journal.Tail())
+        size = (_signature(self.own) or (0, 0, 0))[1]
+        journal.append_bytes(self.own, b"".join(entry_line(e, self.device) for e in entries))
+        if tail.offset == size:  # nothing unread before: skip reading back our own lines
+            after = journal.identity(self.own)
+            end = (_signature(self.own) or (0, 0, 0))[1]
+            self._tails[self.own.name] = journal.Tail(after, end)
+            if after != tail.journal:
+                self._own_lines, self._own_keys = 0, set()
+            self._own_lines += len(entries)
+            self._own_keys.update((e.post, e.field) for e in entries)
+
     def _compact_if_large(self) -> bool:
-        """Fold this device's journal and its conflict copies when mostly outdated."""
+        """Fold this device's journal with its conflict copies, when there are copies or
+        when it is large and more than half of it is outdated."""
         mine = [p for p in self._files() if p.name.startswith(self.device)]
-        sizes = [(_signature(p) or (0, 0, 0))[1] for p in mine]
-        if sum(sizes) < COMPACT_AT_BYTES and len(mine) <= 1:
+        size = (_signature(self.own) or (0, 0, 0))[1]
+        outdated = self._own_lines > 2 * len(self._own_keys)
+        if len(mine) <= 1 and not (size >= COMPACT_AT_BYTES and outdated):
             return False
         entries: list[Entry] = []
         for path in mine:
             with contextlib.suppress(FileNotFoundError):
                 entries += journal.parse(path.read_bytes())[0]
         best = latest(entries)
-        payload = b"".join(entry_line(e, self.device) for e in best.values())
-        if len(mine) <= 1 and len(payload) * 2 > sum(sizes):
-            return False  # still mostly current: not worth a rewrite yet
-        atomic_write(self.own, payload)  # everything of the copies is in it now
-        for path in mine:
+        atomic_write(self.own, b"".join(entry_line(e, self.device) for e in best.values()))
+        for path in mine:  # everything of the copies is in the new journal
             if path != self.own:
                 path.unlink(missing_ok=True)
         return True
 
 
 def _wins(entry: Entry, best: Entry | None) -> bool:
-    """Whether a local mark is newer than everything the folder holds for its field."""
-    mark = Mark(entry.value, entry.stamp)
-    held = None if best is None else Mark(best.value, best.stamp)
+    """Whether an entry is newer than the one the folder holds for its field."""
+    if best is None:
+        return True
+    if entry.stamp != best.stamp:  # the common case, without the values' text
+        return entry.stamp > best.stamp
+    mark, held = Mark(entry.value, entry.stamp), Mark(best.value, best.stamp)
     return newer(held, mark) is mark and held != mark
 
 

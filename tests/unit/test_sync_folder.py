@@ -107,6 +107,29 @@ def test_changes_to_different_fields_on_both_machines_are_both_kept(
         assert machine.s.is_read("post") and machine.s.is_bookmarked("post")
 
 
+def test_later_syncs_take_marks_from_other_readers_and_replaced_journals(
+    machines: Callable[..., Machine],
+) -> None:
+    a, b = machines("a"), machines("b")
+    a.s.set_read("one", True)
+    a.sync()
+    b.sync()
+    other = Store(a.state)  # `reader mark` on machine A while its reader runs
+    other.open()
+    other.set_bookmarked("two", True)
+    other.close()
+    a.sync()
+    b.sync()
+    assert b.s.is_bookmarked("two")
+    own = a.sync_with.own  # A's journal replaced by a compacted copy, with a new mark
+    stamp = (int(time.time() * 1000) + 10, 0, "a")
+    replacement = own.with_name("replacement")
+    replacement.write_bytes(entry_line(Entry("three", "read", True, stamp), "a"))
+    os.replace(replacement, own)  # a new file (inode) that is shorter than the old one
+    b.sync()
+    assert b.s.is_read("three") and b.s.is_read("one")
+
+
 def test_the_device_id_is_stable(tmp_path: Path) -> None:
     state = tmp_path / "state.json"
     first = device_id(state)
