@@ -14,6 +14,7 @@ from pathlib import Path
 from reader.cli import Parser, echo, print_lines, read_config
 from reader.paths import default_state_path, short_path
 from reader.sanitize import clean_line
+from reader.statefile import describe
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,7 +55,10 @@ def run(args: argparse.Namespace) -> int:
     print_lines(mistakes.lines())
     state = Path(args.state) if args.state else default_state_path()
     if args.status:
-        echo(f"device: {device_id(state)}")
+        try:
+            echo(f"device: {device_id(state)}")
+        except OSError as exc:
+            echo(f"device: none (cannot write beside {short_path(state)}: {describe(exc)})")
         folder = config.sync_folder
         echo(f"folder: {short_path(folder) if folder is not None else 'not set (sync_folder)'}")
         fever = config.sync

@@ -62,15 +62,21 @@ class Syncer:
         self.timeout = timeout
         self.folder: FolderSync | None = None
         self._busy = threading.Lock()  # one sync at a time (the folder part is not shared)
+        self.folder_error: str | None = None  # why the folder cannot be synced at all
         if config.sync_folder is not None:
-            device = device_id(store.path)
-            assert device is not None
-            self.folder = FolderSync(store, config.sync_folder, device)
+            try:
+                device = device_id(store.path)
+            except OSError as exc:
+                why = describe(exc)
+                self.folder_error = f"cannot make this device's id beside the state: {why}"
+                device = None
+            if device is not None:
+                self.folder = FolderSync(store, config.sync_folder, device)
 
     @property
     def configured(self) -> bool:
         """True when there is anything to sync with."""
-        return self.folder is not None or self.config.sync is not None
+        return self.config.sync_folder is not None or self.config.sync is not None
 
     def folder_changed(self) -> bool:
         """True when another machine's journal changed since the last folder sync."""
@@ -81,6 +87,8 @@ class Syncer:
 
     def sync_folder(self, outcome: Outcome) -> None:
         """The folder part."""
+        if self.folder_error is not None:
+            outcome.errors.append(self.folder_error)
         if self.folder is None:
             return
         from filelock import Timeout

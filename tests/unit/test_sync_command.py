@@ -55,3 +55,16 @@ def test_nothing_configured_is_an_error(tmp_path: Path) -> None:
     done = reader("sync", "--config", str(tmp_path / "none.toml"), "--state", str(tmp_path / "s"))
     assert done.returncode == 1
     assert "nothing to sync" in done.stderr.splitlines()[-1]
+
+
+def test_a_state_dir_that_cannot_be_written_is_a_one_line_error(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(f'sync_folder = "{tmp_path / "Sync"}"\n')
+    (tmp_path / "file").write_text("")
+    state = tmp_path / "file" / "state.json"  # its "directory" is a file
+    done = reader("sync", "--config", str(config), "--state", str(state))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "reader: sync failed: cannot make this device's id beside the state" in done.stderr
+    status = reader("sync", "--status", "--config", str(config), "--state", str(state))
+    assert status.returncode == 0 and status.stdout.startswith("device: none (cannot write")
