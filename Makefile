@@ -4,7 +4,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint bench clean articles snapshots
+FEVER_VENV := .venv-fever
+FEVER_STAMP := $(FEVER_VENV)/.installed
+
+.PHONY: run test lint bench clean articles fever-server snapshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +24,19 @@ $(TEST_STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m compileall -q -j 0 reader $(VENV)/lib > /dev/null
 	touch $@ $(STAMP)
 
+# A real Fever server for the sync tests (tests/fever), in a venv of its own: coldsweat pins
+# Flask and urllib3 versions of its own, kept out of ours.
+$(FEVER_STAMP):
+	$(PYTHON) -m venv $(FEVER_VENV)
+	$(FEVER_VENV)/bin/pip install -q coldsweat==0.10.2
+	touch $@
+
+fever-server: $(FEVER_STAMP)
+
 run: $(STAMP)
 	$(BIN)/reader $(ARGS)
 
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) $(FEVER_STAMP)
 	$(BIN)/ruff check reader tests bench
 	$(BIN)/mypy
 	$(BIN)/mypy bench
@@ -47,4 +59,4 @@ articles: $(STAMP)
 	$(BIN)/reader import digest tests/data/digest.txt --into articles
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(FEVER_VENV)

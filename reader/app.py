@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from reader.clipboard import CopyResult
     from reader.lifecycle import ExitGuard
     from reader.page.blocks import PageOptions
+    from reader.sync.engine import Syncer
 
 
 # Input that shows someone is reading (a mouse merely moving over the terminal does not).
@@ -77,6 +78,8 @@ class ReaderApp(App[int]):
         keymap: Mapping[str, str] | None = None,
         exit_guard: ExitGuard | None = None,
         page_options: PageOptions | None = None,
+        syncer: Syncer | None = None,
+        sync_every: float | None = None,
     ) -> None:
         """Keep what the screen needs; nothing is read from disk here."""
         super().__init__()
@@ -89,6 +92,8 @@ class ReaderApp(App[int]):
         self.sort = sort
         self.keymap_overrides = dict(keymap or {})
         self.page_options = page_options  # measure and link addresses (reader.page)
+        self.syncer = syncer  # sync (reader.screens.sync_runner), None when not configured
+        self.sync_every = sync_every  # minutes
 
     def on_mount(self) -> None:
         """Apply theme and keys, show the main screen and any notices from start-up."""

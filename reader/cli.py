@@ -43,6 +43,7 @@ SUBCOMMANDS: dict[str, str] = {
     "export": "reader.commands:run_export",
     "mark": "reader.commands:run_mark",
     "config": "reader.cli:run_config",
+    "sync": "reader.sync.command:main",
 }
 
 
@@ -52,7 +53,7 @@ def build_parser() -> Parser:
         prog="reader",
         description="Read a directory of Markdown posts in the terminal.",
         epilog="Also: reader import [digest|feed] ..., reader list, reader export bookmarks, "
-        "reader mark ID, reader config --show (each has --help).",
+        "reader mark ID, reader config --show, reader sync (each has --help).",
     )
     add_library_options(parser)
     parser.add_argument(
@@ -182,6 +183,11 @@ def run_reader(argv: Sequence[str]) -> int:
     printed = len(mistakes.items)
     keymap, theme = check_app_settings(config, mistakes)
     print_lines(mistakes.lines()[printed:])
+    syncer = None
+    if config.sync_folder is not None or config.sync is not None:
+        from reader.sync.engine import Syncer  # deferred: only when sync is configured
+
+        syncer = Syncer(store, config)
     app = ReaderApp(
         library,
         store,
@@ -192,6 +198,8 @@ def run_reader(argv: Sequence[str]) -> int:
         keymap=keymap,
         exit_guard=exit_guard,
         page_options=page_options(config),
+        syncer=syncer,
+        sync_every=config.sync_every,
     )
     apps.append(app)
     # Process-wide tuning, for the TUI only (tests and commands keep Python's defaults): keys
@@ -209,6 +217,8 @@ def run_reader(argv: Sequence[str]) -> int:
         app.run()
     finally:
         exit_guard.attach(None)
+        if syncer is not None:  # the last marks on to the other machines (no server wait)
+            syncer.final_folder_sync()
         saved = store.close()
     status = app.return_code or 0
     return 1 if status == 0 and not saved else status  # changes were lost: a failure

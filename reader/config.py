@@ -18,6 +18,7 @@ from reader.escape import toml_string
 from reader.keys import check_keymap
 from reader.paths import short_path, tilde
 from reader.sanitize import UNSAFE_RE, clean_line
+from reader.sync.settings import FeverSettings, parse_fever
 from reader.views import Sort
 
 SORTS = tuple(sort.value for sort in Sort)
@@ -59,6 +60,9 @@ class Config:
     measure: int | None = None
     link_urls: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
+    sync_folder: Path | None = None
+    sync_every: float | None = None  # minutes between background syncs
+    sync: FeverSettings | None = None  # [sync.fever]
     path: Path | None = None
 
 
@@ -195,7 +199,34 @@ def parse_config(raw: dict[str, object], path: Path) -> tuple[Config, list[Mista
                 bad(key, "one of " + ", ".join(LINK_URLS), value)
         elif key == "keys":
             values[key] = _keys(value, problems)
+        elif key == "sync_folder":
+            if isinstance(value, str) and value.strip():
+                values[key] = Path(value).expanduser()
+            else:
+                bad(key, "a path (a string)", value)
+        elif key == "sync_every":
+            if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 1e6:
+                values[key] = float(value)
+            else:
+                bad(key, "a number of minutes, more than 0", value)
+        elif key == "sync":
+            values[key] = _sync(value, problems)
     return Config(path=path, **values), problems  # type: ignore[arg-type]
+
+
+def _sync(value: object, problems: list[Mistake]) -> FeverSettings | None:
+    """The [sync] table: only [sync.fever] for now."""
+    if not isinstance(value, dict):
+        problems.append(Mistake("'sync' must be a table ([sync.fever])"))
+        return None
+    for key in value:
+        if key != "fever":
+            problems.append(Mistake(f"unknown setting 'sync.{shown_value(str(key))}'"))
+    if "fever" not in value:
+        return None
+    fever, mistakes = parse_fever(value["fever"])
+    problems += [Mistake(text, DEFAULT) for text in mistakes]
+    return fever
 
 
 def _keys(value: object, problems: list[Mistake]) -> dict[str, str]:
@@ -243,10 +274,24 @@ def describe(
         f"sort = {toml_string(sort)}",
         f"measure = {config.measure or DEFAULT_MEASURE}",
         f"link_urls = {toml_string(config.link_urls or DEFAULT_LINK_URLS)}",
-        "",
-        "[keys]",
     ]
+    if config.sync_folder is not None:
+        lines.append(f"sync_folder = {toml_string(tilde(config.sync_folder))}")
+    if config.sync_every is not None:
+        lines.append(f"sync_every = {config.sync_every:g}")
+    lines += ["", "[keys]"]
     lines += [f"{_toml_key(k)} = {toml_string(v)}" for k, v in sorted(keys.items())]
+    if config.sync is not None:  # never the password: only where it comes from
+        fever = config.sync
+        lines += ["", "[sync.fever]", f"url = {toml_string(fever.url)}"]
+        lines.append(f"user = {toml_string(fever.user)}")
+        if fever.password_file is not None:
+            lines.append(f"password_file = {toml_string(tilde(fever.password_file))}")
+        if fever.password_command is not None:
+            argv = ", ".join(toml_string(a) for a in fever.password_command)
+            lines.append(f"password_command = [{argv}]")
+        if fever.folder is not None:
+            lines.append(f"folder = {toml_string(tilde(fever.folder))}")
     return "\n".join(lines) + "\n"
 
 

@@ -34,7 +34,11 @@ def identity(path: Path) -> tuple[int, int] | None:
 
 def append(path: Path, entries: Iterable[Entry]) -> int:
     """Append entries and fsync (hold the state lock); return the number of bytes written."""
-    payload = b"".join(entry.line() for entry in entries)
+    return append_bytes(path, b"".join(entry.line() for entry in entries))
+
+
+def append_bytes(path: Path, payload: bytes) -> int:
+    """Append whole lines and fsync; a torn last line is ended first. Returns bytes written."""
     if not payload:
         return 0
     fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)

@@ -83,6 +83,9 @@ KEYS: tuple[Key, ...] = (
     Key("reload", "r", "reload", "Reload", EVERYWHERE, "screen",
         detail="reload the library from disk, keeping the selection, and take in marks "
         "saved elsewhere"),
+    Key("sync", "S", "sync", "Sync now", EVERYWHERE, "screen",
+        detail="sync marks now with the sync folder and the Fever server (see Sync); the "
+        "header shows the last sync's time or that it failed"),
     # Priority: handled as the key is read, so that the keys typed (or pasted) right after
     # it already go to the box it opens (the screen's check_action lets it through to a box).
     Key("search", "slash", "search", "Search", EVERYWHERE, "screen", show=True, priority=True,

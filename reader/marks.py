@@ -56,6 +56,8 @@ def newer(a: Mark | None, b: Mark | None) -> Mark | None:
         return b
     if b is None:
         return a
+    if a.stamp != b.stamp:  # the same order as key(), without the values' text
+        return b if b.stamp > a.stamp else a
     return b if b.key() > a.key() else a
 
 

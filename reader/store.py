@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from itertools import chain
 from pathlib import Path
 
-from reader.clock import ZERO, Clock, new_writer_id
+from reader.clock import ZERO, Clock, Stamp, new_writer_id
 from reader.mark_index import MarkIndex
 from reader.marks import META_SCOPE, Entry, Fields, Mark, PostState, apply, newer
 from reader.state_disk import DiskLimits
@@ -81,6 +81,7 @@ class Store:
         self._index = MarkIndex()  # read, bookmarked and begun posts, for the screen
         self._meta: dict[str, Mark] = {}
         self._opened = False
+        self._touched: set[str] | None = None  # posts changed since take_touched (sync)
         self._outside = False  # changes made by another process were taken in
 
     @property
@@ -204,6 +205,69 @@ class Store:
             self._apply([entry])
             self._writer.queue(entry)
 
+    def set_field(self, post_id: str, field: str, value: object) -> None:
+        """Set a post field other than the marks above (sync bookkeeping; JSON values)."""
+        if field in _DEFAULTS:
+            raise ValueError(f"{field!r} has its own setter")
+        self._set(post_id, field, value)
+
+    # Sync ---------------------------------------------------------------------------------
+
+    def merge_entries(self, entries: Iterable[Entry]) -> int:
+        """Merge changes made elsewhere (another machine) and save those that win here.
+
+        The same per-field merge as for other readers: an entry wins only over an older
+        stamp, and this store's clock moves past every stamp it sees. Returns how many
+        fields changed.
+        """
+        with self._lock:
+            chosen: dict[tuple[str, str], Entry] = {}
+            for entry in entries:
+                if entry.post == META_SCOPE:
+                    continue  # UI values stay on each machine
+                key = (entry.post, entry.field)
+                held = chosen.get(key)
+                best = Mark(held.value, held.stamp) if held is not None else None
+                best = newer(self._posts.get(entry.post, {}).get(entry.field), best)
+                mark = Mark(entry.value, entry.stamp)
+                if newer(best, mark) is mark and best != mark:
+                    chosen[key] = entry
+            winners = list(chosen.values())
+            self._apply(winners, outside=True)
+            for entry in winners:
+                self._writer.queue(entry)
+        return len(winners)
+
+    def post_entries(self, post_ids: Iterable[str] | None = None) -> list[Entry]:
+        """Every post field (or those of `post_ids`) as an entry with its value and stamp.
+
+        The lock is held only to list the posts: each post's fields are copied after (one
+        atomic copy each), so the screen never waits while 200,000 posts are copied.
+        """
+        with self._lock:
+            if post_ids is None:
+                posts = list(self._posts.items())
+            else:
+                posts = [(p, self._posts[p]) for p in post_ids if p in self._posts]
+        return [
+            Entry(post_id, name, mark.value, mark.stamp)
+            for post_id, fields in posts
+            for name, mark in tuple(fields.items())
+        ]
+
+    def take_touched(self) -> set[str]:
+        """The posts whose fields changed (here or elsewhere) since the last call.
+
+        The first call starts the tracking and returns nothing: read every post then.
+        """
+        with self._lock:
+            touched, self._touched = self._touched or set(), set()
+        return touched
+
+    def observe(self, stamp: Stamp) -> None:
+        """Move this store's clock past a stamp seen elsewhere."""
+        self._clock.observe(stamp)
+
     # Other writers ------------------------------------------------------------------------
 
     def refresh(self) -> bool:
@@ -247,6 +311,8 @@ class Store:
     def _apply(self, entries: list[Entry], *, outside: bool = False) -> None:
         """Merge entries into memory and the index (hold the lock)."""
         changed, latest = apply(self._posts, self._meta, entries)
+        if self._touched is not None:
+            self._touched |= changed
         for post_id in changed:
             self._index.update(post_id, self._posts[post_id])
         if outside:

@@ -202,8 +202,11 @@ def too_large(source: str, max_bytes: int) -> FeedError:
     return FeedError(f"{source} is too large (over {max_bytes:,} bytes)")
 
 
-def fetch(url: str, timeout: float, max_bytes: int) -> tuple[bytes, dict[str, str]]:
-    """GET url within `timeout` seconds in all (connecting, the headers, the body).
+def fetch(
+    url: str, timeout: float, max_bytes: int, data: bytes | None = None
+) -> tuple[bytes, dict[str, str]]:
+    """GET url (POST `data`, a form, if given) within `timeout` seconds in all (connecting,
+    the headers, the body).
 
     The request runs in a thread; at the deadline its sockets are shut and this
     returns (raises) at once, however slowly a server sends. Raises FeedError.
@@ -214,7 +217,7 @@ def fetch(url: str, timeout: float, max_bytes: int) -> tuple[bytes, dict[str, st
     def run() -> None:
         """Fetch, and keep the result or the error for the caller."""
         try:
-            outcome.append(_fetch_now(url, timeout, max_bytes, connections))
+            outcome.append(_fetch_now(url, timeout, max_bytes, connections, data))
         except BaseException as error:  # handed to the caller, raised there
             outcome.append(error)
 
@@ -232,11 +235,13 @@ def fetch(url: str, timeout: float, max_bytes: int) -> tuple[bytes, dict[str, st
 
 
 def _fetch_now(
-    url: str, timeout: float, max_bytes: int, connections: _Connections
+    url: str, timeout: float, max_bytes: int, connections: _Connections, data: bytes | None = None
 ) -> tuple[bytes, dict[str, str]]:
     """GET url; return the body and the headers feedparser needs. Raises FeedError."""
     shown = clean_line(url)
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+    request = urllib.request.Request(
+        url, data=data, headers={"User-Agent": USER_AGENT, "Accept": "*/*"}
+    )
     try:
         response: HTTPResponse = _opener(connections).open(request, timeout=timeout)
         with response:

@@ -28,6 +28,7 @@ from reader.screens.library_loader import LibraryLoader
 from reader.screens.link_opener import LinkOpener
 from reader.screens.read_tracker import ReadTracker
 from reader.screens.search_controller import SearchController
+from reader.screens.sync_runner import SyncRunner
 from reader.session import Session, Sort
 from reader.views import View, find_unread
 from reader.widgets.article import ArticleView
@@ -62,6 +63,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.reading = ReadTracker(self, mark_read_after)
         self.search = SearchController(self)
         self.links = LinkOpener(self)
+        self.sync = SyncRunner(self)
 
     def compose(self) -> ComposeResult:
         """Lay out the header, the two panes and the footer (and the non-visual parts)."""
@@ -72,7 +74,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
                 yield PostList(id="sidebar")
             yield ArticlePane(id="article-pane")
         yield Footer(show_command_palette=False)  # ctrl+p is in the help: room for ? and q
-        yield from (self.library, self.articles, self.reading, self.search, self.links)
+        yield from (self.library, self.articles, self.reading, self.search, self.links, self.sync)
 
     @property
     def post_list(self) -> PostList:
@@ -239,6 +241,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
             f"{label} {counts.shown}/{counts.total} · {counts.unread} unread"
             f" · {counts.bookmarked} bookmarked"
             + ("" if sort is Sort.NEWEST else f" · {sort.label}")
+            + self.sync.label
         )
 
     def set_read(self, post_id: str, value: bool, *, undoable: str | None = None) -> None:
@@ -247,7 +250,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
             self.marks_changed()
 
     def marks_changed(self) -> None:
-        """Redraw the sidebar's marks and the header's counts."""
+        """Redraw the sidebar's marks and the header's counts (and sync them on)."""
+        self.sync.note_local_change()
         self.post_list.set_marks(
             self.store.read_ids(), self.store.bookmarked_ids(), self.session.in_progress()
         )
@@ -321,6 +325,10 @@ class MainScreen(Screen[None], inherit_bindings=False):
     def action_copy_url(self) -> None:
         """Copy the post's url to the clipboard (the app says how that went)."""
         self.links.copy_post_url()
+
+    def action_sync(self) -> None:
+        """Sync marks with the other machines now (S)."""
+        self.sync.sync_now()
 
     def action_reload(self) -> None:
         """Read the library from disk again, keeping the selection, and take in new marks."""
