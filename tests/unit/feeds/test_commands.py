@@ -1,0 +1,139 @@
+"""`reader subscribe | unsubscribe | feeds | refresh | export opml`, run as a user would."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+from reader.cli import main
+from reader.feeds.refresh import LOCK_NAME
+from reader.paths import feeds_dir
+from tests.feeds_server import FeedServer, Reply, rss
+
+Capture = pytest.CaptureFixture[str]
+
+
+def reader(capsys: Capture, *args: str | Path) -> tuple[int, str, str]:
+    """Run `reader ARGS` in-process; (status, stdout, stderr), never a traceback."""
+    status = main([str(arg) for arg in args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return status, out, err
+
+
+def feeds_json(capsys: Capture) -> list[dict[str, object]]:
+    """`reader feeds --json`, parsed."""
+    status, out, _ = reader(capsys, "feeds", "--json")
+    assert status == 0
+    rows: list[dict[str, object]] = json.loads(out)
+    return rows
+
+
+def blog(server: FeedServer, *items: tuple[str, str, str]) -> str:
+    """Serve an RSS feed called Blog with items at /blog.xml; its url."""
+    return server.route("/blog.xml", Reply(body=rss("Blog", list(items)), etag='"v1"'))
+
+
+def test_subscribe_refresh_feeds_and_unsubscribe(capsys: Capture, server: FeedServer) -> None:
+    url = blog(server, ("a", "First", "<p>one</p>"), ("b", "Second", "<p>two</p>"))
+    status, out, err = reader(capsys, "subscribe", url, "--tag", "tech", "--tag", "web")
+    assert (status, err) == (0, "")
+    ident = out.split("(")[1].split(")")[0]
+    assert out == (
+        f"Subscribed to {url} ({ident})\nFetch its posts with: reader refresh --feed {ident}\n"
+    )
+    assert reader(capsys, "subscribe", url)[0:2] == (1, "")
+    status, out, err = reader(capsys, "refresh")
+    assert (status, err, out) == (0, "", "1 feed: 2 new posts\n")
+    [row] = feeds_json(capsys)
+    assert row["title"] == "Blog" and row["url"] == url and row["tags"] == ["tech", "web"]
+    assert (row["unread"], row["total"], row["last_error"]) == (2, 2, "")
+    assert isinstance(row["last_fetched"], str)
+    posts = sorted(feeds_dir().glob("*/*.md"))
+    assert len(posts) == 2 and "feed: \"Blog\"" in posts[0].read_text()
+    # `reader list` of the feeds library: a post read is no longer unread
+    status, out, _ = reader(capsys, "list", "--json")
+    listed = json.loads(out)
+    assert {post["feed"] for post in listed} == {"Blog"}
+    assert reader(capsys, "mark", listed[0]["id"], "--read")[0] == 0
+    [row] = feeds_json(capsys)
+    assert (row["unread"], row["total"]) == (1, 2)
+    status, out, _ = reader(capsys, "feeds")
+    assert out.startswith(f"{ident}     1/2    unread  fetched ") and "Blog  #tech  #web\n" in out
+    # nothing is due an hour: a second refresh fetches nothing; --all asks with the ETag
+    status, out, _ = reader(capsys, "refresh")
+    assert status == 0 and out.startswith("no feeds are due (the next in 60 min")
+    assert reader(capsys, "refresh", "--all")[1] == "1 feed: 0 new posts, 1 not modified\n"
+    assert server.headers_of("/blog.xml")[-1].get("if-none-match") == '"v1"'
+    status, out, _ = reader(capsys, "unsubscribe", ident)
+    assert status == 0 and out.startswith(f"Unsubscribed from Blog ({ident}); its posts stay in")
+    assert feeds_json(capsys) == [] and len(list(feeds_dir().glob("*/*.md"))) == 2
+
+
+def test_a_failing_feed_is_named_and_the_exit_status_is_1_and_nothing_is_lost(
+    capsys: Capture, server: FeedServer
+) -> None:
+    url = blog(server, ("a", "First", "<p>one</p>"))
+    page = Reply(body=b"<html><body>hi</body></html>", content_type="text/html")
+    html = server.route("/page", page)
+    for feed in (url, html):
+        assert reader(capsys, "subscribe", feed)[0] == 0
+    status, out, err = reader(capsys, "refresh")
+    assert status == 1
+    assert err == f"reader: {html}: not an RSS or Atom feed\n"
+    assert out == f"2 feeds: 1 new post, 1 failed ({html})\n"
+    server.route("/blog.xml", Reply(status=500))
+    status, out, err = reader(capsys, "refresh", "--all")
+    assert status == 1 and f"reader: Blog: cannot fetch {url}: HTTP 500" in err
+    assert len(list(feeds_dir().glob("*/*.md"))) == 1  # the post fetched before stays
+    rows = {row["url"]: row for row in feeds_json(capsys)}
+    assert "500" in str(rows[url]["last_error"]) and rows[url]["total"] == 1
+
+
+def test_bad_input_is_one_line(capsys: Capture) -> None:
+    assert reader(capsys, "subscribe", "file:///etc/passwd") == (
+        1, "", "reader: only http and https feeds can be followed: file:///etc/passwd\n",
+    )  # fmt: skip
+    assert reader(capsys, "unsubscribe", "nope") == (1, "", "reader: no subscription 'nope'\n")
+    status, _, err = reader(capsys, "refresh", "--jobs", "0")
+    assert status == 2 and "must be a whole number from 1 to 64" in err
+    assert reader(capsys, "refresh") == (
+        0, "", "reader: no subscriptions yet: reader subscribe URL, or reader import FILE.opml\n",
+    )  # fmt: skip
+
+
+def test_a_second_refresh_at_once_says_one_is_running(
+    capsys: Capture, server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.feeds.refresh as refresh_module
+
+    monkeypatch.setattr(refresh_module, "LOCK_WAIT", 0.2)
+    assert reader(capsys, "subscribe", blog(server, ("a", "A", "a")))[0] == 0
+    feeds_dir().mkdir(parents=True)
+    with FileLock(feeds_dir() / LOCK_NAME):  # another process's refresh
+        status, out, err = reader(capsys, "refresh")
+    assert (status, out) == (1, "")
+    assert err == f"reader: a refresh of {feeds_dir()} is already running\n"
+    assert server.counts["/blog.xml"] == 0
+    assert threading.active_count() >= 1
+
+
+def test_export_opml_reads_back_with_the_same_feeds_and_tags(
+    capsys: Capture, server: FeedServer, tmp_path: Path
+) -> None:
+    url = blog(server, ("a", "A", "a"))
+    assert reader(capsys, "subscribe", url, "--title", "My blog", "--tag", "Tech/Python")[0] == 0
+    status, out, _ = reader(capsys, "export", "opml")
+    assert status == 0 and f'xmlUrl="{url}"' in out and 'text="Tech"' in out
+    target = tmp_path / "subs.opml"
+    assert reader(capsys, "export", "opml", "--output", target)[0:2] == (0, "")
+    assert reader(capsys, "unsubscribe", url)[0] == 0
+    status, out, err = reader(capsys, "import", target)
+    assert status == 0, err
+    [row] = feeds_json(capsys)
+    assert (row["url"], row["title"], row["tags"]) == (url, "My blog", ["Tech/Python"])
+    assert row["total"] == 1  # subscribed, then a first refresh
