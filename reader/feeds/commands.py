@@ -31,18 +31,22 @@ from reader.store import Store
 
 __all__ = [
     "feed_counts",
+    "jobs_option",
+    "opened_subscriptions",
     "refresh_feeds",
     "run_export_opml",
     "run_feeds",
     "run_refresh",
     "run_subscribe",
     "run_unsubscribe",
+    "state_options",
+    "writable",
 ]
 
 BAR_CELLS = 20
 
 
-def _state_options(parser: argparse.ArgumentParser) -> None:
+def state_options(parser: argparse.ArgumentParser) -> None:
     """--state and --config, as the other commands have them."""
     parser.add_argument(
         "--state",
@@ -75,7 +79,7 @@ def _load(state: StateSubscriptions) -> Subscriptions:
     return subs
 
 
-def _writable(store: Store, nothing: str) -> None:
+def writable(store: Store, nothing: str) -> None:
     """Failure unless the state file can be changed."""
     if store.read_only:
         raise Failure(f"state file {short_path(store.path)} cannot be changed; {nothing}")
@@ -94,7 +98,7 @@ def build_subscribe_parser() -> Parser:
         action="store_true",
         help="fetch every new entry's web page and keep its article as the post's text",
     )
-    _state_options(parser)
+    state_options(parser)
     return parser
 
 
@@ -102,7 +106,7 @@ def run_subscribe(argv: Sequence[str]) -> int:
     """Add the subscription; its posts come with the next `reader refresh`."""
     args = build_subscribe_parser().parse_args(argv)
     with opened_subscriptions(args.state) as (store, state):
-        _writable(store, "not subscribed")
+        writable(store, "not subscribed")
         subs = _load(state)
         try:
             feed = subs.add(args.url, title=args.title, tags=args.tag, full_text=args.full_text)
@@ -121,7 +125,7 @@ def build_unsubscribe_parser() -> Parser:
         description="Stop following a feed; the posts already fetched stay.",
     )
     parser.add_argument("feed", metavar="URL|ID", help="the feed's address or id (reader feeds)")
-    _state_options(parser)
+    state_options(parser)
     return parser
 
 
@@ -129,7 +133,7 @@ def run_unsubscribe(argv: Sequence[str]) -> int:
     """Remove the subscription; its folder of posts is left as it is."""
     args = build_unsubscribe_parser().parse_args(argv)
     with opened_subscriptions(args.state) as (store, state):
-        _writable(store, "still subscribed")
+        writable(store, "still subscribed")
         subs = _load(state)
         try:
             feed = subs.remove(args.feed)
@@ -171,7 +175,7 @@ def build_feeds_parser() -> Parser:
     """`reader feeds [--json]`."""
     parser = Parser(prog="reader feeds", description="List the followed feeds.")
     parser.add_argument("--json", action="store_true", help="print a JSON list of objects")
-    _state_options(parser)
+    state_options(parser)
     return parser
 
 
@@ -218,7 +222,7 @@ def build_export_opml_parser() -> Parser:
     parser.add_argument(
         "--output", "-o", metavar="FILE", help="write to FILE (atomically) instead of stdout"
     )
-    _state_options(parser)
+    state_options(parser)
     return parser
 
 
@@ -244,13 +248,17 @@ def build_refresh_parser() -> Parser:
     parser.add_argument("--feed", metavar="ID|URL", help="fetch just this feed, due or not")
     parser.add_argument("--all", action="store_true", help="fetch every feed now, due or not")
     parser.add_argument(
-        "--jobs", type=_jobs, default=JOBS, metavar="N", help=f"fetches at once (default {JOBS})"
+        "--jobs",
+        type=jobs_option,
+        default=JOBS,
+        metavar="N",
+        help=f"fetches at once (default {JOBS}; at most 2 from one host)",
     )
-    _state_options(parser)
+    state_options(parser)
     return parser
 
 
-def _jobs(text: str) -> int:
+def jobs_option(text: str) -> int:
     """A number of fetches at once, 1 to 64 (for argparse)."""
     try:
         value = int(text)
@@ -317,7 +325,7 @@ def run_refresh(argv: Sequence[str]) -> int:
     config, mistakes = read_config(args.config)
     print_lines(mistakes.lines())
     with opened_subscriptions(args.state) as (store, state):
-        _writable(store, "nothing refreshed")
+        writable(store, "nothing refreshed")
         subs = _load(state)
         if not subs.feeds:
             say("no subscriptions yet: reader subscribe URL, or reader import FILE.opml")
