@@ -80,6 +80,17 @@ def _iso(post: Post) -> str | None:
     return post.date.isoformat() if post.date is not None else None
 
 
+def _minutes(post: Post) -> int | None:
+    """The post's estimated reading time (its full text's, if fetched); None if unreadable."""
+    from reader.library import PostError, read_body
+    from reader.reading_time import minutes
+
+    try:
+        return minutes(read_body(post))
+    except PostError:
+        return None
+
+
 def build_list_parser() -> Parser:
     """The parser for `reader list`."""
     parser = Parser(prog="reader list", description="List the posts of a library.")
@@ -115,6 +126,7 @@ def run_list(argv: Sequence[str]) -> int:
                 "date": _iso(post),
                 "author": post.author,
                 "feed": post.feed,
+                "minutes": _minutes(post),
                 "tags": list(post.tags),
                 "url": post.url,
                 "path": post.file,

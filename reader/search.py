@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.library import Post, PostError
+from reader.library import Post, PostError, full_text_file
 from reader.query import Query, normalise, tokens
 
 SCHEMA_VERSION = 1
@@ -116,12 +116,17 @@ def _fields(post: Post) -> tuple[str, str, str]:
 
 
 def _stat(file: str) -> tuple[int, int]:
-    """(size, mtime_ns) of a file, (-1, -1) if it cannot be read."""
+    """(size, mtime_ns) of a post file, (-1, -1) if it cannot be read; with the full text
+    fetched for it (its body is what read_body gives), so fetching one re-indexes the post."""
     try:
         info = os.stat(file)
     except OSError:
         return -1, -1
-    return info.st_size, info.st_mtime_ns
+    try:
+        full = os.stat(full_text_file(file))
+    except OSError:
+        return info.st_size, info.st_mtime_ns
+    return info.st_size + full.st_size, max(info.st_mtime_ns, full.st_mtime_ns)
 
 
 def _remove_files(db_path: Path) -> None:
