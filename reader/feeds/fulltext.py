@@ -109,6 +109,12 @@ def fetch_full_text(
         raise FullTextError(f"{name}: {clean_line(str(error))}") from None
     kept = json.loads(json.dumps(fields, default=str))  # a YAML date becomes its text
     kept["full_text"] = True
+    attached = kept.get("enclosures")
+    if isinstance(attached, list):  # the feed's attachments stay listed with the article
+        from reader.importers.enclosures import enclosures, enclosures_markdown
+
+        items = enclosures({"enclosures": [{"href": url} for url in attached]})
+        markdown = f"{markdown}\n\n{enclosures_markdown(items)}".strip()
     target = cache_path(post)
     try:
         target.parent.mkdir(exist_ok=True)

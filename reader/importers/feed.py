@@ -27,6 +27,7 @@ from reader.console import timeout_seconds
 from reader.escape import yaml_json
 from reader.frontmatter import FrontMatterError, split_front_matter
 from reader.importers.base import ImportResult, Progress, slugify, write_post
+from reader.importers.enclosures import enclosures, enclosures_markdown
 from reader.importers.fetch import FeedError, is_url, load_source
 from reader.paths import feeds_dir
 from reader.sanitize import clean_line, clean_text
@@ -192,6 +193,9 @@ def entry_fields(
         fields["tags"] = list(tags)
     if urlsplit(link).scheme.lower() in ("http", "https"):
         fields["url"] = link
+    if attached := enclosures(entry):  # podcasts, attachments: links `f` lists
+        fields["enclosures"] = [url for url, _, _ in attached]
+        body = f"{body.rstrip()}\n\n{enclosures_markdown(attached)}".lstrip()
     return fields, clean_text(body)
 
 
