@@ -30,6 +30,7 @@ from reader.sanitize import clean_line
 from reader.store import Store
 
 __all__ = [
+    "checked_feed_url",
     "feed_counts",
     "jobs_option",
     "opened_subscriptions",
@@ -105,17 +106,50 @@ def build_subscribe_parser() -> Parser:
 def run_subscribe(argv: Sequence[str]) -> int:
     """Add the subscription; its posts come with the next `reader refresh`."""
     args = build_subscribe_parser().parse_args(argv)
+    url, title, note = checked_feed_url(args.url)
     with opened_subscriptions(args.state) as (store, state):
         writable(store, "not subscribed")
         subs = _load(state)
         try:
-            feed = subs.add(args.url, title=args.title, tags=args.tag, full_text=args.full_text)
+            title = args.title or title
+            feed = subs.add(url, title=title, tags=args.tag, full_text=args.full_text)
         except SubscriptionError as error:
             raise Failure(str(error)) from None
         state.save(subs.to_records())
+    if note:
+        say(note)
     echo(f"Subscribed to {feed.name} ({feed.id})")
     echo(f"Fetch its posts with: reader refresh --feed {feed.id}")
     return 0
+
+
+def checked_feed_url(url: str) -> tuple[str, str, str]:
+    """The feed to follow for `url`, looked at once (reader.feeds.detect): the url when it
+    serves a feed, the feed a web page names (autodiscovery), else a Failure saying what
+    it is; its own title; and a note for the user. A url that cannot be fetched now is
+    followed anyway."""
+    from reader.feeds.detect import DetectError, detect
+    from reader.feeds.entries import parse_feed
+    from reader.feeds.subscriptions import normalise_url
+    from reader.importers.fetch import FeedError
+
+    try:
+        normalise_url(url)
+        found = detect(url)
+    except (SubscriptionError, DetectError) as error:
+        raise Failure(f"{error}; not subscribed") from None
+    except FeedError as error:
+        return url, "", f"{error}; subscribed anyway (reader refresh tries again)"
+    shown = clean_line(url)
+    if found.kind == "opml":
+        raise Failure(f"{shown} is an OPML list: `reader import {shown}` follows its feeds")
+    try:
+        title = parse_feed(found.data, found.headers, shown).title
+    except FeedError as error:
+        raise Failure(f"{error}; not subscribed") from None
+    if found.page is not None:
+        return found.source, title, f"found the feed {clean_line(found.source)} on {shown}"
+    return url, title, ""
 
 
 def build_unsubscribe_parser() -> Parser:

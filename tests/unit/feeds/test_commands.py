@@ -44,7 +44,7 @@ def test_subscribe_refresh_feeds_and_unsubscribe(capsys: Capture, server: FeedSe
     assert (status, err) == (0, "")
     ident = out.split("(")[1].split(")")[0]
     assert out == (
-        f"Subscribed to {url} ({ident})\nFetch its posts with: reader refresh --feed {ident}\n"
+        f"Subscribed to Blog ({ident})\nFetch its posts with: reader refresh --feed {ident}\n"
     )
     assert reader(capsys, "subscribe", url)[0:2] == (1, "")
     status, out, err = reader(capsys, "refresh")
@@ -78,10 +78,15 @@ def test_a_failing_feed_is_named_and_the_exit_status_is_1_and_nothing_is_lost(
     capsys: Capture, server: FeedServer
 ) -> None:
     url = blog(server, ("a", "First", "<p>one</p>"))
-    page = Reply(body=b"<html><body>hi</body></html>", content_type="text/html")
-    html = server.route("/page", page)
-    for feed in (url, html):
-        assert reader(capsys, "subscribe", feed)[0] == 0
+    html = server.route("/page", Reply(status=503))  # down now: followed anyway
+    assert reader(capsys, "subscribe", url)[0] == 0
+    status, _, err = reader(capsys, "subscribe", html)
+    assert status == 0
+    assert err == (
+        f"reader: cannot fetch {html}: HTTP 503 Service Unavailable; subscribed "
+        "anyway (reader refresh tries again)\n"
+    )
+    server.route("/page", Reply(body=b"<html><body>hi</body></html>", content_type="text/html"))
     status, out, err = reader(capsys, "refresh")
     assert status == 1
     assert err == f"reader: {html}: not an RSS or Atom feed\n"
@@ -96,7 +101,8 @@ def test_a_failing_feed_is_named_and_the_exit_status_is_1_and_nothing_is_lost(
 
 def test_bad_input_is_one_line(capsys: Capture) -> None:
     assert reader(capsys, "subscribe", "file:///etc/passwd") == (
-        1, "", "reader: only http and https feeds can be followed: file:///etc/passwd\n",
+        1, "", "reader: only http and https feeds can be followed: file:///etc/passwd; "
+        "not subscribed\n",
     )  # fmt: skip
     assert reader(capsys, "unsubscribe", "nope") == (1, "", "reader: no subscription 'nope'\n")
     status, _, err = reader(capsys, "refresh", "--jobs", "0")
@@ -114,11 +120,12 @@ def test_a_second_refresh_at_once_says_one_is_running(
     monkeypatch.setattr(refresh_module, "LOCK_WAIT", 0.2)
     assert reader(capsys, "subscribe", blog(server, ("a", "A", "a")))[0] == 0
     feeds_dir().mkdir(parents=True)
+    before = server.counts["/blog.xml"]
     with FileLock(feeds_dir() / LOCK_NAME):  # another process's refresh
         status, out, err = reader(capsys, "refresh")
     assert (status, out) == (1, "")
     assert err == f"reader: a refresh of {feeds_dir()} is already running\n"
-    assert server.counts["/blog.xml"] == 0
+    assert server.counts["/blog.xml"] == before
     assert threading.active_count() >= 1
 
 
@@ -137,3 +144,23 @@ def test_export_opml_reads_back_with_the_same_feeds_and_tags(
     [row] = feeds_json(capsys)
     assert (row["url"], row["title"], row["tags"]) == (url, "My blog", ["Tech/Python"])
     assert row["total"] == 1  # subscribed, then a first refresh
+
+
+def test_subscribing_to_a_page_follows_the_feed_it_names(
+    capsys: Capture, server: FeedServer
+) -> None:
+    feed = blog(server, ("a", "First", "<p>one</p>"))
+    page = b'<html><head><link rel="alternate" type="application/rss+xml" href="/blog.xml">'
+    home = server.route("/", Reply(body=page + b"</head></html>", content_type="text/html"))
+    status, out, err = reader(capsys, "subscribe", home)
+    assert out.startswith("Subscribed to Blog (")
+    assert status == 0 and err == f"reader: found the feed {feed} on {home}\n"
+    assert [row["url"] for row in feeds_json(capsys)] == [feed]
+    bare = server.route("/bare", Reply(body=b"<html>no feed</html>", content_type="text/html"))
+    assert reader(capsys, "subscribe", bare) == (
+        1, "", f"reader: {bare} is an HTML page that names no feed; not subscribed\n",
+    )  # fmt: skip
+    opml = server.route("/l.opml", Reply(body=b"<opml version='2.0'><body/></opml>"))
+    status, _, err = reader(capsys, "subscribe", opml)
+    assert status == 1
+    assert err == f"reader: {opml} is an OPML list: `reader import {opml}` follows its feeds\n"
