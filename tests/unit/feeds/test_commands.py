@@ -164,3 +164,10 @@ def test_subscribing_to_a_page_follows_the_feed_it_names(
     status, _, err = reader(capsys, "subscribe", opml)
     assert status == 1
     assert err == f"reader: {opml} is an OPML list: `reader import {opml}` follows its feeds\n"
+
+
+def test_an_untitled_feed_that_fails_is_named_once(capsys: Capture, server: FeedServer) -> None:
+    gone = server.route("/gone.xml", Reply(status=404))
+    assert reader(capsys, "subscribe", gone)[0] == 0
+    status, _, err = reader(capsys, "refresh")
+    assert status == 1 and err == f"reader: cannot fetch {gone}: HTTP 404 Not Found\n"
