@@ -25,7 +25,7 @@ from reader.escape import json_text
 from reader.feeds.refresh import JOBS, FeedResult, RefreshBusy, RefreshSummary, refresh
 from reader.feeds.state import StateSubscriptions
 from reader.feeds.subscriptions import Subscription, SubscriptionError, Subscriptions
-from reader.paths import feeds_dir, short_path
+from reader.paths import default_state_path, feeds_dir, short_path
 from reader.sanitize import clean_line
 from reader.store import Store
 
@@ -60,11 +60,15 @@ def state_options(parser: argparse.ArgumentParser) -> None:
 
 @contextmanager
 def opened_subscriptions(state: str | None) -> Iterator[tuple[Store, StateSubscriptions]]:
-    """The state store (open) and its subscriptions; closed afterwards, write errors said."""
-    from reader.commands import open_store
-
+    """The state store (open) and its subscriptions; closed afterwards, write errors said
+    (as reader.commands.open_store does: that module runs `export opml` from here)."""
     errors: list[str] = []
-    store = open_store(argparse.Namespace(state=state), errors)
+    store = Store(
+        Path(state) if state else default_state_path(), on_error=errors.append,
+        fold_on_close=True,
+    )  # fmt: skip
+    for notice in store.open():
+        say(notice)
     try:
         yield store, StateSubscriptions(store)
     finally:
