@@ -171,3 +171,23 @@ def test_an_untitled_feed_that_fails_is_named_once(capsys: Capture, server: Feed
     assert reader(capsys, "subscribe", gone)[0] == 0
     status, _, err = reader(capsys, "refresh")
     assert status == 1 and err == f"reader: cannot fetch {gone}: HTTP 404 Not Found\n"
+
+
+def test_subscribe_full_text_brings_the_article_to_the_reader(
+    capsys: Capture, server: FeedServer
+) -> None:
+    """The feed has a summary; the article (fetched at refresh, kept in .full/) is what
+    the reader, the search index and `minutes` read."""
+    from reader.library import load_library, read_body
+    from tests.conftest import DATA
+
+    page = (DATA / "fulltext" / "blog-post.html").read_bytes()
+    server.route("/post", Reply(body=page, content_type="text/html"))
+    items = [("post", "Why terminals still matter", "<p>Terminals have outlived [...]</p>")]
+    feed = server.route("/blog.xml", Reply(body=rss("Blog", items, link=server.url("/"))))
+    assert reader(capsys, "subscribe", feed, "--full-text")[0] == 0
+    assert reader(capsys, "refresh")[0:2] == (0, "1 feed: 1 new post\n")
+    [post] = load_library(feeds_dir()).posts
+    assert "## Reading in a terminal" in read_body(post)
+    assert "[...]" in post.path.read_text(encoding="utf-8")  # the excerpt is kept as it was
+    assert feeds_json(capsys)[0]["full_text"] is True
