@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from bench import generate, saves, throughput
+from bench import feeds, generate, saves, throughput
 from bench.generate import (
     CACHE_DIR,
     LibrarySpec,
@@ -65,6 +65,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-big", action="store_true", help="skip the 1 MB post")
     parser.add_argument(
         "--no-state", action="store_true", help="skip the state file's saves (1,000-200,000)"
+    )
+    parser.add_argument(
+        "--no-feeds", action="store_true", help="skip the refresh of 200 loopback feeds"
     )
     args = parser.parse_args(argv)
     if args.runs is None:
@@ -292,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     log("render throughput: reader.page and Rich's Markdown on the same posts")
     results.throughput = throughput.measure(throughput.documents(folders))
     figures = build_figures(results)
+    if not args.no_feeds:
+        log("feeds: a refresh of 200 feeds from loopback servers (none due, some, all changed)")
+        figures += feeds.report_figures(feeds.feed_refresh_figures())
     table = format_table(figures)
     total = time.perf_counter() - started
     print(table)

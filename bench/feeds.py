@@ -5,8 +5,7 @@
 Each host is a ThreadingHTTPServer on its own loopback address (127.0.0.2, .3, ...:
 Linux routes all of 127/8 to the loopback device), so the per-host limit works as it
 does against real sites. Every feed answers a conditional GET with 304 unless it was
-changed since. Not wired into `python -m bench` yet: `feed_refresh_figures()` returns
-the figures for the report once it is.
+changed since. `python -m bench` adds these rows to its report (`report_figures`).
 """
 
 from __future__ import annotations
@@ -21,10 +20,11 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from bench.report import Figure
 from reader.feeds.refresh import RefreshSummary, refresh
 from reader.feeds.subscriptions import JsonFileStore, Subscriptions
 
-__all__ = ["FeedFarm", "RefreshFigure", "feed_refresh_figures", "main"]
+__all__ = ["FeedFarm", "RefreshFigure", "feed_refresh_figures", "main", "report_figures"]
 
 
 def feed_xml(number: int, version: int, entries: int) -> bytes:
@@ -163,6 +163,14 @@ def feed_refresh_figures(
         farm.change(feeds)
         timed(f"all {feeds} changed", force=True)
     return figures
+
+
+def report_figures(figures: list[RefreshFigure]) -> list[Figure]:
+    """The refreshes as rows of `python -m bench`'s table (one sample each)."""
+    return [
+        Figure(f"Refresh: {figure.name} ({figure.fetched} requests)", "time", [figure.seconds])
+        for figure in figures
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -44,6 +44,10 @@ SUBCOMMANDS: dict[str, str] = {
     "mark": "reader.commands:run_mark",
     "config": "reader.cli:run_config",
     "sync": "reader.sync.command:main",
+    "subscribe": "reader.feeds.commands:run_subscribe",
+    "unsubscribe": "reader.feeds.commands:run_unsubscribe",
+    "feeds": "reader.feeds.commands:run_feeds",
+    "refresh": "reader.feeds.commands:run_refresh",
 }
 
 
@@ -52,7 +56,8 @@ def build_parser() -> Parser:
     parser = Parser(
         prog="reader",
         description="Read a directory of Markdown posts in the terminal.",
-        epilog="Also: reader import [digest|feed] ..., reader list, reader export bookmarks, "
+        epilog="Also: reader import SOURCE, reader list, reader export bookmarks|opml, "
+        "reader subscribe URL, reader unsubscribe, reader feeds, reader refresh, "
         "reader mark ID, reader config --show, reader sync (each has --help).",
     )
     add_library_options(parser)
@@ -88,7 +93,7 @@ def page_options(config: Config) -> PageOptions:
 def run_config(argv: Sequence[str]) -> int:
     """`reader config --show`: print the effective settings as TOML."""
     from reader.config import describe
-    from reader.paths import bundled_articles
+    from reader.core import default_library
 
     args = build_config_parser().parse_args(argv)
     config, mistakes = read_config(args.config)
@@ -97,7 +102,7 @@ def run_config(argv: Sequence[str]) -> int:
     echo(
         describe(
             config,
-            library=config.library or bundled_articles(),
+            library=config.library or default_library(),
             theme=theme or DEFAULT_THEME,
             mark_read_after=mark_read_after(None, config),
             sort=config.sort or DEFAULT_SORT,

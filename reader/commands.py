@@ -80,6 +80,17 @@ def _iso(post: Post) -> str | None:
     return post.date.isoformat() if post.date is not None else None
 
 
+def _minutes(post: Post) -> int | None:
+    """The post's estimated reading time (its full text's, if fetched); None if unreadable."""
+    from reader.library import PostError, read_body
+    from reader.reading_time import minutes
+
+    try:
+        return minutes(read_body(post))
+    except PostError:
+        return None
+
+
 def build_list_parser() -> Parser:
     """The parser for `reader list`."""
     parser = Parser(prog="reader list", description="List the posts of a library.")
@@ -115,6 +126,7 @@ def run_list(argv: Sequence[str]) -> int:
                 "date": _iso(post),
                 "author": post.author,
                 "feed": post.feed,
+                "minutes": _minutes(post),
                 "tags": list(post.tags),
                 "url": post.url,
                 "path": post.file,
@@ -139,7 +151,11 @@ def run_list(argv: Sequence[str]) -> int:
 def build_export_parser() -> Parser:
     """The parser for `reader export bookmarks`."""
     parser = Parser(prog="reader export", description="Export posts for other tools.")
-    parser.add_argument("what", choices=["bookmarks"], help="what to export")
+    parser.add_argument(
+        "what",
+        choices=["bookmarks", "opml"],
+        help="what to export (`reader export opml --help`: the subscriptions)",
+    )
     add_library_options(parser)
     parser.add_argument(
         "--format", choices=["md", "json"], default="md", help="Markdown list or JSON (default: md)"
@@ -168,7 +184,12 @@ def _markdown_line(post: Post) -> str:
 
 
 def run_export(argv: Sequence[str]) -> int:
-    """`reader export bookmarks [PATH] --format md|json [--state FILE] [--output FILE]`."""
+    """`reader export bookmarks [PATH] --format md|json [--state FILE] [--output FILE]`;
+    `reader export opml ...` is reader.feeds.commands'."""
+    if list(argv[:1]) == ["opml"]:
+        from reader.feeds.commands import run_export_opml
+
+        return run_export_opml(argv[1:])
     args = build_export_parser().parse_args(argv)
     library = load(args)
     errors: list[str] = []

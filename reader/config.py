@@ -28,6 +28,8 @@ DEFAULT_SORT = Sort.NEWEST.value
 DEFAULT_THEME = "textual-dark"
 DEFAULT_MEASURE = 80  # columns of body text
 DEFAULT_LINK_URLS = "end"
+DEFAULT_REFRESH_EVERY = 3600.0  # seconds: feeds older than this refresh when the reader starts
+_DURATION_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 LINK_URLS = ("end", "inline")  # where link addresses show: listed at the end, or in the text
 MEASURE_RANGE = (30, 1000)  # columns of body text
 DEFAULT = "default used"
@@ -42,6 +44,7 @@ mark_read_after = 2.0          # seconds a post is shown before it counts as rea
 sort = "newest"                # newest | oldest | title | unread
 measure = 80                   # columns of body text (30 to 1000)
 link_urls = "end"              # end (numbered, listed under Links) | inline
+refresh_every = "1h"           # feeds older than this refresh at start ("30m", 3600); 0: never
 
 [keys]                         # binding id = "keys" (comma-separated)
 next_unread = "n,ctrl+n"
@@ -59,6 +62,7 @@ class Config:
     sort: str | None = None
     measure: int | None = None
     link_urls: str | None = None
+    refresh_every: float | None = None  # seconds; 0: never refresh feeds by themselves
     keys: dict[str, str] = field(default_factory=dict)
     sync_folder: Path | None = None
     sync_every: float | None = None  # minutes between background syncs
@@ -197,6 +201,12 @@ def parse_config(raw: dict[str, object], path: Path) -> tuple[Config, list[Mista
                 values[key] = value
             else:
                 bad(key, "one of " + ", ".join(LINK_URLS), value)
+        elif key == "refresh_every":
+            every = duration(value)
+            if every is not None:
+                values[key] = every
+            else:
+                bad(key, 'seconds (0 or more) or a duration like "30m", "2h", "1d"', value)
         elif key == "keys":
             values[key] = _keys(value, problems)
         elif key == "sync_folder":
@@ -227,6 +237,24 @@ def _sync(value: object, problems: list[Mistake]) -> FeverSettings | None:
     fever, mistakes = parse_fever(value["fever"])
     problems += [Mistake(text, DEFAULT) for text in mistakes]
     return fever
+
+
+def duration(value: object) -> float | None:
+    """Seconds of a duration setting: a number (seconds) or "90s", "30m", "2h", "1d";
+    None if it is none of those, negative, or not finite."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        unit = _DURATION_UNITS.get(text[-1:]) if text else None
+        number = text[:-1] if unit is not None else text
+        try:
+            seconds = float(number) * (unit or 1.0)
+        except ValueError:
+            return None
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
 
 
 def _keys(value: object, problems: list[Mistake]) -> dict[str, str]:
@@ -274,6 +302,7 @@ def describe(
         f"sort = {toml_string(sort)}",
         f"measure = {config.measure or DEFAULT_MEASURE}",
         f"link_urls = {toml_string(config.link_urls or DEFAULT_LINK_URLS)}",
+        f"refresh_every = {refresh_every(config):g}",
     ]
     if config.sync_folder is not None:
         lines.append(f"sync_folder = {toml_string(tilde(config.sync_folder))}")
@@ -293,6 +322,11 @@ def describe(
         if fever.folder is not None:
             lines.append(f"folder = {toml_string(tilde(fever.folder))}")
     return "\n".join(lines) + "\n"
+
+
+def refresh_every(config: Config) -> float:
+    """Seconds after which a feed is due again: the config's, else an hour (0: never)."""
+    return DEFAULT_REFRESH_EVERY if config.refresh_every is None else config.refresh_every
 
 
 def _toml_key(key: str) -> str:

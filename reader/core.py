@@ -1,6 +1,7 @@
 """The command core: what the TUI and the script commands decide the same way (UI-free).
 
-Which library to open (PATH, else the config's, else the bundled posts) and why a
+Which library to open (PATH, else the config's, else the feeds library once it
+holds posts, else the bundled posts) and why a
 path cannot be opened; the config and its defaults; and which posts a view lists, in
 which order, through the same reader.session.Session the sidebar uses. reader.cli
 (the TUI's start) and reader.commands (list, export, mark) both call these.
@@ -16,7 +17,7 @@ from pathlib import Path
 from reader.config import DEFAULT_MARK_READ_AFTER, Config, Mistakes, load_config
 from reader.console import UsageError
 from reader.library import POST_SUFFIXES, Post, is_post_name
-from reader.paths import bundled_articles, config_dir, short_path
+from reader.paths import bundled_articles, config_dir, feeds_dir, short_path
 from reader.sanitize import clean_line
 from reader.session import Session, StateStore
 from reader.views import Sort, View
@@ -24,6 +25,7 @@ from reader.views import Sort, View
 __all__ = [
     "check_library_path",
     "choose_library",
+    "default_library",
     "listed_posts",
     "mark_read_after",
     "read_config",
@@ -46,8 +48,9 @@ def mark_read_after(option: float | None, config: Config) -> float:
     return DEFAULT_MARK_READ_AFTER if config.mark_read_after is None else config.mark_read_after
 
 
-def choose_library(path: str | None, config: Config) -> Path:
-    """The library to open: PATH, else the config's library, else the bundled posts.
+def choose_library(path: str | None, config: Config, feeds: Path | None = None) -> Path:
+    """The library to open: PATH, else the config's library, else the feeds library
+    (`feeds`, default the user data dir's feeds/) once it holds posts, else the bundled posts.
 
     Checked (check_library_path): raises UsageError saying why it cannot be opened.
     """
@@ -55,7 +58,16 @@ def choose_library(path: str | None, config: Config) -> Path:
         return check_library_path(Path(path))
     if config.library is not None:
         return check_library_path(config.library, config=config.path)
-    return check_library_path(bundled_articles())
+    return check_library_path(default_library(feeds))
+
+
+def default_library(feeds: Path | None = None) -> Path:
+    """The library when neither PATH nor the config names one: the feeds library (`feeds`,
+    default the user data dir's feeds/) once it holds posts, else the bundled posts."""
+    feeds = feeds_dir() if feeds is None else feeds
+    if feeds.is_dir() and scan_for_posts(feeds)[0]:
+        return feeds.resolve()
+    return bundled_articles()
 
 
 def listed_posts(

@@ -1,7 +1,10 @@
 """`reader import [KIND] SOURCE ...`: the one command over every importer (UI-free).
 
 `reader import KIND ...` runs the importer named KIND (reader.importers.registry);
-`reader import SOURCE ...` asks each importer whether it recognises SOURCE. The result
+`reader import SOURCE ...` works out the kind from the content (reader.feeds.detect): an
+http(s) SOURCE is fetched once, and what it serves (a feed, an OPML list, a page naming
+its feed) picks the importer, which is handed the bytes; a local file is offered to each
+importer in turn (their detect looks at its first element). The result
 (reader.importers.base.ImportResult) is printed the same way for every importer; a
 failed import raises reader.console.Failure (status 1), bad usage UsageError (2).
 """
@@ -15,8 +18,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reader.console import Failure, Parser, UsageError, echo, progress_printer, say
+from reader.feeds.detect import Detected, DetectError, detect
 from reader.importers import registry
 from reader.importers.base import Importer, ImporterError, ImportResult
+from reader.importers.fetch import is_url
 from reader.paths import short_path, tilde
 from reader.sanitize import clean_line
 
@@ -44,28 +49,40 @@ def build_import_parser() -> Parser:
     return parser
 
 
-def _kind_of(argv: Sequence[str]) -> list[str]:
-    """argv with the importer's name first: given, or found from SOURCE (UsageError if not)."""
+def _kind_of(argv: Sequence[str]) -> tuple[list[str], Detected | None]:
+    """argv with the importer's name first: given, or found from SOURCE (UsageError if
+    not); and, for an http(s) SOURCE, what it served (fetched once, handed to the importer)."""
     first = argv[0] if argv else ""
     if not first or first.startswith("-") or registry.find(first) is not None:
-        return list(argv)  # argparse reports a missing kind, shows --help, or runs KIND
+        return list(argv), None  # argparse reports a missing kind, shows --help, or runs KIND
+    if is_url(first):
+        try:
+            detected = detect(first)
+        except (DetectError, ImporterError) as error:  # ImporterError: the fetch's FeedError
+            raise Failure(str(error)) from None
+        kind = "page" if detected.page is not None else detected.kind
+        return [kind, *argv], detected
     importer = registry.detect(first)
     if importer is None:
         names = ", ".join(importer.name for importer in registry.IMPORTERS)
         if not os.path.exists(first) and "://" not in first:
             raise UsageError(f"no such file, nor a kind of source ({names}): {first}")
         raise UsageError(f"cannot tell what kind of source {first} is; name it ({names})")
-    return [importer.name, *argv]
+    return [importer.name, *argv], None
 
 
 def run_import(argv: Sequence[str]) -> int:
     """Run the importer; print what it did, its problems, and how to open the posts."""
-    args = build_import_parser().parse_args(_kind_of(argv))
+    argv, detected = _kind_of(argv)
+    args = build_import_parser().parse_args(argv)
+    args.detected = detected
     importer = registry.find(args.kind)
     assert importer is not None  # argparse allowed only the registry's names
     result = _run(importer, args)
     for problem in result.problems:
         say(problem)
+    for note in result.notes:
+        echo(note)
     echo(import_summary(result))
     return 0
 

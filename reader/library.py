@@ -26,6 +26,7 @@ POST_SUFFIXES = frozenset({".md", ".markdown"})
 MAX_POST_BYTES = 50 * 1024 * 1024
 MAX_TITLE_CHARS = 300
 PROGRESS_EVERY = 500
+FULL_TEXT_DIR = ".full"  # reader.feeds.fulltext.CACHE_DIR: full texts fetched for posts
 _BINARY_SNIFF_BYTES = 8192
 # load_post reads this much first; the rest only if the front matter or title needs it.
 _HEAD_BYTES = 64 * 1024
@@ -226,11 +227,26 @@ def load_post(path: Path, root: Path) -> Post:
     )
 
 
+def full_text_file(file: str) -> str:
+    """Where the full text fetched for a post file is kept: `.full/<name>` beside it
+    (reader.feeds.fulltext writes it; the dot-folder keeps it out of the post list)."""
+    head, name = os.path.split(file)
+    return os.path.join(head, FULL_TEXT_DIR, name)
+
+
 def read_body(post: Post) -> str:
-    """Return the post's Markdown body (front matter removed), cleaned for the terminal.
+    """Return the post's Markdown body (front matter removed), cleaned for the terminal:
+    the full text fetched for it (full_text_file) when there is one, else its own.
 
     Raises PostError if the file is gone, unreadable or no longer parses.
     """
+    full = Path(full_text_file(post.file))
+    if full.is_file():
+        try:
+            data, _ = _read_bytes(full, MAX_POST_BYTES)
+            return clean_text(_split(_decode(data, True))[1])
+        except PostError:
+            pass  # a broken copy: the post's own text
     data, _ = _read_bytes(post.path, MAX_POST_BYTES)
     _, body = _split(_decode(data, True))
     return clean_text(body)

@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from reader.library import Post, PostError
+from reader.library import Post, PostError, full_text_file
 from reader.query import normalise
 
 _TAG_GAP = " \ue000 "  # a private-use token between tags, so a phrase cannot span two tags
@@ -159,12 +159,17 @@ def _indexed(post: Post) -> Indexed:
 
 
 def _stat(file: str) -> tuple[int, int]:
-    """(size, mtime_ns) of a file, (-1, -1) if it cannot be read."""
+    """(size, mtime_ns) of a post file, (-1, -1) if it cannot be read; with the full text
+    fetched for it (its body is what read_body gives), so fetching one re-indexes the post."""
     try:
         info = os.stat(file)
     except OSError:
         return -1, -1
-    return info.st_size, info.st_mtime_ns
+    try:
+        full = os.stat(full_text_file(file))
+    except OSError:
+        return info.st_size, info.st_mtime_ns
+    return info.st_size + full.st_size, max(info.st_mtime_ns, full.st_mtime_ns)
 
 
 Writing = Callable[[], AbstractContextManager[sqlite3.Connection]]

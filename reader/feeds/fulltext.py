@@ -20,6 +20,7 @@ from reader.feeds.http import MAX_BYTES, TIMEOUT, fetch_feed
 from reader.frontmatter import FrontMatterError, split_front_matter
 from reader.importers.base import ImportResult, write_post
 from reader.importers.feed import FeedError, html_to_markdown, render_entry
+from reader.library import FULL_TEXT_DIR
 from reader.sanitize import clean_line, clean_text
 
 __all__ = [
@@ -32,7 +33,7 @@ __all__ = [
     "fetch_full_text",
 ]
 
-CACHE_DIR = ".full"
+CACHE_DIR = FULL_TEXT_DIR  # where reader.library.read_body looks first
 MIN_CHARS = 40  # an "article" shorter than this is no article
 _POST_BYTES = 4 * 1024 * 1024
 
@@ -108,6 +109,12 @@ def fetch_full_text(
         raise FullTextError(f"{name}: {clean_line(str(error))}") from None
     kept = json.loads(json.dumps(fields, default=str))  # a YAML date becomes its text
     kept["full_text"] = True
+    attached = kept.get("enclosures")
+    if isinstance(attached, list):  # the feed's attachments stay listed with the article
+        from reader.importers.enclosures import enclosures, enclosures_markdown
+
+        items = enclosures({"enclosures": [{"href": url} for url in attached]})
+        markdown = f"{markdown}\n\n{enclosures_markdown(items)}".strip()
     target = cache_path(post)
     try:
         target.parent.mkdir(exist_ok=True)

@@ -21,15 +21,15 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from http.client import HTTPException, HTTPResponse
 
-# Private names of reader.importers.fetch, reused rather than copied: the deadline
-# watchdog, its cuttable connections and handlers, and the http(s)-only redirects.
+# reader.importers.fetch's deadline watchdog, its cuttable connections and handlers,
+# and the http(s)-only redirects: reused rather than copied.
 from reader.importers.fetch import (
     USER_AGENT,
+    Connections,
+    CuttableHTTPHandler,
+    CuttableHTTPSConnection,
     FeedError,
-    _Connections,
-    _HTTPHandler,
-    _HTTPSConnection,
-    _SameSchemeRedirects,
+    SameSchemeRedirects,
     reason,
     too_large,
 )
@@ -106,7 +106,7 @@ def _tls() -> ssl.SSLContext:
 class _HTTPSHandler(urllib.request.HTTPSHandler):
     """Opens https: URLs with the shared TLS context and connections the deadline can cut."""
 
-    def __init__(self, connections: _Connections) -> None:
+    def __init__(self, connections: Connections) -> None:
         """Report sockets to `connections`."""
         super().__init__()
         self.connections = connections
@@ -114,20 +114,20 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
     def https_open(self, req: urllib.request.Request) -> HTTPResponse:
         """Open the URL (default certificate and host name checks)."""
         return self.do_open(
-            _HTTPSConnection, req, context=_tls(), connections=self.connections
+            CuttableHTTPSConnection, req, context=_tls(), connections=self.connections
         )
 
 
-def _opener(connections: _Connections) -> urllib.request.OpenerDirector:
+def _opener(connections: Connections) -> urllib.request.OpenerDirector:
     """An opener with http(s) only (no file:, ftp:, data:), redirects only to http(s)."""
     opener = urllib.request.OpenerDirector()
     for handler in (
         urllib.request.ProxyHandler(),
-        _HTTPHandler(connections),
+        CuttableHTTPHandler(connections),
         _HTTPSHandler(connections),
         urllib.request.HTTPDefaultErrorHandler(),
         urllib.request.HTTPErrorProcessor(),
-        _SameSchemeRedirects(),
+        SameSchemeRedirects(),
     ):
         opener.add_handler(handler)
     return opener
@@ -179,7 +179,7 @@ def fetch_feed(
     HTTP error (retry_after set from a 429/503's Retry-After), a body over max_bytes, a
     redirect to another scheme, the deadline.
     """
-    connections = _Connections(time.monotonic() + timeout)
+    connections = Connections(time.monotonic() + timeout)
     outcome: list[FetchResult | BaseException] = []
     conditions = {"If-None-Match": etag, "If-Modified-Since": last_modified}
 
@@ -212,7 +212,7 @@ def _get(
     conditions: dict[str, str | None],
     timeout: float,
     max_bytes: int,
-    connections: _Connections,
+    connections: Connections,
 ) -> FetchResult:
     """GET url in this thread; the caller's deadline may cut its sockets."""
     shown = clean_line(url)
@@ -259,7 +259,7 @@ def _get(
 
 
 def _read_body(
-    response: HTTPResponse, shown: str, max_bytes: int, connections: _Connections
+    response: HTTPResponse, shown: str, max_bytes: int, connections: Connections
 ) -> bytes:
     """The response's body (gunzipped if sent gzipped), at most max_bytes either way."""
     length = response.headers.get("Content-Length", "")

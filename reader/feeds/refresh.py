@@ -219,7 +219,7 @@ def _full_texts(
 def _naming(feed: Subscription, message: str) -> str:
     """The error as one line that names the feed."""
     message = clean_line(message)
-    return message if message.startswith(feed.name) else f"{feed.name}: {message}"
+    return message if feed.name in message else f"{feed.name}: {message}"
 
 
 def _succeeded(feed: Subscription, now: float, every: float, fetched: FetchResult) -> Subscription:

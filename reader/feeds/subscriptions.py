@@ -18,9 +18,7 @@ import builtins
 import dataclasses
 import hashlib
 import json
-import os
 import re
-import tempfile
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -371,13 +369,9 @@ class JsonFileStore:
         return data if isinstance(data, builtins.list) else []
 
     def save(self, records: builtins.list[dict[str, Any]]) -> None:
-        """Write the records to a temporary file, then rename it over the file."""
+        """Write the records atomically (reader.atomic: a temporary file renamed over it)."""
+        from reader.atomic import atomic_write
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=self.path.parent, prefix=".subs-")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(records, out, ensure_ascii=False, indent=1)
-            os.replace(name, self.path)
-        except BaseException:
-            Path(name).unlink(missing_ok=True)
-            raise
+        text = json.dumps(records, ensure_ascii=False, indent=1)
+        atomic_write(self.path, text.encode("utf-8"))

@@ -52,7 +52,7 @@ class ImportResult:
 
     `skipped` counts posts whose file already held exactly their text (not written
     again); `problems` are things the user should hear about that did not stop the
-    import (an entry left out, say).
+    import (an entry left out, say); `notes` say what else it did (feeds subscribed).
     """
 
     into: Path
@@ -61,6 +61,7 @@ class ImportResult:
     skipped: int = 0
     problems: list[str] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said before the summary (stdout)
 
 
 class Importer(Protocol):

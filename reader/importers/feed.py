@@ -27,6 +27,7 @@ from reader.console import timeout_seconds
 from reader.escape import yaml_json
 from reader.frontmatter import FrontMatterError, split_front_matter
 from reader.importers.base import ImportResult, Progress, slugify, write_post
+from reader.importers.enclosures import enclosures, enclosures_markdown
 from reader.importers.fetch import FeedError, is_url, load_source
 from reader.paths import feeds_dir
 from reader.sanitize import clean_line, clean_text
@@ -39,12 +40,13 @@ __all__ = [
     "entry_fields",
     "html_to_markdown",
     "import_feed",
+    "import_feed_data",
     "render_entry",
 ]
 
 DEFAULT_TIMEOUT = 15.0  # seconds
 HASH_CHARS = 10
-DETECT_BYTES = 4096  # `reader import SOURCE` looks for a feed's root tag in this much
+DETECT_BYTES = 64 * 1024  # `reader import SOURCE` looks for a feed's root tag in this much
 LOCK_NAME = ".reader-import.lock"  # hidden: the library and the index skip it
 LOCK_WAIT = 120.0  # seconds an import waits for another into the same folder
 _REMOVED_TAGS = ("script", "style", "iframe")
@@ -191,6 +193,9 @@ def entry_fields(
         fields["tags"] = list(tags)
     if urlsplit(link).scheme.lower() in ("http", "https"):
         fields["url"] = link
+    if attached := enclosures(entry):  # podcasts, attachments: links `f` lists
+        fields["enclosures"] = [url for url, _, _ in attached]
+        body = f"{body.rstrip()}\n\n{enclosures_markdown(attached)}".lstrip()
     return fields, clean_text(body)
 
 
@@ -261,6 +266,18 @@ def import_feed(
     the files of the one before, so an entry never gets two files.
     """
     data, headers = load_source(source, timeout, max_bytes)
+    return import_feed_data(data, headers, source, into, progress=progress)
+
+
+def import_feed_data(
+    data: bytes,
+    headers: dict[str, str],
+    source: str,
+    into: Path,
+    *,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """import_feed of bytes already read or fetched (`reader import SOURCE` detected them)."""
     try:
         entries, feed_title, feed_author = _parse(data, headers, source)
         into.mkdir(parents=True, exist_ok=True)
@@ -336,15 +353,16 @@ class FeedImporter:
     summary = "an RSS or Atom feed: a file or an http(s) URL"
 
     def detect(self, source: str) -> bool:
-        """An http(s) URL, or a file that begins like RSS, RDF or Atom XML."""
+        """An http(s) URL, or a file whose first element is RSS, RDF or Atom's."""
+        from reader.feeds.detect import sniff
+
         if is_url(source):
             return True
         try:
             with open(source, "rb") as handle:
-                head = handle.read(DETECT_BYTES).decode("utf-8", errors="replace").lower()
+                return sniff(handle.read(DETECT_BYTES)) == "feed"
         except (OSError, ValueError):
             return False
-        return any(tag in head for tag in ("<rss", "<feed", "<rdf:rdf"))
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         """SOURCE, --into DIR (default: the feeds folder) and --timeout."""
@@ -365,6 +383,10 @@ class FeedImporter:
     def run(self, args: argparse.Namespace, progress: Progress | None = None) -> ImportResult:
         """Import the feed into --into, else the user data dir's feeds folder."""
         into = Path(args.into) if args.into else feeds_dir()
+        detected = getattr(args, "detected", None)  # `reader import SOURCE` read it already
+        if detected is not None and detected.kind == "feed":
+            data, headers = detected.data, detected.headers
+            return import_feed_data(data, headers, args.source, into, progress=progress)
         return import_feed(args.source, into, progress=progress, timeout=args.timeout)
 
 

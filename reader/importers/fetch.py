@@ -28,7 +28,12 @@ from reader.sanitize import clean_line
 
 __all__ = [
     "USER_AGENT",
+    "Connections",
+    "CuttableHTTPConnection",
+    "CuttableHTTPHandler",
+    "CuttableHTTPSConnection",
     "FeedError",
+    "SameSchemeRedirects",
     "fetch",
     "is_url",
     "load_source",
@@ -46,7 +51,7 @@ class FeedError(ImporterError):
     """A feed that cannot be imported; the message is one line."""
 
 
-class _SameSchemeRedirects(urllib.request.HTTPRedirectHandler):
+class SameSchemeRedirects(urllib.request.HTTPRedirectHandler):
     """Follow redirects to http(s) URLs only (urllib would also follow ftp://)."""
 
     def http_error_302(
@@ -65,7 +70,7 @@ class _SameSchemeRedirects(urllib.request.HTTPRedirectHandler):
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
-class _Connections:
+class Connections:
     """The sockets of one fetch, so that the deadline can cut them (a watchdog)."""
 
     def __init__(self, deadline: float) -> None:
@@ -114,12 +119,12 @@ def _shut(sock: socket.socket) -> None:
 
 
 class _Reporting:
-    """Mixin for an HTTP(S) connection: reports its socket to the fetch's _Connections."""
+    """Mixin for an HTTP(S) connection: reports its socket to the fetch's Connections."""
 
-    connections: _Connections | None
+    connections: Connections | None
     sock: socket.socket
 
-    def __init__(self, host: str, *, connections: _Connections | None = None, **args: Any):
+    def __init__(self, host: str, *, connections: Connections | None = None, **args: Any):
         """As the connection class, plus the fetch's connections."""
         super().__init__(host, **args)  # type: ignore[call-arg]
         self.connections = connections
@@ -131,31 +136,31 @@ class _Reporting:
             self.connections.opened(self.sock)
 
 
-class _HTTPConnection(_Reporting, http.client.HTTPConnection):
+class CuttableHTTPConnection(_Reporting, http.client.HTTPConnection):
     """An HTTP connection that the fetch's deadline can cut."""
 
 
-class _HTTPSConnection(_Reporting, http.client.HTTPSConnection):
+class CuttableHTTPSConnection(_Reporting, http.client.HTTPSConnection):
     """An HTTPS connection that the fetch's deadline can cut."""
 
 
-class _HTTPHandler(urllib.request.HTTPHandler):
+class CuttableHTTPHandler(urllib.request.HTTPHandler):
     """Opens http: URLs with connections the deadline can cut."""
 
-    def __init__(self, connections: _Connections) -> None:
+    def __init__(self, connections: Connections) -> None:
         """Report sockets to `connections`."""
         super().__init__()
         self.connections = connections
 
     def http_open(self, req: urllib.request.Request) -> HTTPResponse:
         """Open the URL."""
-        return self.do_open(_HTTPConnection, req, connections=self.connections)
+        return self.do_open(CuttableHTTPConnection, req, connections=self.connections)
 
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
     """Opens https: URLs with connections the deadline can cut (default TLS checks)."""
 
-    def __init__(self, connections: _Connections) -> None:
+    def __init__(self, connections: Connections) -> None:
         """Report sockets to `connections`."""
         import ssl
 
@@ -165,19 +170,21 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
 
     def https_open(self, req: urllib.request.Request) -> HTTPResponse:
         """Open the URL."""
-        return self.do_open(_HTTPSConnection, req, context=self.tls, connections=self.connections)
+        return self.do_open(
+            CuttableHTTPSConnection, req, context=self.tls, connections=self.connections
+        )
 
 
-def _opener(connections: _Connections) -> urllib.request.OpenerDirector:
+def _opener(connections: Connections) -> urllib.request.OpenerDirector:
     """An opener with http(s) only: no file:, ftp: or data: handlers (proxies are honoured)."""
     opener = urllib.request.OpenerDirector()
     for handler in (
         urllib.request.ProxyHandler(),
-        _HTTPHandler(connections),
+        CuttableHTTPHandler(connections),
         _HTTPSHandler(connections),
         urllib.request.HTTPDefaultErrorHandler(),
         urllib.request.HTTPErrorProcessor(),
-        _SameSchemeRedirects(),
+        SameSchemeRedirects(),
     ):
         opener.add_handler(handler)
     return opener
@@ -211,7 +218,7 @@ def fetch(
     The request runs in a thread; at the deadline its sockets are shut and this
     returns (raises) at once, however slowly a server sends. Raises FeedError.
     """
-    connections = _Connections(time.monotonic() + timeout)
+    connections = Connections(time.monotonic() + timeout)
     outcome: list[tuple[bytes, dict[str, str]] | BaseException] = []
 
     def run() -> None:
@@ -235,7 +242,11 @@ def fetch(
 
 
 def _fetch_now(
-    url: str, timeout: float, max_bytes: int, connections: _Connections, data: bytes | None = None
+    url: str,
+    timeout: float,
+    max_bytes: int,
+    connections: Connections,
+    data: bytes | None = None,
 ) -> tuple[bytes, dict[str, str]]:
     """GET url; return the body and the headers feedparser needs. Raises FeedError."""
     shown = clean_line(url)

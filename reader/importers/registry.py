@@ -6,13 +6,15 @@ reader.importers.base.Importer, and one line here.
 
 from __future__ import annotations
 
-from reader.importers import digest, feed
+from reader.importers import digest, feed, opml, page
 from reader.importers.base import Importer
 
 __all__ = ["IMPORTERS", "detect", "find"]
 
 IMPORTERS: tuple[Importer, ...] = (
     feed.IMPORTER,
+    opml.IMPORTER,
+    page.IMPORTER,
     digest.IMPORTER,
 )
 

@@ -99,6 +99,7 @@ def test_list_json(capsys: pytest.CaptureFixture[str], library: Path, state: Pat
         "date": "2024-01-02T00:00:00+00:00",
         "author": "Ann",
         "feed": None,
+        "minutes": 1,
         "tags": ["x", "y"],
         "url": "https://example.org/a (1)",
         "path": str(library / "a.md"),
@@ -106,6 +107,24 @@ def test_list_json(capsys: pytest.CaptureFixture[str], library: Path, state: Pat
         "bookmarked": False,
     }
     assert rows[2]["author"] is None and rows[2]["url"] is None and rows[2]["tags"] == []
+
+
+def test_list_json_gives_each_post_its_feed_and_reading_time(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, state: Path
+) -> None:
+    """`feed` from the front matter; `minutes` at 230 words a minute, from the full text
+    fetched for a post when there is one (what the article and the search index read)."""
+    (tmp_path / "long.md").write_text(
+        '---\ntitle: Long\nfeed: "Blog"\n---\n' + "word " * 461, encoding="utf-8"
+    )
+    (tmp_path / "short.md").write_text("# Short\n\nsummary [...]\n", encoding="utf-8")
+    (tmp_path / ".full").mkdir()
+    (tmp_path / ".full" / "short.md").write_text("# Short\n\n" + "word " * 700, encoding="utf-8")
+    _, out, _ = run(capsys, cmd_list, tmp_path, "--json", "--state", state)
+    rows = {row["title"]: row for row in json.loads(out)}
+    assert (rows["Long"]["feed"], rows["Long"]["minutes"]) == ("Blog", 3)
+    assert (rows["Short"]["feed"], rows["Short"]["minutes"]) == (None, 4)
+    assert len(rows) == 2  # the .full copy is no post of its own
 
 
 def test_mark_then_list_and_views(

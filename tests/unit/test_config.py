@@ -189,3 +189,23 @@ def test_measure_and_link_urls_are_checked_and_reach_the_page(tmp_path: Path) ->
     assert len(problems.items) == 1
     result = run("config", "--show", "--config", str(write(tmp_path, "measure = 72\n")))
     assert "measure = 72" in result.stdout and 'link_urls = "end"' in result.stdout
+
+
+def test_refresh_every_takes_seconds_or_a_duration_and_config_show_prints_it(
+    tmp_path: Path,
+) -> None:
+    cases = [("0", 0.0), ('"30m"', 1800.0), ('"2h"', 7200.0), ("90", 90.0)]
+    for value, seconds in cases:
+        text = f"refresh_every = {value}"
+        config, problems = load_config(write(tmp_path, text + "\n"))
+        assert problems.items == [] and config.refresh_every == seconds
+    path = write(tmp_path, 'refresh_every = "soon"\n')
+    config, problems = load_config(path)
+    assert config.refresh_every is None
+    assert problems.lines() == [
+        f"config {path}: 'refresh_every' must be seconds (0 or more) or a duration like "
+        "\"30m\", \"2h\", \"1d\", not 'soon' (default used)"
+    ]
+    assert "refresh_every = 3600\n" in run("config", "--show").stdout
+    shown = run("config", "--show", "--config", str(write(tmp_path, 'refresh_every = "1d"\n')))
+    assert "refresh_every = 86400\n" in shown.stdout

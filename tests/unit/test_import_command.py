@@ -62,7 +62,7 @@ def test_import_of_something_no_importer_knows_is_a_usage_error(
     assert (status, out) == (2, "")
     assert err == (
         f"reader: error: cannot tell what kind of source {FEEDS / 'not-a-feed.html'} is; "
-        "name it (feed, digest)\n"
+        "name it (feed, opml, page, digest)\n"
     )
 
 

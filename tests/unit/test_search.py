@@ -524,3 +524,26 @@ def test_search_module_does_not_import_textual() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_full_text_fetched_later_is_read_and_indexed(tmp_path: Path) -> None:
+    """The excerpt is what a feed gave; the full text (reader.feeds.fulltext's .full/ copy)
+    replaces it for the article and the search, once fetched, without touching the post."""
+    from reader.feeds.fulltext import cache_path
+
+    post_file = _write(tmp_path, "p.md", "Post", "An excerpt [...]")
+    library = load_library(tmp_path)
+    index = SearchIndex(None)
+    assert index.open() is None
+    try:
+        index.sync(library.posts, read_body)
+        assert _search((index, _order(library)), "zanzibar").count == 0
+        cache_path(post_file).parent.mkdir()
+        cache_path(post_file).write_text("---\ntitle: Post\n---\n\nThe whole of zanzibar.\n")
+        [post] = load_library(tmp_path).posts
+        assert read_body(post) == "\nThe whole of zanzibar.\n"
+        index.sync([post], read_body)
+        assert _search((index, _order(library)), "zanzibar").count == 1
+    finally:
+        index.close()
+    assert post_file.read_text().endswith("An excerpt [...]\n")

@@ -14,3 +14,12 @@ def test_feed_refresh_figures_small() -> None:
         (6, "6 feeds: 6 new posts"),
     ]
     assert all(figure.seconds >= 0 for figure in figures)
+
+
+def test_the_refreshes_are_rows_of_the_bench_report() -> None:
+    from bench.feeds import RefreshFigure, report_figures
+    from bench.report import format_table
+
+    rows = report_figures([RefreshFigure("none due", 0.004, 0, "no feeds are due")])
+    assert rows[0].name == "Refresh: none due (0 requests)" and rows[0].samples == [0.004]
+    assert "Refresh: none due (0 requests)" in format_table(rows)

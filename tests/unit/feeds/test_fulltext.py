@@ -80,3 +80,24 @@ def test_failures_are_one_line_and_keep_the_excerpt(server: FeedServer, tmp_path
     no_url = post(tmp_path / "third", "file:///etc/passwd")
     with pytest.raises(FullTextError, match="has no web address"):
         fetch_full_text(no_url)
+
+
+def test_the_full_text_keeps_the_posts_attachments_listed(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    from reader.library import read_body
+    from reader.links import extract_links
+
+    page = (PAGES / "blog-post.html").read_bytes()
+    url = server.route("/post", Reply(page, content_type="text/html"))
+    original = post(tmp_path / "blog", url)
+    text = original.read_text(encoding="utf-8")
+    original.write_text(
+        text.replace("---\n\n", 'enclosures: ["https://cast.example/ep.mp3"]\n---\n\n', 1),
+        encoding="utf-8",
+    )
+    fetch_full_text(original)
+    [listed] = load_library(tmp_path / "blog").posts
+    body = read_body(listed)  # the full text now
+    assert "## Reading in a terminal" in body
+    assert "https://cast.example/ep.mp3" in [link.url for link in extract_links(body)]
