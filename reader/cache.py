@@ -20,7 +20,7 @@ from reader.atomic import atomic_write
 from reader.library import Post
 
 # 3: titles and other fields cleaned of format characters (bidi, zero-width...), ids
-# made writable (reader.library.writable_id); file names that are not UTF-8 kept.
+# made writable (reader.post_fields.writable_id); file names that are not UTF-8 kept.
 # 4: dates as ISO 8601 text with the post's own UTC offset (a timestamp lost it, so a
 # warm start showed `2014-03-27 22:43:48 -0400` as the 28th).
 CACHE_VERSION = 4

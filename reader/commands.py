@@ -25,8 +25,9 @@ from reader.console import (
 )
 from reader.core import choose_library, listed_posts, read_config
 from reader.escape import json_text
-from reader.library import Library, LibraryError, Post, load_library, writable_id
+from reader.library import Library, LibraryError, Post, load_library
 from reader.paths import default_state_path, short_path
+from reader.post_fields import writable_id
 from reader.sanitize import clean_line
 from reader.store import Store
 from reader.views import BOOKMARK_MARK, UNREAD_MARK, View

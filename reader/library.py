@@ -11,15 +11,24 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
 from reader.frontmatter import FrontMatterError, split_front_matter
+from reader.post_fields import (
+    author,
+    heading_title,
+    position,
+    post_date,
+    post_id,
+    scalar_text,
+    tags,
+    url,
+)
 from reader.sanitize import clean_line, clean_text
 
 POST_SUFFIXES = frozenset({".md", ".markdown"})
@@ -31,20 +40,6 @@ _BINARY_SNIFF_BYTES = 8192
 # load_post reads this much first; the rest only if the front matter or title needs it.
 _HEAD_BYTES = 64 * 1024
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-
-_SCALARS = (str, int, float, date)
-# Jekyll's "2020-05-27 15:20:30 +0530" and kin (datetime.fromisoformat handles the rest).
-_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%d %H:%M:%S.%f %z")
-_FILE_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})-")
-_PATH_DATE_RE = re.compile(r"(?:^|/)(\d{4})/(\d{2})/(\d{2})(?:/|$)")
-_TAG_SPLIT_RE = re.compile(r"[,\s]+")
-# A level-1 ATX heading or a code fence, at the start of a line.
-_HEADING_OR_FENCE_RE = re.compile(
-    r"^ {0,3}(?:(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)|#(?:[ \t]+(?P<title>[^\n]*))?$)",
-    re.MULTILINE,
-)
-_CLOSING_HASHES_RE = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 class LibraryError(Exception):
@@ -192,7 +187,7 @@ def _fields_and_title(data: bytes, complete: bool) -> tuple[dict[str, object], s
         if complete:
             raise
         return None  # the front matter may close after the part read so far
-    title = _scalar_text(fields.get("title")) or _heading_title(body)
+    title = scalar_text(fields.get("title")) or heading_title(body)
     if not title and not complete:
         return None
     return fields, title
@@ -215,15 +210,15 @@ def load_post(path: Path, root: Path) -> Post:
     if len(title) > MAX_TITLE_CHARS:
         title = title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
     return Post(
-        id=_post_id(fields.get("id"), path, root),
+        id=post_id(fields.get("id"), path, root),
         file=str(path),
         title=title or "untitled",
-        date=_post_date(fields, path.name),
-        author=_author(fields),
-        tags=_tags(fields),
-        url=_url(fields),
-        position=_position(fields.get("position")),
-        feed=_scalar_text(fields.get("feed")) or None,
+        date=post_date(fields, path.name),
+        author=author(fields),
+        tags=tags(fields),
+        url=url(fields),
+        position=position(fields.get("position")),
+        feed=scalar_text(fields.get("feed")) or None,
     )
 
 
@@ -250,167 +245,6 @@ def read_body(post: Post) -> str:
     data, _ = _read_bytes(post.path, MAX_POST_BYTES)
     _, body = _split(_decode(data, True))
     return clean_text(body)
-
-
-def _scalar_text(value: object) -> str:
-    """Return a scalar field as one clean line ('' for lists, tables and missing values)."""
-    if isinstance(value, bool) or not isinstance(value, _SCALARS):
-        return ""
-    return clean_line(str(value))
-
-
-def _heading_title(body: str) -> str:
-    """Return the text of the first level-1 ATX heading outside code fences, or ''."""
-    if "#" not in body:
-        return ""
-    fence = ""
-    for match in _HEADING_OR_FENCE_RE.finditer(body):
-        marker = match.group("fence")
-        if marker is not None:
-            if not fence:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence) and not match["info"].strip():
-                fence = ""
-            continue
-        if fence:
-            continue
-        title = clean_line(_CLOSING_HASHES_RE.sub("", match.group("title") or ""))
-        if title:
-            return title
-    return ""
-
-
-def _post_id(value: object, path: Path, root: Path) -> str:
-    """Return the front matter id as text, else the path relative to root (see writable_id)."""
-    if not isinstance(value, bool) and isinstance(value, _SCALARS) and str(value).strip():
-        return writable_id(str(value))
-    path_text, root_text = str(path), str(root).rstrip(os.sep)
-    if path_text.startswith(root_text + os.sep):  # cheaper than Path.relative_to
-        relative = path_text[len(root_text) + 1 :]
-        return writable_id(relative.replace(os.sep, "/") if os.sep != "/" else relative)
-    return writable_id(path.as_posix())
-
-
-def _escape_surrogate(match: re.Match[str]) -> str:
-    """A lone surrogate as text: an undecodable file name byte as \\xNN, others \\uNNNN."""
-    code = ord(match[0])
-    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
-
-
-def writable_id(text: str) -> str:
-    """Text made writable as UTF-8 (the state file, the terminal, `reader mark ID`).
-
-    A file name with bytes that are not UTF-8 reaches Python with a lone surrogate for
-    each such byte; each becomes `\\xNN` (the byte in hex, as Python writes it), so
-    `bad-\\xff.md` names the file `bad-<byte ff>.md`: the same id at every start, and
-    typed as shown, `reader mark 'bad-\\xff.md'` finds it. (A file really named with a
-    backslash, x, f, f would get the same id; the later one in path order gets a `#2`
-    suffix like any duplicate id.) Other lone surrogates (a YAML `"\\ud800"`) become
-    `\\uNNNN`. Any other text is returned as it is.
-    """
-    if text.isascii() or _SURROGATE_RE.search(text) is None:
-        return text
-    return _SURROGATE_RE.sub(_escape_surrogate, text)
-
-
-def _aware(value: datetime) -> datetime | None:
-    """Return value with its own UTC offset kept; a naive datetime is taken to be UTC.
-
-    The offset is the author's zone: `2014-03-27 22:43:48 -0400` stays 2014-03-27 when
-    shown (in UTC it is the 28th), while sorting uses the real instant (timestamp()).
-    A value whose instant is out of datetime's range (year 1 at +05:00) is dropped.
-    """
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    try:
-        value.astimezone(UTC)
-    except (OverflowError, ValueError):
-        return None
-    return value
-
-
-def _parse_date(value: object) -> datetime | None:
-    """Return a front matter date value as an aware datetime in its own offset, or None."""
-    if isinstance(value, datetime):
-        return _aware(value)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if not text[:4].isdigit():
-        return None
-    try:
-        return _aware(datetime.fromisoformat(text))
-    except ValueError:
-        pass
-    for fmt in _DATE_FORMATS:
-        try:
-            return _aware(datetime.strptime(text, fmt))
-        except ValueError:
-            continue
-    return None
-
-
-def _ymd(match: re.Match[str] | None) -> datetime | None:
-    """Return midnight UTC of a (year, month, day) regex match, or None if invalid."""
-    if match is None:
-        return None
-    try:
-        return datetime(int(match[1]), int(match[2]), int(match[3]), tzinfo=UTC)
-    except ValueError:
-        return None
-
-
-def _post_date(fields: dict[str, object], name: str) -> datetime | None:
-    """Return the post date: `date` field, else Jekyll file name, else Zola `path` field."""
-    zola_path = fields.get("path")
-    return (
-        _parse_date(fields.get("date"))
-        or _ymd(_FILE_DATE_RE.match(name))
-        or (_ymd(_PATH_DATE_RE.search(zola_path)) if isinstance(zola_path, str) else None)
-    )
-
-
-def _author(fields: dict[str, object]) -> str | None:
-    """Return `author` or `authors` (a list is joined with ', '), cleaned, or None."""
-    for key in ("author", "authors"):
-        value = fields.get(key)
-        names = [name for name in map(_scalar_text, _as_list(value)) if name]
-        if names:
-            return ", ".join(names)
-    return None
-
-
-def _as_list(value: object) -> list[object]:
-    """Return value if it is a list, else a list of just value."""
-    return value if isinstance(value, list) else [value]
-
-
-def _tags(fields: dict[str, object]) -> tuple[str, ...]:
-    """Return tags then categories: cleaned, de-duplicated, in order."""
-    found: dict[str, None] = {}
-    for key in ("tags", "categories", "category"):
-        value = fields.get(key)
-        items = _TAG_SPLIT_RE.split(value) if isinstance(value, str) else _as_list(value)
-        for tag in map(_scalar_text, items):
-            if tag:
-                found.setdefault(tag, None)
-    return tuple(found)
-
-
-def _url(fields: dict[str, object]) -> str | None:
-    """Return the `url` or `link` field if it is a non-empty string, cleaned."""
-    for key in ("url", "link"):
-        value = fields.get(key)
-        if isinstance(value, str) and value.strip():
-            return clean_line(value)
-    return None
-
-
-def _position(value: object) -> int | None:
-    """Return an int `position` field (not a bool), else None."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _sort_key(post: Post) -> tuple[bool, float, bool, int, str]:

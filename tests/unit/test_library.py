@@ -20,8 +20,8 @@ from reader.library import (
     load_library,
     load_post,
     read_body,
-    writable_id,
 )
+from reader.post_fields import writable_id
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "tests" / "data" / "corpus"
