@@ -80,6 +80,8 @@ class ReaderApp(App[int]):
         keymap: Mapping[str, str] | None = None,
         exit_guard: ExitGuard | None = None,
         page_options: PageOptions | None = None,
+        feeds_library: Path | None = None,
+        refresh_every: float | None = 3600.0,
     ) -> None:
         """Keep what the screen needs; nothing is read from disk here."""
         super().__init__()
@@ -92,6 +94,11 @@ class ReaderApp(App[int]):
         self.sort = sort
         self.keymap_overrides = dict(keymap or {})
         self.page_options = page_options  # measure and link addresses (reader.page)
+        # Followed feeds: where a refresh writes their posts (None: the user data folder's
+        # `feeds`), and how old a feed may get before the start refreshes it (0: never;
+        # the CLI passes the config's refresh_every).
+        self.feeds_library = feeds_library
+        self.refresh_every = refresh_every
 
     def on_mount(self) -> None:
         """Apply theme and keys, show the main screen and any notices from start-up."""

@@ -68,14 +68,25 @@ class RenderedLines(list[list[Segment]]):
 
 
 def metadata_line(
-    date: datetime | None, author: str | None, tags: Iterable[str], url: str | None
+    date: datetime | None,
+    author: str | None,
+    tags: Iterable[str],
+    url: str | None,
+    *,
+    feed: str | None = None,
+    minutes: int | None = None,
 ) -> str:
-    """The one-line summary shown under a post's title."""
+    """The one-line summary shown under a post's title (with the feed it came from and
+    its estimated reading time, `6 min`)."""
     parts: list[str] = []
     if date is not None:
         parts.append(date.strftime("%Y-%m-%d"))
     if author:
         parts.append(f"by {author}")
+    if feed:
+        parts.append(feed)
+    if minutes is not None:
+        parts.append(f"{minutes} min")
     tag_list = list(tags)
     if tag_list:
         parts.append("tags: " + ", ".join(tag_list))
@@ -285,12 +296,43 @@ def rendered_chunks(
     from reader.library import PostError, read_body
 
     try:
-        body = read_body(post)
+        body = read_body(_full_text_or(post))
     except PostError as error:
         body = f"*This post could not be read: {error}*"
     renderer = ArticleRenderer(width, look)
-    header = renderer.header(post.title, metadata_line(post.date, post.author, post.tags, post.url))
+    meta = metadata_line(
+        post.date, post.author, post.tags, post.url, feed=post.feed, minutes=_minutes(body)
+    )
+    header = renderer.header(post.title, meta)
     lines = RenderedLines(header, renderer.links)
     for chunk in article_chunks(renderer, body):
         lines.extend(chunk)
         yield lines
+
+
+WORDS_PER_MINUTE = 230
+
+
+def _minutes(body: str) -> int:
+    """The estimated reading time of a body, in whole minutes (at least 1).
+
+    TO BE REPLACED at the merge with reader.reading_time.minutes (branch subs), which
+    `reader list --json` also uses: one estimate for the CLI and the article.
+    """
+    return max(1, -(-len(body.split()) // WORDS_PER_MINUTE))
+
+
+def _full_text_or(post: Post) -> Post:
+    """The post's full text (fetched with `x`, kept in `.full/` beside it) when there is one.
+
+    TO BE DROPPED at the merge once read_body prefers the full-text cache (branch subs).
+    """
+    import dataclasses
+
+    from reader.feeds.fulltext import cached
+
+    try:
+        path = cached(post.path)
+    except OSError:
+        return post
+    return post if path is None else dataclasses.replace(post, file=str(path))
