@@ -196,7 +196,7 @@ class FeedRefresher(Widget):
         parts += [f"{failed} failed"] if failed else []
         self.show_status(f"Refreshed: {', '.join(parts)}" if summary.results else "No feeds due")
         self.set_timer(RESULT_SHOWN, self.clear_result)
-        if failed > self.failures_noticed or (message.manual and failed):
+        if failed > self.failures_noticed:  # some failed feeds were not named yet
             self.notify(sentence(summary.line()), severity="warning", timeout=8, markup=False)
         if any(result.changed for result in summary.results):
             if related(self.host.library_path, self.feeds_library):
@@ -250,5 +250,6 @@ class FeedRefresher(Widget):
         articles = self.host.articles
         articles.rendered.clear()
         if articles.current == message.post_id:
-            articles.rerender()
-        self.notify(f"Full text of “{title}”", timeout=3, markup=False)
+            articles.rerender()  # the article changes before the reader's eyes
+        else:
+            self.notify(f"The full text of “{title}” is ready", timeout=3, markup=False)
