@@ -20,6 +20,8 @@ from reader.messages import sentence
 from reader.sanitize import clean_line
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from reader.feeds.refresh import FeedResult, RefreshSummary
     from reader.library import Post
     from reader.screens.main import MainScreen
@@ -87,6 +89,7 @@ class FeedRefresher(Widget):
         self.status = ""  # what the header says about the refresh ("" when nothing)
         self.failures_noticed = 0
         self.fetching: set[str] = set()  # posts whose full text is being fetched
+        self.result_timer: Timer | None = None  # clears the result from the header
 
     def on_mount(self) -> None:
         """Take the feeds library and refresh_every from the app (ReaderApp's arguments)."""
@@ -195,7 +198,9 @@ class FeedRefresher(Widget):
         parts = [f"{added} new"] + ([f"{updated} updated"] if updated else [])
         parts += [f"{failed} failed"] if failed else []
         self.show_status(f"Refreshed: {', '.join(parts)}" if summary.results else "No feeds due")
-        self.set_timer(RESULT_SHOWN, self.clear_result)
+        if self.result_timer is not None:
+            self.result_timer.stop()
+        self.result_timer = self.set_timer(RESULT_SHOWN, self.clear_result)
         if failed > self.failures_noticed:  # some failed feeds were not named yet
             self.notify(sentence(summary.line()), severity="warning", timeout=8, markup=False)
         if any(result.changed for result in summary.results):

@@ -345,7 +345,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
     def action_full_text(self) -> None:
         """Fetch the shown post's page for its full text (`x`)."""
         post = self.session.posts.get(self.current or "")
-        if post is not None:
+        if post is None:
+            self.notify("No post is shown", timeout=2)
+        else:
             self.feeds.fetch_full_text(post)
 
     def action_reload(self) -> None:
