@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from reader.feed_scope import FeedScope, ScopeChoice, feed_tags, scope_choices
 from reader.sanitize import clean_line
+from reader.screens.links import CURSOR
 
 if TYPE_CHECKING:
     from reader.screens.main import MainScreen
@@ -79,13 +80,13 @@ class FeedPicker(ModalScreen[Picked | None]):
         """The choices (their names are never read as markup) and the scope in use."""
         super().__init__()
         self.choices: dict[str, FeedScope | None] = {ALL: None}
-        self.options: list[Option] = [
-            Option(Text.assemble("All posts  ", (counts(unread, total), "dim")), id=ALL)
-        ]
+        self.labels: list[tuple[str, str] | None] = [("All posts", counts(unread, total))]
+        self.options: list[Option] = [Option(self.row(0, False), id=ALL)]
         self.current = ALL
         for heading, group in (("Feeds", feeds), ("Tags", tags)):
             if not group:
                 continue
+            self.labels.append(None)
             self.options.append(Option(Text(heading, style="bold"), disabled=True))
             for choice in group:
                 key = f"{choice.scope.kind}:{len(self.choices)}"
@@ -93,8 +94,15 @@ class FeedPicker(ModalScreen[Picked | None]):
                 if choice.scope == current:
                     self.current = key
                 name = ("#" if choice.scope.kind == "tag" else "") + clean_line(choice.scope.name)
-                row = Text.assemble("  ", name, "  ", (counts(choice.unread, choice.total), "dim"))
-                self.options.append(Option(row, id=key))
+                self.labels.append(("  " + name, counts(choice.unread, choice.total)))
+                self.options.append(Option(self.row(len(self.labels) - 1, False), id=key))
+        self.marked = 0  # the row that shows CURSOR
+
+    def row(self, index: int, marked: bool) -> Text:
+        """A choice's row: the cursor mark (seen without colours too), its name, its counts."""
+        label = self.labels[index]
+        assert label is not None
+        return Text.assemble(CURSOR if marked else " ", " ", label[0], "  ", (label[1], "dim"))
 
     @classmethod
     def open_for(cls, host: MainScreen) -> None:
@@ -124,6 +132,15 @@ class FeedPicker(ModalScreen[Picked | None]):
         """Start on the scope in use."""
         option_list = self.query_one(OptionList)
         option_list.highlighted = option_list.get_option_index(self.current)
+
+    @on(OptionList.OptionHighlighted)
+    def moved(self, event: OptionList.OptionHighlighted) -> None:
+        """Move the cursor mark with the highlight."""
+        old, self.marked = self.marked, event.option_index
+        option_list = event.option_list
+        if self.labels[old] is not None:
+            option_list.replace_option_prompt_at_index(old, self.row(old, False))
+        option_list.replace_option_prompt_at_index(self.marked, self.row(self.marked, True))
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:

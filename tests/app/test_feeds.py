@@ -209,7 +209,7 @@ def choose(pilot: Pilot[int], text: str) -> None:
     assert isinstance(picker, FeedPicker)
     options = picker.query_one(OptionList)
     for index in range(options.option_count):
-        if str(options.get_option_at_index(index).prompt).strip().startswith(text):
+        if str(options.get_option_at_index(index).prompt).lstrip(" ▸").startswith(text):
             options.highlighted = index
             return
     raise AssertionError(f"no row {text!r}")
@@ -235,7 +235,7 @@ async def test_F_narrows_the_list_to_a_feed_or_tag_and_the_header_names_it(
             str(picker.query_one(OptionList).get_option_at_index(i).prompt).strip()
             for i in range(picker.query_one(OptionList).option_count)
         ]
-        assert rows == ["All posts  3 unread · 3", "Feeds", "Alpha Blog  2 unread · 2",
+        assert rows == ["▸ All posts  3 unread · 3", "Feeds", "Alpha Blog  2 unread · 2",
                         "Beta Blog  1 unread · 1", "Tags", "#Tech  2 unread · 2"]  # fmt: skip
         choose(pilot, "Beta Blog")
         await pilot.press("enter")
