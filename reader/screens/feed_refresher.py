@@ -9,12 +9,14 @@ the selection and the article's scroll stay. The UI never waits on the network.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.message import Message
 from textual.widget import Widget
+from textual.worker import get_current_worker
 
 from reader.messages import sentence
 from reader.sanitize import clean_line
@@ -22,13 +24,15 @@ from reader.sanitize import clean_line
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from reader.feeds.refresh import FeedResult, RefreshSummary
+    from reader.feeds.http import FetchResult
+    from reader.feeds.refresh import FeedResult, Fetcher, RefreshSummary
     from reader.library import Post
     from reader.screens.main import MainScreen
 
 DEFAULT_REFRESH_EVERY = 3600.0  # seconds; the config's refresh_every (0: never at start)
 FAILURES_NOTICED = 3  # feeds named in a notice of their own; the rest in the summary
 RESULT_SHOWN = 30.0  # seconds the header shows a refresh's result
+STOP_POLL = 0.1  # seconds between looks at whether a fetch should be given up
 
 
 class RefreshProgress(Message):
@@ -62,6 +66,51 @@ class FullTextFetched(Message):
         self.post_id = post_id
         self.title = title
         self.error = error
+
+
+class Stopped(Exception):
+    """The worker was cancelled (the reader quits): the refresh ends at once."""
+
+
+def stoppable(stop: threading.Event) -> Fetcher:
+    """fetch_feed, given up as soon as `stop` is set.
+
+    Quitting must not wait for a slow server: the fetch runs in a daemon thread (left
+    behind when the reader stops; the process does not wait for it), and the refresh's
+    own pool threads, which the interpreter joins at exit, return within a tenth of a
+    second of `stop`.
+    """
+    from reader.feeds.http import MAX_BYTES, TIMEOUT, FetchFailure, fetch_feed
+
+    def fetch(
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        timeout: float = TIMEOUT,
+        max_bytes: int = MAX_BYTES,
+    ) -> FetchResult:
+        outcome: list[FetchResult | BaseException] = []
+
+        def run() -> None:
+            try:
+                outcome.append(fetch_feed(url, etag=etag, last_modified=last_modified,
+                                          timeout=timeout, max_bytes=max_bytes))  # fmt: skip
+            except BaseException as error:  # raised in the caller's thread
+                outcome.append(error)
+
+        thread = threading.Thread(target=run, name="reader-feed-fetch", daemon=True)
+        thread.start()
+        while thread.is_alive() and not stop.is_set():
+            thread.join(STOP_POLL)
+        if not outcome:
+            raise FetchFailure(f"cannot fetch {clean_line(url)}: the reader stopped")
+        result = outcome[0]
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    return fetch
 
 
 def related(one: Path, other: Path) -> bool:
@@ -150,7 +199,11 @@ class FeedRefresher(Widget):
         from reader.feeds.state import StateSubscriptions
         from reader.feeds.subscriptions import SubscriptionError
 
+        stop = get_current_worker().cancelled_event
+
         def progress(done: int, total: int, result: FeedResult) -> None:
+            if stop.is_set():
+                raise Stopped  # no more feeds are started; the finished ones are written
             self.post_message(RefreshProgress(done, total, result))
 
         summary, error = None, None
@@ -161,7 +214,10 @@ class FeedRefresher(Widget):
                 force=manual,
                 every=self.refresh_every or DEFAULT_REFRESH_EVERY,
                 progress=progress,
+                fetcher=stoppable(stop),
             )
+        except Stopped:
+            return
         except (RefreshBusy, SubscriptionError) as problem:
             error = str(problem)
         except OSError as problem:
@@ -236,7 +292,7 @@ class FeedRefresher(Widget):
 
         error = None
         try:
-            fetch_full_text(post.path)
+            fetch_full_text(post.path, fetch=stoppable(get_current_worker().cancelled_event))
         except FullTextError as problem:
             error = str(problem)
         except Exception as problem:  # never a traceback on screen

@@ -326,3 +326,32 @@ async def test_x_shows_the_full_text_and_a_failure_keeps_the_excerpt(
         text = article_text(pilot)
         assert "Reading in a terminal" in text
         assert "Buy our stuff" not in text
+
+
+async def test_quitting_during_a_refresh_does_not_wait_for_a_slow_server(
+    tmp_path: Path, server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feeds = Feeds(tmp_path)
+    feeds.follow(server.url("/slow.xml"))  # never fetched: due at start
+    feeds.save()
+    feeds.library.mkdir()
+    (feeds.library / "note.md").write_text("# A note of my own\n\nHi.\n")
+    server.route("/slow.xml", Reply(body=rss("Slow", [("s1", "Slow", "Hi.")]), delay=120))
+    async with reader_on(feeds, monkeypatch, refresh_every=None, wait=False) as (pilot, _):
+        deadline = time.monotonic() + 30
+        while server.counts["/slow.xml"] == 0 and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        assert screen_of(pilot).feeds.running
+    # The reader has quit; the server has not answered (it would in 120 s): the refresh's
+    # threads, which the interpreter waits for at exit, are gone all the same.
+    deadline = time.monotonic() + 10
+    while refresh_threads() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not refresh_threads()
+
+
+def refresh_threads() -> list[str]:
+    """The refresh pool's threads still running."""
+    import threading
+
+    return [t.name for t in threading.enumerate() if t.name.startswith("reader-refresh")]
