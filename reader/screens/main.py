@@ -243,10 +243,10 @@ class MainScreen(Screen[None], inherit_bindings=False):
         scope, status = self.session.scope, self.feeds.status
         self.sub_title = (
             (f"{scope.label} · " if scope is not None else "")
+            + (f"{status} · " if status else "")  # first: 80 columns cut the end off
             + f"{label} {counts.shown}/{counts.total} · {counts.unread} unread"
             f" · {counts.bookmarked} bookmarked"
             + ("" if sort is Sort.NEWEST else f" · {sort.label}")
-            + (f" · {status}" if status else "")
         )
 
     def set_read(self, post_id: str, value: bool, *, undoable: str | None = None) -> None:

@@ -154,7 +154,7 @@ async def test_R_brings_new_posts_in_place_and_names_a_feed_that_fails(
         monkeypatch.setattr(screen.feeds, "show_status", recording)
         await pilot.press("R")
         await settle(pilot)
-        progress = [line.rsplit(" · ", 1)[-1] for line in headers]
+        progress = [line.split(" · ", 1)[0] for line in headers]
         assert progress[:3] == ["Refreshing…", "Refreshing 1/2", "Refreshing 2/2"], headers
         assert sorted(titles(pilot)) == ["First post", "Second post", "Third post"]
         assert sidebar(pilot).highlighted_id == chosen, "the selection stays"
