@@ -328,11 +328,10 @@ def _full_text_or(post: Post) -> Post:
     TO BE DROPPED at the merge once read_body prefers the full-text cache (branch subs).
     """
     import dataclasses
+    import os
 
-    from reader.feeds.fulltext import cached
-
-    try:
-        path = cached(post.path)
-    except OSError:
-        return post
-    return post if path is None else dataclasses.replace(post, file=str(path))
+    # reader.feeds.fulltext.cache_path, without importing the fetching machinery into the
+    # render of every post: `.full/<name>` beside the post.
+    folder, name = os.path.split(post.file)
+    path = os.path.join(folder, ".full", name)
+    return dataclasses.replace(post, file=path) if os.path.isfile(path) else post

@@ -118,3 +118,22 @@ def test_the_index_filters_its_hits_by_feed(tmp_path: Path) -> None:
         assert only.ids == ["p0"], "an operator alone filters every post"
     finally:
         index.close()
+
+
+def test_the_article_prefers_the_full_text_kept_beside_the_post(tmp_path: Path) -> None:
+    from reader.feeds.fulltext import cache_path
+    from reader.render import rendered_chunks
+
+    path = tmp_path / "post.md"
+    path.write_text("---\ntitle: Summary\nfeed: Alpha Blog\n---\n\nOnly a summary [...]\n")
+    one = Post("p", str(path), "Summary", None, None, (), None, None, "Alpha Blog")
+
+    def text() -> str:
+        lines = list(rendered_chunks(one, 60))[-1]
+        return "\n".join("".join(segment.text for segment in line) for line in lines)
+
+    assert "Only a summary" in text()
+    assert "Alpha Blog · 1 min" in text()
+    cache_path(path).parent.mkdir()
+    cache_path(path).write_text("---\ntitle: Summary\n---\n\nThe whole article.\n")
+    assert "The whole article." in text() and "Only a summary" not in text()
