@@ -242,7 +242,8 @@ class FeedRefresher(Widget):
         summary = message.summary
         if message.error is not None or summary is None:
             self.show_status("")
-            self.notify(sentence(message.error or "the refresh failed"), severity="warning",
+            text = clean_line(message.error or "the refresh failed")
+            self.notify(sentence(text), severity="warning",
                         timeout=8, markup=False)  # fmt: skip
             return
         if not summary.results and not message.manual:

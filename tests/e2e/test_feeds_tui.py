@@ -19,7 +19,7 @@ from reader.paths import default_state_path, feeds_dir
 from reader.store import Store
 from tests.conftest import DATA
 from tests.e2e.conftest import TerminalFactory
-from tests.e2e.screen import NEVER
+from tests.e2e.screen import NEVER, pane_lines
 from tests.feeds_server import FeedServer, Reply, rss, serve
 
 
@@ -70,7 +70,9 @@ def test_feeds_refresh_live_narrow_to_one_and_fetch_full_text(
     terminal.send("\x1b[B")  # down: the first feed, Alpha Blog
     terminal.send("\r")
     text = terminal.wait_for(lambda screen: "Feed: Alpha Blog" in header(screen))
-    assert "Beta says hi" not in text and "Welcome" not in text
+    listed = " ".join(left for left, _ in pane_lines(text))
+    assert "A second alpha post" in listed and "Summaries in a terminal" in listed
+    assert "Beta says hi" not in listed and "Welcome" not in listed
 
     terminal.send("G")  # the older alpha post, a summary
     terminal.wait_for("Only a summary [...]")
