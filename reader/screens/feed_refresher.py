@@ -243,8 +243,7 @@ class FeedRefresher(Widget):
         if message.error is not None or summary is None:
             self.show_status("")
             text = clean_line(message.error or "the refresh failed")
-            self.notify(sentence(text), severity="warning",
-                        timeout=8, markup=False)  # fmt: skip
+            self.notify(sentence(text), severity="warning", timeout=8, markup=False)
             return
         if not summary.results and not message.manual:
             self.show_status("")
