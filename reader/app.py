@@ -80,6 +80,8 @@ class ReaderApp(App[int]):
         page_options: PageOptions | None = None,
         syncer: Syncer | None = None,
         sync_every: float | None = None,
+        feeds_library: Path | None = None,
+        refresh_every: float | None = None,
     ) -> None:
         """Keep what the screen needs; nothing is read from disk here."""
         super().__init__()
@@ -94,6 +96,11 @@ class ReaderApp(App[int]):
         self.page_options = page_options  # measure and link addresses (reader.page)
         self.syncer = syncer  # sync (reader.screens.sync_runner), None when not configured
         self.sync_every = sync_every  # minutes
+        # Followed feeds: where a refresh writes their posts (None: the user data folder's
+        # `feeds`), and how old a feed may get before the start refreshes it (0: never;
+        # the CLI passes the config's refresh_every).
+        self.feeds_library = feeds_library
+        self.refresh_every = refresh_every
 
     def on_mount(self) -> None:
         """Apply theme and keys, show the main screen and any notices from start-up."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader import __version__
-from reader.config import DEFAULT_MARK_READ_AFTER, DEFAULT_SORT, DEFAULT_THEME
+from reader.config import DEFAULT_MARK_READ_AFTER, DEFAULT_SORT, DEFAULT_THEME, refresh_every
 from reader.console import (
     Failure,
     Parser,
@@ -203,6 +203,7 @@ def run_reader(argv: Sequence[str]) -> int:
         keymap=keymap,
         exit_guard=exit_guard,
         page_options=page_options(config),
+        refresh_every=refresh_every(config),
         syncer=syncer,
         sync_every=config.sync_every,
     )

@@ -127,10 +127,23 @@ KEYS: tuple[Key, ...] = (
     Key("focus_previous", "shift+tab", "app.focus_previous", "Focus previous pane", EVERYWHERE,
         "screen"),
     Key("end_search", "escape", "end_search", "End the search", EVERYWHERE, "screen",
-        detail="end a search, from the box or either pane"),
+        detail="end a search, from the box or either pane; else clear the feed or tag filter "
+        "(`F`)"),
     Key("copy_selection", "ctrl+c,super+c", "screen.copy_text", "Copy selected text",
         EVERYWHERE, "screen", palette=False,
         detail="copy text selected with the mouse (where a widget lets you select it)"),
+    Key("refresh_feeds", "R", "refresh_feeds", "Refresh feeds", EVERYWHERE, "screen",
+        detail="refresh every followed feed in the background: the header shows "
+        "`Refreshing 12/40`, then the result; new posts join the sidebar in place (the "
+        "selection and the article's scroll stay); a feed that fails gets a notice naming it"),
+    Key("pick_feed", "F", "pick_feed", "Feeds and tags", EVERYWHERE, "screen",
+        detail="pick a feed or a tag, with their unread counts: the sidebar lists only its "
+        "posts and the header names it, for this session; `All posts` (or `escape` in the "
+        "sidebar or article) lists every post again"),
+    Key("full_text", "x", "full_text", "Full text", EVERYWHERE, "screen",
+        detail="fetch the shown post's `url` and show the article's full text in place of "
+        "the excerpt (kept beside the post); when that fails, a notice says why and the "
+        "excerpt stays"),
     Key("help", "question_mark,f1", "app.help", "Help", EVERYWHERE, "screen", show=True,
         palette=False,
         detail="help: every key (yours, from this table), the search operators and the sidebar "

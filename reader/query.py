@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 STATES = frozenset({"unread", "read", "bookmarked"})
 _WORD_RE = re.compile(r"[^\W_]+")
-# One item of the search box: [-][tag:|author:|is:]("quoted, maybe unclosed" | word).
-_ITEM_RE = re.compile(r'(?=\S)(-?)(?:(tag|author|is):)?(?:"([^"]*)"?|(\S*))', re.IGNORECASE)
+# One item of the search box: [-][tag:|author:|feed:|is:]("quoted, maybe unclosed" | word).
+_ITEM_RE = re.compile(r'(?=\S)(-?)(?:(tag|author|feed|is):)?(?:"([^"]*)"?|(\S*))', re.IGNORECASE)
 
 
 @functools.cache
@@ -51,12 +51,13 @@ class Query:
     tags: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     states: frozenset[str] = frozenset()
+    feeds: tuple[str, ...] = ()  # feed:NAME, matched against the post's feed (front matter)
 
     @property
     def empty(self) -> bool:
         """True when there is nothing at all to filter on."""
         parts = (self.terms, self.phrases, self.excluded, self.tags, self.authors, self.states)
-        return not any(parts)
+        return not any(parts) and not self.feeds
 
     def highlight_words(self) -> tuple[str, ...]:
         """The normalised words to highlight: those of the terms and phrases."""
@@ -66,7 +67,7 @@ class Query:
 
 def parse_query(text: str) -> Query:
     """Parse the search box text; never raises, and no user text is ever FTS5 syntax."""
-    found: dict[str, list[str]] = {"": [], '"': [], "-": [], "tag": [], "author": []}
+    found: dict[str, list[str]] = {"": [], '"': [], "-": [], "tag": [], "author": [], "feed": []}
     states: set[str] = set()
     for item in _ITEM_RE.finditer(text):
         negated, key, quoted = item[1] == "-", (item[2] or "").lower(), item[3] is not None
@@ -91,7 +92,27 @@ def parse_query(text: str) -> Query:
         tags=tuple(found["tag"]),
         authors=tuple(found["author"]),
         states=frozenset(states),
+        feeds=tuple(found["feed"]),
     )
+
+
+def feed_matches(feed: str | None, wanted: Sequence[str]) -> bool:
+    """Whether a post's feed name matches every `feed:` value: each value's words found in
+    a row among the name's words, the last as a prefix (as `tag:` matches, through FTS5)."""
+    have = tokens(feed or "")
+    for value in wanted:
+        words = tokens(value)
+        if not words:
+            continue
+        *exact, last = words
+        if not any(
+            have[start : start + len(exact)] == exact
+            and start + len(exact) < len(have)
+            and have[start + len(exact)].startswith(last)
+            for start in range(len(have))
+        ):
+            return False
+    return True
 
 
 def highlight_spans(text: str, words: Sequence[str]) -> list[tuple[int, int]]:

@@ -68,14 +68,25 @@ class RenderedLines(list[list[Segment]]):
 
 
 def metadata_line(
-    date: datetime | None, author: str | None, tags: Iterable[str], url: str | None
+    date: datetime | None,
+    author: str | None,
+    tags: Iterable[str],
+    url: str | None,
+    *,
+    feed: str | None = None,
+    minutes: int | None = None,
 ) -> str:
-    """The one-line summary shown under a post's title."""
+    """The one-line summary shown under a post's title (with the feed it came from and
+    its estimated reading time, `6 min`)."""
     parts: list[str] = []
     if date is not None:
         parts.append(date.strftime("%Y-%m-%d"))
     if author:
         parts.append(f"by {author}")
+    if feed:
+        parts.append(feed)
+    if minutes is not None:
+        parts.append(f"{minutes} min")
     tag_list = list(tags)
     if tag_list:
         parts.append("tags: " + ", ".join(tag_list))
@@ -283,13 +294,17 @@ def rendered_chunks(
     """Read and render a post; yields the lines rendered so far after each chunk
     (the same list, growing; its `links` complete after the last)."""
     from reader.library import PostError, read_body
+    from reader.reading_time import minutes
 
     try:
-        body = read_body(post)
+        body = read_body(post)  # the full text (`x`, a full_text feed) when fetched
     except PostError as error:
         body = f"*This post could not be read: {error}*"
     renderer = ArticleRenderer(width, look)
-    header = renderer.header(post.title, metadata_line(post.date, post.author, post.tags, post.url))
+    meta = metadata_line(
+        post.date, post.author, post.tags, post.url, feed=post.feed, minutes=minutes(body)
+    )
+    header = renderer.header(post.title, meta)
     lines = RenderedLines(header, renderer.links)
     for chunk in article_chunks(renderer, body):
         lines.extend(chunk)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.library import Post
-from reader.query import Query, tokens
+from reader.query import Query, feed_matches, tokens
 from reader.search_sync import DocIds, Sync
 
 SCHEMA_VERSION = 1
@@ -244,6 +244,7 @@ class SearchIndex:
         *,
         is_read: Callable[[str], bool] | None = None,
         is_bookmarked: Callable[[str], bool] | None = None,
+        feed_of: Callable[[str], str | None] | None = None,
     ) -> SearchResult:
         """The posts of `order` matching query: title matches first, each group in order.
 
@@ -280,6 +281,10 @@ class SearchIndex:
             for state in sorted(query.states):
                 found = [post_id for post_id in found if tests[state](post_id)]
             title_ids = title_ids.intersection(found)
+        if query.feeds:
+            feed = feed_of or _no_feed
+            found = [post_id for post_id in found if feed_matches(feed(post_id), query.feeds)]
+            title_ids = title_ids.intersection(found)
         return SearchResult(found, title_ids)
 
     def _rank_of(self, order: Mapping[str, int]) -> tuple[dict[int, int], list[str]]:
@@ -299,6 +304,11 @@ class SearchIndex:
         if self._reader is None:
             raise sqlite3.ProgrammingError("the search index is closed")
         return [row for (row,) in self._reader.execute(_MATCH, (expression,))]
+
+
+def _no_feed(post_id: str) -> str | None:
+    """The feed lookup used when the caller gave none."""
+    return None
 
 
 def _never(post_id: str) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Protocol
 
+from reader.feed_scope import FeedScope, short_date
 from reader.library import Post
 from reader.views import Sort, View, is_in_progress, visible_ids
 
@@ -100,13 +101,31 @@ class Session:
         self.rank: dict[str, int] = {}  # post id -> place in library order (a new dict per load)
         self._progress: dict[str, float] = {}
         self._progress_of: Mapping[str, float] | None = None  # the positions it was made from
+        self.scope: FeedScope | None = None  # the feed or tag the list is narrowed to (`F`)
+        self._in_scope: frozenset[str] | None = None  # its posts (None: every post)
 
     def set_posts(self, posts: Sequence[Post]) -> None:
         """Take a freshly loaded library (in library order)."""
         self.library = list(posts)
         self.posts = {post.id: post for post in posts}
         self.rank = {post.id: index for index, post in enumerate(posts)}
+        self._scope_posts()
         self.resort()
+
+    def set_scope(self, scope: FeedScope | None) -> None:
+        """Narrow the list to one feed or tag (None: every post), for this session."""
+        self.scope = scope
+        self.sticky.clear()
+        self._scope_posts()
+
+    def _scope_posts(self) -> None:
+        """Work out which posts the scope holds (after a new scope or a new library)."""
+        scope = self.scope
+        self._in_scope = (
+            None
+            if scope is None
+            else frozenset(post.id for post in self.library if scope.matches(post))
+        )
 
     def resort(self) -> None:
         """Order the posts by the current sort."""
@@ -115,14 +134,16 @@ class Session:
 
     def visible(self) -> list[str]:
         """The ids the current view lists (or the search hits), in order."""
+        scoped = self._in_scope
         if self.search_ids is not None:
-            posts = self.posts
+            posts = scoped if scoped is not None else self.posts
             return [post_id for post_id in self.search_ids if post_id in posts]
         read = self.store.read_ids()
         bookmarked = self.store.bookmarked_ids()
         begun = self.in_progress()
+        order = self.order if scoped is None else [i for i in self.order if i in scoped]
         return visible_ids(
-            self.order,
+            order,
             self.view,
             read.__contains__,
             bookmarked.__contains__,
@@ -148,10 +169,15 @@ class Session:
 
     def counts(self, shown: int) -> Counts:
         """The header's numbers."""
-        posts = self.posts
-        read = len(posts.keys() & self.store.read_ids())
-        marked = len(posts.keys() & self.store.bookmarked_ids())
+        posts = self.posts.keys() if self._in_scope is None else self._in_scope
+        read = len(posts & self.store.read_ids())
+        marked = len(posts & self.store.bookmarked_ids())
         return Counts(shown, len(posts), len(posts) - read, marked)
+
+    def short_date(self, post_id: str) -> str:
+        """A post's date as the sidebar shows it (`Nov 03`; '' for none)."""
+        post = self.posts.get(post_id)
+        return short_date(post.date) if post is not None else ""
 
     def keep_listed(self, post_id: str) -> None:
         """Keep a post in the current view after its state changed."""

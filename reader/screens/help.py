@@ -29,6 +29,7 @@ SEARCH_OPERATORS = (
     ('"a phrase"', "the phrase"),
     ("tag:rust", "a tag word"),
     ("author:ann", "an author word"),
+    ("feed:rust", "a word of the name of the feed a post came from"),
     ("is:unread", "by state: also is:read, is:bookmarked"),
     ("-word", "posts without the word"),
 )

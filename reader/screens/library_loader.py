@@ -45,14 +45,16 @@ class LibraryLoader(Widget):
         """`host` is the main screen (its library path, store, session and sidebar)."""
         super().__init__()
         self.host = host
+        self.announce = True  # say "Reloaded N posts" (not after a feeds refresh)
 
     def start(self) -> None:
         """Load the library, and check the state file for other readers' marks from now on."""
         self.load_library(reload=False)
         self.set_interval(STATE_CHECK_EVERY, self.check_state)
 
-    def reload(self) -> None:
-        """Read the library from disk again and take in new marks (`r`)."""
+    def reload(self, *, announce: bool = True) -> None:
+        """Read the library from disk again and take in new marks (`r`; `announce`: say so)."""
+        self.announce = announce
         self.check_state()
         self.load_library(reload=True)
 
@@ -159,7 +161,7 @@ class LibraryLoader(Widget):
                 timeout=10,
                 markup=False,
             )
-        if message.reload:
+        if message.reload and self.announce:
             self.notify(f"Reloaded {len(session.posts)} posts", markup=False)
         changed = before is not None and before != session.posts.get(before.id)
         current = host.current  # refresh_rows clears it when the view is empty

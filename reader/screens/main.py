@@ -24,6 +24,8 @@ from textual.widgets import Footer, Header, Input
 from reader.messages import Notice, sentence
 from reader.screens.article_loader import ArticleLoader
 from reader.screens.confirm import ConfirmScreen
+from reader.screens.feed_picker import FeedPicker, apply_scope
+from reader.screens.feed_refresher import FeedRefresher
 from reader.screens.library_loader import LibraryLoader
 from reader.screens.link_opener import LinkOpener
 from reader.screens.read_tracker import ReadTracker
@@ -64,6 +66,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.search = SearchController(self)
         self.links = LinkOpener(self)
         self.sync = SyncRunner(self)
+        self.feeds = FeedRefresher(self)
 
     def compose(self) -> ComposeResult:
         """Lay out the header, the two panes and the footer (and the non-visual parts)."""
@@ -74,7 +77,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
                 yield PostList(id="sidebar")
             yield ArticlePane(id="article-pane")
         yield Footer(show_command_palette=False)  # ctrl+p is in the help: room for ? and q
-        yield from (self.library, self.articles, self.reading, self.search, self.links, self.sync)
+        yield from (self.library, self.articles, self.reading, self.search, self.links)
+        yield from (self.sync, self.feeds)
 
     @property
     def post_list(self) -> PostList:
@@ -115,7 +119,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
         """Start loading the library; keys work as soon as it arrives."""
         self.set_focus(self.post_list)
         self.sub_title = "Loading…"
+        self.post_list.date_of = self.session.short_date
         self.library.start()
+        self.feeds.start()
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -237,8 +243,11 @@ class MainScreen(Screen[None], inherit_bindings=False):
         counts = self.session.counts(len(self.post_list.ids))
         sort = self.session.sort
         label = "Search" if self.session.search_ids is not None else self.session.view.label
+        scope, status = self.session.scope, self.feeds.status
         self.sub_title = (
-            f"{label} {counts.shown}/{counts.total} · {counts.unread} unread"
+            (f"{scope.label} · " if scope is not None else "")
+            + (f"{status} · " if status else "")  # first: 80 columns cut the end off
+            + f"{label} {counts.shown}/{counts.total} · {counts.unread} unread"
             f" · {counts.bookmarked} bookmarked"
             + ("" if sort is Sort.NEWEST else f" · {sort.label}")
             + self.sync.label
@@ -311,7 +320,11 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.search.to_results()
 
     def action_end_search(self) -> None:
-        """Escape outside the search box: end a running search (else leave escape alone)."""
+        """Escape outside the search box: end a running search, else the feed or tag
+        filter (`F`), else leave escape alone."""
+        if not self.search.active and self.session.scope is not None:
+            apply_scope(self, None)
+            return
         self.search.close()
 
     def action_open_url(self) -> None:
@@ -329,6 +342,22 @@ class MainScreen(Screen[None], inherit_bindings=False):
     def action_sync(self) -> None:
         """Sync marks with the other machines now (S)."""
         self.sync.sync_now()
+
+    def action_refresh_feeds(self) -> None:
+        """Refresh every followed feed in the background (`R`)."""
+        self.feeds.refresh_now()
+
+    def action_pick_feed(self) -> None:
+        """Narrow the sidebar to a feed or tag chosen in a picker (`F`)."""
+        FeedPicker.open_for(self)
+
+    def action_full_text(self) -> None:
+        """Fetch the shown post's page for its full text (`x`)."""
+        post = self.session.posts.get(self.current or "")
+        if post is None:
+            self.notify("No post is shown", timeout=2)
+        else:
+            self.feeds.fetch_full_text(post)
 
     def action_reload(self) -> None:
         """Read the library from disk again, keeping the selection, and take in new marks."""

@@ -133,16 +133,26 @@ class SearchController(Widget):
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, text: str) -> None:
         """Run a query against the index, off the UI thread."""
-        from reader.query import normalise, parse_query
+        from reader.query import feed_matches, normalise, parse_query
 
         query = parse_query(text)
         if query.empty:
             self.post_message(SearchDone(text, None, ()))
             return
         session, store, index = self.host.session, self.host.store, self.index
+        posts = session.posts
+
+        def feed_of(post_id: str) -> str | None:
+            post = posts.get(post_id)
+            return post.feed if post is not None else None
+
         if index is not None:
             result = index.search(
-                query, session.rank, is_read=store.is_read, is_bookmarked=store.is_bookmarked
+                query,
+                session.rank,
+                is_read=store.is_read,
+                is_bookmarked=store.is_bookmarked,
+                feed_of=feed_of,
             )
             ids = result.ids
         else:  # the index is not open yet: titles only
@@ -155,6 +165,7 @@ class SearchController(Widget):
                 post.id
                 for post, title in zip(session.library, titles, strict=True)
                 if all(word in title for word in words)
+                and (not query.feeds or feed_matches(post.feed, query.feeds))
             ]
         self.post_message(SearchDone(text, ids, query.highlight_words()))
 

@@ -7,7 +7,7 @@ when the cursor moves or a post is opened (messages up); it never touches the st
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import ClassVar
@@ -26,6 +26,9 @@ from textual.strip import Strip
 
 from reader.views import BOOKMARK_MARK, UNREAD_MARK
 from reader.widgets.bindings import bindings
+
+# A row shows its date only while the title keeps at least this many cells beside it.
+MIN_TITLE = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,7 @@ class PostList(ScrollView, can_focus=True, inherit_bindings=False):
         "post-list--marker",
         "post-list--empty",
         "post-list--match",
+        "post-list--date",
     }
 
     DEFAULT_CSS = """
@@ -77,6 +81,9 @@ class PostList(ScrollView, can_focus=True, inherit_bindings=False):
     PostList > .post-list--match {
         background: $warning 50%;
         text-style: bold underline;
+    }
+    PostList > .post-list--date {
+        color: $text-muted;
     }
     PostList > .post-list--empty {
         color: $text-muted;
@@ -114,6 +121,8 @@ class PostList(ScrollView, can_focus=True, inherit_bindings=False):
         self.empty_text = "Loading…"
         self.highlight_words: tuple[str, ...] = ()  # search words to highlight in titles
         self._styles: dict[str, Style] | None = None
+        # A post's short date (`Nov 03`, '' for none), asked only for the rows drawn.
+        self.date_of: Callable[[str], str] | None = None
 
     @property
     def ids(self) -> list[str]:
@@ -286,6 +295,7 @@ class PostList(ScrollView, can_focus=True, inherit_bindings=False):
                 "cursor-unread": base + unread + cursor,
                 "marker": marker,
                 "match": self.get_component_rich_style("post-list--match", partial=True),
+                "date": self.get_component_rich_style("post-list--date", partial=True),
             }
         return self._styles
 
@@ -310,6 +320,11 @@ class PostList(ScrollView, can_focus=True, inherit_bindings=False):
         # A begun post shows at least 1%: 0% would read as not begun.
         percent = "" if row.progress is None else f" {min(max(int(row.progress * 100), 1), 99)}%"
         room = max(width - 3 - len(percent), 1)
+        date = self.date_of(row.post_id) if self.date_of is not None else ""
+        if date and room - len(date) - 1 >= MIN_TITLE:  # the date gives way to the title
+            room -= len(date) + 1
+        else:
+            date = ""
         segments = [Segment(marks, marker), Segment(" ", style)]
         if self.highlight_words:
             segments.extend(self._highlighted_title(row.title, room, style, styles["match"]))
@@ -320,6 +335,8 @@ class PostList(ScrollView, can_focus=True, inherit_bindings=False):
             segments.append(Segment(set_cell_size(title, room), style))
         if percent:
             segments.append(Segment(percent, marker))
+        if date:
+            segments.append(Segment(f" {date}", style + styles["date"]))
         return Strip(segments).crop_extend(0, width, style)
 
     def _empty_lines(self, width: int) -> list[str]:

@@ -49,14 +49,14 @@ async def test_ctrl_t_offers_the_themes_and_the_choice_is_remembered(
 async def test_keys_from_the_config_replace_the_defaults(state_path: Path) -> None:
     store = Store(state_path)
     store.open()
-    app = ReaderApp(ARTICLES, store, mark_read_after=60, keymap={"toggle_bookmark": "x"})
+    app = ReaderApp(ARTICLES, store, mark_read_after=60, keymap={"toggle_bookmark": "z"})
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             first = sidebar(pilot).rows[0].post_id
             await pilot.press("b")
             assert screen_of(pilot).store.bookmarked_ids() == set()
-            await pilot.press("x")
+            await pilot.press("z")
             assert screen_of(pilot).store.bookmarked_ids() == {first}
     finally:
         store.close()

@@ -44,7 +44,7 @@ async def start_with_keys(
 
 
 async def test_a_remapped_focus_key_works_and_the_old_one_nowhere(state_path: Path) -> None:
-    async with start_with_keys(state_path, {"focus_article": "x"}) as pilot:
+    async with start_with_keys(state_path, {"focus_article": "z"}) as pilot:
         screen = screen_of(pilot)
         assert isinstance(screen.focused, PostList)
         await pilot.press("l")
@@ -53,7 +53,7 @@ async def test_a_remapped_focus_key_works_and_the_old_one_nowhere(state_path: Pa
         await pilot.press("right")
         await settle(pilot)
         assert isinstance(screen.focused, PostList)
-        await pilot.press("x")
+        await pilot.press("z")
         await settle(pilot)
         assert isinstance(screen.focused, ArticleView)
         await pilot.press("h", "l")  # back to the sidebar; l stays there
@@ -99,8 +99,8 @@ async def test_the_search_box_key_can_be_rebound(state_path: Path) -> None:
 
 async def test_the_footer_keeps_its_order_with_a_remapped_key(state_path: Path) -> None:
     for width in (100, 80):
-        async with start_with_keys(state_path, {"toggle_bookmark": "x"}, (width, 24)) as pilot:
-            assert screen_lines(pilot)[-1] == MAIN.replace("b Bookmark", "x Bookmark")
+        async with start_with_keys(state_path, {"toggle_bookmark": "z"}, (width, 24)) as pilot:
+            assert screen_lines(pilot)[-1] == MAIN.replace("b Bookmark", "z Bookmark")
 
 
 def test_each_class_binds_the_keys_of_its_home_and_has_their_actions() -> None:

@@ -106,24 +106,24 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_config_show_prints_the_effective_settings(tmp_path: Path) -> None:
     path = write(
         tmp_path,
-        'sort = "title"\nmark_read_after = 0.5\ntheme = "nord"\n[keys]\nquit = "x"\n',
+        'sort = "title"\nmark_read_after = 0.5\ntheme = "nord"\n[keys]\nquit = "z"\n',
     )
     result = run("config", "--show", "--config", str(path))
     assert result.returncode == 0
     assert 'sort = "title"' in result.stdout
     assert "mark_read_after = 0.5" in result.stdout
     assert 'theme = "nord"' in result.stdout
-    assert 'quit = "x"' in result.stdout
+    assert 'quit = "z"' in result.stdout
     assert f"# config file: {path}" in result.stdout
     assert result.stderr == "", result.stderr
 
 
 def test_config_show_leaves_out_what_the_reader_ignores(tmp_path: Path) -> None:
-    path = write(tmp_path, 'theme = "no-such-theme"\n[keys]\nquit = "x"\nnope = "z"\n')
+    path = write(tmp_path, 'theme = "no-such-theme"\n[keys]\nquit = "z"\nnope = "w"\n')
     result = run("config", "--show", "--config", str(path))
     assert result.returncode == 0
     keys = result.stdout.split("[keys]\n", 1)[1]
-    assert keys == 'quit = "x"\n'
+    assert keys == 'quit = "z"\n'
     assert 'theme = "textual-dark"' in result.stdout and "no-such-theme" not in result.stdout
     assert result.stderr.splitlines() == [
         f"reader: config {path}: unknown key binding id 'nope' (ignored)",
@@ -161,10 +161,10 @@ def test_keys_with_control_or_invisible_characters_are_refused(tmp_path: Path) -
     """A key spec holding ESC, C1 or bidi characters would reach the footer and help raw."""
     path = write(
         tmp_path,
-        '[keys]\nquit = "x"\nhelp = "\\u001b]0;pwned\\u0007"\nundo = "u\\u202e"\n',
+        '[keys]\nquit = "z"\nhelp = "\\u001b]0;pwned\\u0007"\nundo = "u\\u202e"\n',
     )
     config, problems = load_config(path)
-    assert config.keys == {"quit": "x"}
+    assert config.keys == {"quit": "z"}
     assert problems.lines() == [
         f"config {path}: key binding 'help' holds control or invisible characters (ignored)",
         f"config {path}: key binding 'undo' holds control or invisible characters (ignored)",

@@ -39,7 +39,7 @@ def test_every_key_has_one_id_a_home_and_a_sentence_case_description() -> None:
 def test_the_config_keeps_good_keys_and_names_each_refused_one() -> None:
     accepted, problems = check_keymap(
         {
-            "focus_article": "x",
+            "focus_article": "z",
             "help": "?, f2",
             "nxt": "a",
             "quit": "ctlr+q",
@@ -47,7 +47,7 @@ def test_the_config_keeps_good_keys_and_names_each_refused_one() -> None:
             "copy_url": "",
         }
     )
-    assert accepted == {"focus_article": "x", "help": "?, f2"}
+    assert accepted == {"focus_article": "z", "help": "?, f2"}
     assert problems == [
         "unknown key binding id 'nxt'",
         "key binding 'quit' has an unknown key 'ctlr+q'",
@@ -63,7 +63,7 @@ def test_keys_can_swap_and_the_later_of_two_clashing_overrides_is_refused() -> N
     assert accepted == {"toggle_bookmark": "z"}
     assert problems == ["key 'z' of 'undo' already does 'toggle_bookmark'"]
     # Keys of different places do not clash: j in the sidebar and in the article.
-    assert check_keymap({"sidebar.first": "x", "article.scroll_home": "x"})[1] == []
+    assert check_keymap({"sidebar.first": "w", "article.scroll_home": "w"})[1] == []
 
 
 def test_characters_are_named_as_textual_names_them() -> None:
