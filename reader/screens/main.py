@@ -4,9 +4,10 @@ The screen composes the widgets and four non-visual parts, each owning its state
 workers and messages: the library loader (library_loader.py), the article loader
 (article_loader.py: render, prefetch, render cache), the read tracker (read_tracker.py:
 read-after clock, positions, end of post) and the search controller
-(search_controller.py), plus the link opener (link_opener.py). The screen routes keys
-and widget messages to them, keeps the sidebar's rows and the header's counts, and is
-the only place that changes read marks and bookmarks.
+(search_controller.py), plus the link opener (link_opener.py), the mark keys
+(marker.py), sync (sync_runner.py) and feeds (feed_refresher.py). The screen routes keys
+and widget messages to them, and keeps the sidebar's rows, its marks and the header's
+counts.
 """
 
 from __future__ import annotations
@@ -23,16 +24,16 @@ from textual.widgets import Footer, Header, Input
 
 from reader.messages import Notice, sentence
 from reader.screens.article_loader import ArticleLoader
-from reader.screens.confirm import ConfirmScreen
 from reader.screens.feed_picker import FeedPicker, apply_scope
 from reader.screens.feed_refresher import FeedRefresher
 from reader.screens.library_loader import LibraryLoader
 from reader.screens.link_opener import LinkOpener
+from reader.screens.marker import Marker
 from reader.screens.read_tracker import ReadTracker
 from reader.screens.search_controller import SearchController
 from reader.screens.sync_runner import SyncRunner
 from reader.session import Session, Sort
-from reader.views import View, find_unread
+from reader.views import View
 from reader.widgets.article import ArticleView
 from reader.widgets.article_pane import ArticlePane
 from reader.widgets.bindings import bindings, in_table_order
@@ -67,6 +68,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.links = LinkOpener(self)
         self.sync = SyncRunner(self)
         self.feeds = FeedRefresher(self)
+        self.marker = Marker(self)
 
     def compose(self) -> ComposeResult:
         """Lay out the header, the two panes and the footer (and the non-visual parts)."""
@@ -78,7 +80,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
             yield ArticlePane(id="article-pane")
         yield Footer(show_command_palette=False)  # ctrl+p is in the help: room for ? and q
         yield from (self.library, self.articles, self.reading, self.search, self.links)
-        yield from (self.sync, self.feeds)
+        yield from (self.sync, self.feeds, self.marker)
 
     @property
     def post_list(self) -> PostList:
@@ -299,7 +301,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
             if post_id is not None:
                 self.reading.cancel()
                 self.set_read(post_id, True)
-            self.jump_unread(+1)
+            self.marker.jump_unread(+1)
         else:
             article.action_page_down()
 
@@ -365,85 +367,32 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     def action_toggle_bookmark(self) -> None:
         """Bookmark the highlighted post, or remove its bookmark."""
-        post_id = self.highlighted_id
-        if post_id is None:
-            return
-        value = not self.store.is_bookmarked(post_id)
-        title = self.session.posts[post_id].title
-        what = f"bookmarked “{title}”" if value else f"removed the bookmark of “{title}”"
-        self.session.set_bookmarked(post_id, value, undoable=what)
-        self.marks_changed()  # the ★ and the header's count say it: no toast to pile up
+        self.marker.toggle_bookmark()
 
     def action_toggle_read(self) -> None:
         """Mark the highlighted post read or unread, overriding the timer."""
-        post_id = self.highlighted_id
-        if post_id is None:
-            return
-        self.reading.cancel()
-        value = not self.store.is_read(post_id)
-        title = self.session.posts[post_id].title
-        self.set_read(post_id, value, undoable=f"marked “{title}” {'read' if value else 'unread'}")
+        self.marker.toggle_read()
 
     def action_next_unread(self) -> None:
         """Go to the next unread post, wrapping around."""
-        self.jump_unread(+1)
+        self.marker.next_unread()
 
     def action_previous_unread(self) -> None:
         """Go to the previous unread post, wrapping around."""
-        self.jump_unread(-1)
-
-    def jump_unread(self, step: int) -> None:
-        """Move the cursor to the nearest unread post in direction `step`."""
-        ids = self.post_list.ids
-        index = find_unread(ids, self.post_list.cursor, step, self.store.is_read)
-        if index is None or (index == self.post_list.cursor and len(ids) > 1):
-            self.notify("No unread posts left", timeout=2)
-            return
-        self.post_list.move_to(index)
+        self.marker.previous_unread()
 
     def action_cycle_view(self) -> None:
         """Switch to the next view, keeping the current post where the view holds it."""
-        selected = self.store.get_meta("selected")  # the last post shown, even from an empty view
-        current = self.highlighted_id or (selected if isinstance(selected, str) else None)
-        view = self.session.cycle_view()
-        self.store.set_meta("view", view.value)
-        self.refresh_rows(select=self.session.nearest_listed(current))
+        self.marker.cycle_view()
 
     def action_cycle_sort(self) -> None:
         """Switch to the next sort order, keeping the current post selected."""
-        sort = self.session.cycle_sort()
-        self.store.set_meta("sort", sort.value)
-        self.refresh_rows(select=self.highlighted_id)
-        self.notify(f"Sorted {sort.label}", timeout=1.5)
+        self.marker.cycle_sort()
 
     def action_mark_all_read(self) -> None:
         """Mark every post of this view read, after asking."""
-        unread = [i for i in self.post_list.ids if not self.store.is_read(i)]
-        if not unread:
-            self.notify("Every post in this view is already read", timeout=2)
-            return
-        count = len(unread)
-        question = (
-            f"Mark {count} post{'s' if count != 1 else ''} in the "
-            f"{self.session.view.label} view read? (u undoes it)"
-        )
-
-        def answered(yes: bool | None) -> None:
-            """Mark them read if the answer was yes."""
-            if yes:
-                self.reading.cancel()
-                changed = self.session.mark_all_read(unread)
-                self.marks_changed()
-                self.notify(f"Marked {changed} posts read — u to undo", timeout=4)
-
-        self.app.push_screen(ConfirmScreen(question), answered)
+        self.marker.mark_all_read()
 
     def action_undo(self) -> None:
         """Undo the last mark change made by hand (m, b or M)."""
-        self.reading.cancel()
-        change = self.session.undo()
-        if change is None:
-            self.notify("Nothing to undo", timeout=2)
-            return
-        self.marks_changed()
-        self.notify(f"Undone: {change.description}", timeout=4, markup=False)
+        self.marker.undo()
