@@ -1,10 +1,9 @@
 """Write a fetched feed's entries into its folder of the feeds library (UI-free).
 
-The conversion is the feed importer's (reader.importers.feed: `entry_fields`,
-`render_entry`; reader.importers.base: `write_post`, `slugify`). Its parse step,
-its file index and its folder lock are private there, so this module has its own
-small versions of those; they keep the same conventions, so `reader import feed
---into` and a refresh into one folder find each other's files and take turns:
+The conversion and the file index are the feed importer's (reader.importers.feed:
+`entry_fields`, `render_entry`, `EntryIndex`; reader.importers.base: `write_post`,
+`slugify`), and the folder lock is the same file, so `reader import feed --into` and a
+refresh into one folder find each other's files and take turns:
 
 * each entry is ``<slug>-<hash>.md``: the slug from its title (letters, digits and
   dashes only, so a title can never name a path outside the folder), the hash from
@@ -16,23 +15,25 @@ small versions of those; they keep the same conventions, so `reader import feed
 
 from __future__ import annotations
 
-import hashlib
 import io
-import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reader.frontmatter import FrontMatterError, split_front_matter
-from reader.importers.base import ImportResult, slugify, write_post
-from reader.importers.feed import LOCK_NAME, FeedError, entry_fields, render_entry
+from reader.importers.base import ImportResult, write_post
+from reader.importers.feed import (
+    LOCK_NAME,
+    EntryIndex,
+    FeedError,
+    entry_fields,
+    render_entry,
+)
 from reader.sanitize import clean_line
 
 __all__ = ["ParsedFeed", "parse_feed", "write_entries"]
 
-HASH_CHARS = 10
 LOCK_WAIT = 30.0
 
 
@@ -77,48 +78,6 @@ def parse_feed(data: bytes, headers: dict[str, str], name: str) -> ParsedFeed:
     return ParsedFeed(entries, title, author)
 
 
-def _front_matter_id(path: Path) -> str | None:
-    """The `id` in a post file's front matter, or None."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(64 * 1024).decode("utf-8", errors="replace")
-        fields, _ = split_front_matter(head)
-    except (OSError, FrontMatterError):
-        return None
-    value = fields.get("id")
-    return value if isinstance(value, str) else None
-
-
-class _Index:
-    """Finds the file of an entry id among the `<slug>-<hash>.md` files of a folder."""
-
-    def __init__(self, into: Path) -> None:
-        """List the folder once, grouping post files by their hash part."""
-        self._into = into
-        self._names: set[str] = set()
-        self._by_hash: dict[str, list[str]] = {}
-        for entry in os.scandir(into):
-            name = entry.name
-            if name.endswith(".md") and not name.startswith("."):
-                self._names.add(name)
-                self._by_hash.setdefault(name[:-3].rpartition("-")[2], []).append(name)
-
-    def find(self, entry_id: str, title: str) -> tuple[Path, bool]:
-        """(path, exists): the entry's file, else a new name that no other file has."""
-        digest = hashlib.sha256(entry_id.encode("utf-8", "surrogatepass")).hexdigest()
-        sizes = range(HASH_CHARS, len(digest) + 1, 6)
-        for size in sizes:
-            for name in sorted(self._by_hash.get(digest[:size], [])):
-                if _front_matter_id(self._into / name) == entry_id:
-                    return self._into / name, True
-        for size in sizes:
-            name = f"{slugify(title)}-{digest[:size]}.md"
-            if name not in self._names:
-                self._names.add(name)
-                return self._into / name, False
-        raise FeedError(f"cannot name a file for entry {clean_line(entry_id)!r}")
-
-
 @contextmanager
 def _folder_lock(into: Path, name: str) -> Iterator[None]:
     """Hold the folder's import lock (shared with `reader import feed`)."""
@@ -148,7 +107,7 @@ def write_entries(
     result = ImportResult(into)
     written: list[Path] = []
     with _folder_lock(into, feed_name):
-        index = _Index(into)
+        index = EntryIndex(into)
         seen: set[str] = set()
         for entry in parsed.entries:
             fields, body = entry_fields(entry, feed_name, parsed.author)

@@ -11,7 +11,6 @@ fetch: the next refresh after a success, exponential backoff after failures in a
 
 from __future__ import annotations
 
-import ssl
 import threading
 import time
 import urllib.error
@@ -26,10 +25,8 @@ from http.client import HTTPException, HTTPResponse
 from reader.importers.fetch import (
     USER_AGENT,
     Connections,
-    CuttableHTTPHandler,
-    CuttableHTTPSConnection,
     FeedError,
-    SameSchemeRedirects,
+    opener,
     reason,
     too_large,
 )
@@ -88,49 +85,6 @@ class FetchFailure(FeedError):
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
-
-
-_tls_lock = threading.Lock()
-_tls_context: list[ssl.SSLContext] = []
-
-
-def _tls() -> ssl.SSLContext:
-    """The default TLS context, made once: loading the CA certificates takes ~70 ms of
-    CPU, too much for each of 200 feeds (fetch's opener makes one a fetch)."""
-    with _tls_lock:
-        if not _tls_context:
-            _tls_context.append(ssl.create_default_context())
-        return _tls_context[0]
-
-
-class _HTTPSHandler(urllib.request.HTTPSHandler):
-    """Opens https: URLs with the shared TLS context and connections the deadline can cut."""
-
-    def __init__(self, connections: Connections) -> None:
-        """Report sockets to `connections`."""
-        super().__init__()
-        self.connections = connections
-
-    def https_open(self, req: urllib.request.Request) -> HTTPResponse:
-        """Open the URL (default certificate and host name checks)."""
-        return self.do_open(
-            CuttableHTTPSConnection, req, context=_tls(), connections=self.connections
-        )
-
-
-def _opener(connections: Connections) -> urllib.request.OpenerDirector:
-    """An opener with http(s) only (no file:, ftp:, data:), redirects only to http(s)."""
-    opener = urllib.request.OpenerDirector()
-    for handler in (
-        urllib.request.ProxyHandler(),
-        CuttableHTTPHandler(connections),
-        _HTTPSHandler(connections),
-        urllib.request.HTTPDefaultErrorHandler(),
-        urllib.request.HTTPErrorProcessor(),
-        SameSchemeRedirects(),
-    ):
-        opener.add_handler(handler)
-    return opener
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:
@@ -220,7 +174,7 @@ def _get(
     headers.update({key: value for key, value in conditions.items() if value})
     request = urllib.request.Request(url, headers=headers)
     try:
-        response: HTTPResponse = _opener(connections).open(request, timeout=timeout)
+        response: HTTPResponse = opener(connections).open(request, timeout=timeout)
         with response:
             body = _read_body(response, shown, max_bytes, connections)
             return FetchResult(

@@ -34,10 +34,12 @@ from reader.sanitize import clean_line, clean_text
 
 __all__ = [
     "IMPORTER",
+    "EntryIndex",
     "FeedError",
     "FeedImporter",
     "ImportResult",
     "entry_fields",
+    "front_matter_id",
     "html_to_markdown",
     "import_feed",
     "import_feed_data",
@@ -207,7 +209,7 @@ def render_entry(fields: Mapping[str, object], body: str) -> str:
     return f"{text}\n{body}\n" if body else text
 
 
-def _front_matter_id(path: Path) -> str | None:
+def front_matter_id(path: Path) -> str | None:
     """The `id` in a post file's front matter, or None if it has none or cannot be read."""
     try:
         with path.open("rb") as handle:
@@ -219,7 +221,7 @@ def _front_matter_id(path: Path) -> str | None:
     return value if isinstance(value, str) else None
 
 
-class _Index:
+class EntryIndex:
     """Finds the file of an entry id among the `<slug>-<hash>.md` files of a directory."""
 
     def __init__(self, into: Path) -> None:
@@ -239,7 +241,7 @@ class _Index:
         sizes = range(HASH_CHARS, len(digest) + 1, 6)
         for size in sizes:
             for name in sorted(self._by_hash.get(digest[:size], [])):
-                if _front_matter_id(self._into / name) == entry_id:
+                if front_matter_id(self._into / name) == entry_id:
                     return self._into / name, True
         for size in sizes:  # a longer hash only if another file took the short name
             name = f"{slugify(title)}-{digest[:size]}.md"
@@ -329,7 +331,7 @@ def _write_entries(
     progress: Progress | None,
 ) -> ImportResult:
     """Write each entry's file (under the import lock); `feed` is its title and author."""
-    index = _Index(into)
+    index = EntryIndex(into)
     result = ImportResult(into)
     seen: set[str] = set()
     for done, entry in enumerate(entries, start=1):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import http.client
 import socket
+import ssl
 import threading
 import time
 import urllib.error
@@ -37,8 +38,10 @@ __all__ = [
     "fetch",
     "is_url",
     "load_source",
+    "opener",
     "read_file",
     "reason",
+    "shared_tls",
     "too_large",
 ]
 
@@ -157,25 +160,35 @@ class CuttableHTTPHandler(urllib.request.HTTPHandler):
         return self.do_open(CuttableHTTPConnection, req, connections=self.connections)
 
 
+_tls_lock = threading.Lock()
+_tls_context: list[ssl.SSLContext] = []
+
+
+def shared_tls() -> ssl.SSLContext:
+    """The default TLS context (certificate and host name checks), made once: loading the
+    CA certificates takes ~70 ms of CPU, too much for each of 200 feeds."""
+    with _tls_lock:
+        if not _tls_context:
+            _tls_context.append(ssl.create_default_context())
+        return _tls_context[0]
+
+
 class _HTTPSHandler(urllib.request.HTTPSHandler):
-    """Opens https: URLs with connections the deadline can cut (default TLS checks)."""
+    """Opens https: URLs with the shared TLS context and connections the deadline can cut."""
 
     def __init__(self, connections: Connections) -> None:
         """Report sockets to `connections`."""
-        import ssl
-
-        self.tls = ssl.create_default_context()
-        super().__init__(context=self.tls)
+        super().__init__(context=shared_tls())
         self.connections = connections
 
     def https_open(self, req: urllib.request.Request) -> HTTPResponse:
-        """Open the URL."""
+        """Open the URL (default certificate and host name checks)."""
         return self.do_open(
-            CuttableHTTPSConnection, req, context=self.tls, connections=self.connections
+            CuttableHTTPSConnection, req, context=shared_tls(), connections=self.connections
         )
 
 
-def _opener(connections: Connections) -> urllib.request.OpenerDirector:
+def opener(connections: Connections) -> urllib.request.OpenerDirector:
     """An opener with http(s) only: no file:, ftp: or data: handlers (proxies are honoured)."""
     opener = urllib.request.OpenerDirector()
     for handler in (
@@ -254,7 +267,7 @@ def _fetch_now(
         url, data=data, headers={"User-Agent": USER_AGENT, "Accept": "*/*"}
     )
     try:
-        response: HTTPResponse = _opener(connections).open(request, timeout=timeout)
+        response: HTTPResponse = opener(connections).open(request, timeout=timeout)
         with response:
             length = response.headers.get("Content-Length", "")
             if length.isdigit() and int(length) > max_bytes:
