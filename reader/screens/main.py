@@ -242,6 +242,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
             f" · {counts.bookmarked} bookmarked"
             + ("" if sort is Sort.NEWEST else f" · {sort.label}")
             + self.sync.label
+            + self.library.progress_label
         )
 
     def set_read(self, post_id: str, value: bool, *, undoable: str | None = None) -> None:
