@@ -74,6 +74,11 @@ class LibraryLoader(Widget):
         cached: list[Post] | None = None
         if library_path.is_dir():
             cache = MetadataCache.for_root(cache_dir(), library_path)
+            head = None if reload else cache.load_head()
+            if head:  # a large library's first screenful, before its 100,000 rows are read
+                self.post_message(
+                    LibraryLoaded(Library(library_path, head, []), None, provisional=True)
+                )
             with collection_paused():  # 100,000 rows: collections would double the time
                 cached = cache.load()
                 freeze_loaded()  # the posts live on: later collections need not walk them
