@@ -28,9 +28,6 @@ MAX_TITLE_CHARS = 300
 PROGRESS_EVERY = 500
 # How many posts a large library's first (provisional) screenful holds.
 FIRST_SCREEN = 120
-# From this many files on, reader.scan reads them in worker processes (the scan module's
-# PARALLEL_MIN decides for the files the cache does not know).
-PARALLEL_MIN = 3000
 _BINARY_SNIFF_BYTES = 8192
 # load_post reads this much first; the rest only if the front matter or title needs it.
 _HEAD_BYTES = 64 * 1024
@@ -108,23 +105,6 @@ class PostCache(Protocol):
 
     def put(self, file: str, size: int, mtime_ns: int, post: Post) -> None:
         """Remember a post just read."""
-
-
-class Spread(Protocol):
-    """Reads the rest of a large library's files (reader.scan.read_rest)."""
-
-    def __call__(
-        self,
-        files: list[str],
-        root: Path,
-        cache: PostCache | None,
-        found: dict[str, Post],
-        problems: list[Problem],
-        progress: Callable[[int, int], None] | None,
-        done: int,
-        total: int,
-    ) -> None:
-        """Read `files` into found and problems, reporting progress from `done` of `total`."""
 
 
 def _display_path(path: Path) -> str:
@@ -485,7 +465,6 @@ def load_library(
     cache: PostCache | None = None,
     progress: Callable[[int, int], None] | None = None,
     first: Callable[[list[Post]], None] | None = None,
-    spread: Spread | None = None,
 ) -> Library:
     """Load every post under path (a directory, or one Markdown file).
 
@@ -497,7 +476,6 @@ def load_library(
     `progress(done, total)` is called every few hundred files. `first(posts)`, if
     given, is called once with a sorted first screenful (FIRST_SCREEN posts, the
     newest by file name read first) while the rest of a large library is read.
-    `spread` (reader.scan.read_rest) reads the rest of a large library on every core.
     """
     path = Path(os.path.abspath(path))
     problems: list[Problem] = []
@@ -525,16 +503,11 @@ def load_library(
     # With `first`, files named like the newest dated posts are read first, so that a
     # screenful of likely first rows can be shown while the rest is read.
     order = files if first is None or total <= 2 * FIRST_SCREEN else _newest_named_first(files)
-    # Beyond the first screenful, `spread` reads a large library on every core.
-    spread_from = FIRST_SCREEN if order is not files else 0
     for done, file in enumerate(order):
         if progress is not None and done % PROGRESS_EVERY == 0 and done:
             progress(done, total)
         if first is not None and done == FIRST_SCREEN and total > 2 * FIRST_SCREEN:
             first(_provisional(found.values()))
-        if spread is not None and done == spread_from and total - done >= PARALLEL_MIN:
-            spread(order[done:], root, cache, found, problems, progress, done, total)
-            break
         try:
             if cache is None:
                 found[file] = load_post(Path(file), root)
@@ -542,7 +515,7 @@ def load_library(
                 found[file] = _load_cached(file, root, cache)
         except PostError as exc:
             problems.append(Problem(Path(file), str(exc)))
-    if order is not files or total >= PARALLEL_MIN:  # the files' problems in path order
+    if order is not files:  # the files' problems in path order, however they were read
         problems[listed:] = sorted(problems[listed:], key=lambda problem: str(problem.path))
     posts = _dedupe_ids([found[file] for file in files if file in found], problems)
     posts.sort(key=_sort_key)

@@ -68,7 +68,6 @@ class LibraryLoader(Widget):
         from reader.gcpause import collection_paused, freeze_loaded
         from reader.library import Library, LibraryError, load_library
         from reader.paths import cache_dir
-        from reader.scan import read_rest
 
         library_path = self.host.library_path
         cache = None
@@ -105,9 +104,7 @@ class LibraryLoader(Widget):
 
         try:
             cold = cached is None and not reload
-            library = load_library(
-                library_path, cache, progress, first if cold else None, spread=read_rest
-            )
+            library = load_library(library_path, cache, progress, first if cold else None)
         except LibraryError as error:
             self.post_message(LibraryLoaded(None, str(error), reload=reload))
             return
