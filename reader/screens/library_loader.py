@@ -104,7 +104,9 @@ class LibraryLoader(Widget):
 
         try:
             cold = cached is None and not reload
-            library = load_library(library_path, cache, progress, first if cold else None)
+            with collection_paused():  # 100,000 new posts: collections would walk them all
+                library = load_library(library_path, cache, progress, first if cold else None)
+                freeze_loaded()
         except LibraryError as error:
             self.post_message(LibraryLoaded(None, str(error), reload=reload))
             return
