@@ -26,9 +26,10 @@ _PLAIN_RE = re.compile(r"[^\W\d_][\w .,/:@+()'&?=%-]*")
 _FLOW_ITEM_RE = re.compile(r"[^\W\d_][\w .-]*")
 _DOUBLE_RE = re.compile(r'"([^"\\]*)"')
 _SINGLE_RE = re.compile(r"'([^']*)'")
+# ASCII digits only, as PyYAML's resolver (\d would take ٢٠٢٤, which YAML keeps as text).
 _DATE_RE = re.compile(
-    r"(\d{4})-(\d\d)-(\d\d)"
-    r"(?:[Tt ](\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?(Z|[+-]\d\d:\d\d)?)?"
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
+    r"(?:[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]{1,6}))?(Z|[+-][0-9]{2}:[0-9]{2})?)?"
 )
 # Characters YAML reads as line breaks or refuses, and tabs: left to PyYAML.
 _AWKWARD_RE = re.compile("[\t\x85\u2028\u2029\ud800-\udfff\ufffe\uffff\ufeff]")

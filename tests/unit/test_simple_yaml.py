@@ -55,6 +55,7 @@ def test_anything_not_plainly_a_string_goes_to_pyyaml() -> None:
         "tags: [yes, no]",
         "title: *alias",
         "title:\tx",
+        "date: ٢٠٢٤-٠١-٠٢",  # not ASCII digits: a string to PyYAML
     ):
         assert parse_simple(raw) is None, raw
 
