@@ -72,3 +72,24 @@ async def test_first_screenful_then_the_rest_without_moving_the_selection(
             assert screen_of(pilot).sub_title.startswith(f"All {TOTAL + 1}/{TOTAL + 1}")
     finally:
         store.close()
+
+
+async def test_the_saved_selection_comes_back_though_not_in_the_first_screenful(
+    tmp_path: Path, state_path: Path
+) -> None:
+    folder = tmp_path / "posts"
+    make_library(folder)
+    oldest = next(path.name for path in sorted(folder.iterdir()) if "post-0000" in path.name)
+    store = Store(state_path, debounce=0.01)
+    store.open()
+    store.set_meta("selected", oldest)  # the id of a post read last, far down the list
+    app = ReaderApp(folder, store, mark_read_after=60.0)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(
+                pilot, lambda: len(sidebar(pilot).ids) == TOTAL + 1, what="the whole library"
+            )
+            await wait_until(pilot, lambda: current_title(pilot) == "Post 0000", what="selected")
+            assert sidebar(pilot).highlighted_id == oldest
+    finally:
+        store.close()
