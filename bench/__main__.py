@@ -178,6 +178,7 @@ def run_all(
                 caches[size] = cache
         return caches.get(size)
 
+    sizes = sorted(size for size, _, _ in libraries)
     try:
         _, folder, manifest = libraries[0]
         log(f"warm-up floor: {describe(run_floor(options, sandbox))}")
@@ -197,7 +198,9 @@ def run_all(
                         run = RunResult(error="no warm cache: no run of this library started")
                     else:
                         probe = size in results.search_sizes and size not in no_search
-                        run = run_reader(folder, manifest, cache, options, sandbox, search=probe)
+                        idle = mode == "warm" and size in (sizes[0], sizes[-1])
+                        run = run_reader(folder, manifest, cache, options, sandbox,
+                                         search=probe, cold=mode == "cold", idle=idle)  # fmt: skip
                     results.reader.setdefault((size, mode), []).append(run)
                     log(f"round {round_}/{runs} {size:,} posts {mode}: {describe(run)}")
                     if run.startup is None:

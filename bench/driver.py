@@ -229,6 +229,15 @@ class Driver:
             return None
         return None
 
+    def cpu_seconds(self) -> float | None:
+        """User plus system CPU time the program has used so far, from /proc, if it runs."""
+        try:
+            with open(f"/proc/{self.pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
     def quit(self, keys: str = "q", timeout: float = 5.0) -> bool:
         """Type `keys` and wait for the program to exit; kill it after `timeout`.
 

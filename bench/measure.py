@@ -47,6 +47,7 @@ class Options:
     key_period: float = 0.05
     key_span: float = 2.0
     search_wait: float = 2.0
+    idle_span: float = 10.0
 
 
 @dataclass
@@ -62,6 +63,8 @@ class RunResult:
     search_built: bool | None = None  # None: not probed
     search: list[float] = field(default_factory=list)
     search_timeouts: int = 0
+    ready: float | None = None  # cold start: launch -> every title listed (header count)
+    idle_cpu: float | None = None  # CPU share used while left alone for IDLE_SPAN seconds
     screen: str = ""  # the last screen, for tests and error reports
 
 
@@ -107,6 +110,23 @@ def in_article(text: str, columns: int) -> Predicate:
     """True when `text` shows in the article (right) column of some row."""
     cut = sidebar_width(columns)
     return lambda rows: any(text in row[cut:] for row in rows[1:-1])
+
+
+def library_ready(count: int) -> Predicate:
+    """True when the header counts every post (`/N ·`) and no longer says `reading`."""
+    needle = f"/{count} ·"
+    return lambda rows: bool(rows) and needle in rows[0] and "reading" not in rows[0]
+
+
+def measure_idle(driver: Driver, span: float) -> float | None:
+    """The share of one core the program uses over `span` seconds of no input."""
+    driver.wait_quiet(1.0, 10)
+    before, start = driver.cpu_seconds(), time.perf_counter()
+    time.sleep(span)
+    after, end = driver.cpu_seconds(), time.perf_counter()
+    if before is None or after is None:
+        return None
+    return (after - before) / (end - start)
 
 
 def on_screen(text: str) -> Predicate:
@@ -202,8 +222,14 @@ def run_reader(
     sandbox: Sandbox,
     *,
     search: bool = False,
+    cold: bool = False,
+    idle: bool = False,
 ) -> RunResult:
-    """Start the reader on a library: start-up, `presses` next posts, search probe, memory."""
+    """Start the reader on a library: start-up, `presses` next posts, search probe, memory.
+
+    `cold`: also the time until the whole library is listed; `idle`: also the CPU
+    used while the reader is left alone for `options.idle_span` seconds.
+    """
     result = RunResult()
     titles = manifest.titles
     driver = _start_reader(folder, cache_home, options, sandbox)
@@ -213,6 +239,9 @@ def run_reader(
             result.error = _why(driver, "start-up")
             return result
         result.startup = shown - driver.launched
+        if cold:  # the first screenful is up: now the whole library, sorted
+            done = driver.wait_until(library_ready(manifest.spec.count), options.startup_timeout)
+            result.ready = None if done is None else done - driver.launched
         settled = driver.wait_until(in_article(titles[0], options.columns), options.settle_timeout)
         if settled is None:
             result.error = _why(driver, "first post in the article pane")
@@ -222,6 +251,8 @@ def run_reader(
         _presses(driver, options, result, targets)
         if search:
             probe_search(driver, options, result)
+        if idle:
+            result.idle_cpu = measure_idle(driver, options.idle_span)
         result.peak_kb = driver.peak_rss_kb()
     finally:
         result.screen = driver.text()

@@ -5,7 +5,9 @@ the file's size and modification time plus the fields the sidebar needs. At star
 the cached list is shown at once; then the library is scanned and a file whose size
 or mtime changed (or that is new) is read again, a deleted file drops out. A cache
 that is missing, from another version, or broken in any way is ignored and rebuilt:
-it is never trusted over the files.
+it is never trusted over the files. The first screenful of rows is also kept in a
+small file of its own, read first, so that a start shows titles before it has read
+100,000 rows.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from reader.library import Post
 CACHE_VERSION = 4
 
 Entry = tuple[int, int, Post]
+#: Rows in the head file (a first screenful, read before the rest; see load_head).
+HEAD_ROWS = 120
 
 
 class MetadataCache:
@@ -48,10 +52,32 @@ class MetadataCache:
 
     def load(self) -> list[Post] | None:
         """Read the cache; the cached posts in their saved order, or None if unusable."""
+        parsed = self._read(self.file)
+        if parsed is None:
+            return None
+        self.entries, self.order = parsed
+        return self.order
+
+    @property
+    def head_file(self) -> Path:
+        """The small file beside the cache holding its first screenful (HEAD_ROWS)."""
+        return self.file.with_name(self.file.stem + ".head.json")
+
+    def load_head(self) -> list[Post] | None:
+        """The first screenful of the cached list, read from its own small file.
+
+        A start shows it before the whole cache is read (100,000 rows take a second);
+        it is only ever shown provisionally, so a stale one is replaced in a moment.
+        """
+        parsed = self._read(self.head_file)
+        return None if parsed is None else parsed[1]
+
+    def _read(self, path: Path) -> tuple[dict[str, Entry], list[Post]] | None:
+        """Parse a cache file; (entries, order), or None if unusable."""
         try:
             # json.loads decodes bytes with surrogatepass, as save encodes them: file names
             # that are not UTF-8 come back as the same lone surrogates.
-            raw = json.loads(self.file.read_bytes())
+            raw = json.loads(path.read_bytes())
         except (OSError, ValueError, RecursionError):  # RecursionError: `[[[[...` nested deep
             return None
         try:
@@ -99,9 +125,7 @@ class MetadataCache:
                 order.append(post)
         except (KeyError, TypeError, ValueError, OverflowError, OSError):
             return None
-        self.entries = entries
-        self.order = order
-        return order
+        return entries, order
 
     def get(self, file: str, size: int, mtime_ns: int) -> Post | None:
         """The cached post for a file, if the file has not changed since."""
@@ -129,7 +153,7 @@ class MetadataCache:
         """Write the cache atomically if it changed; a failure just means no cache."""
         if not self.dirty:
             return
-        rows = []
+        rows: list[list[object]] = []
         start = len(self.prefix)
         for listed in self.order:
             entry = self.entries.get(listed.file)
@@ -152,16 +176,24 @@ class MetadataCache:
                 ]
             )
         try:
-            payload = json.dumps(
-                {"version": CACHE_VERSION, "root": str(self.root), "posts": rows},
-                ensure_ascii=False,
-                separators=(",", ":"),
-            ).encode("utf-8", "surrogatepass")
+            payload = self._payload(rows)
+            head = self._payload(rows[:HEAD_ROWS])
         except (ValueError, RecursionError):  # cannot happen; a cache is never worth a crash
             return
         try:  # not fsynced: a cache lost in a crash only costs the next start some time
             atomic_write(self.file, payload, durable=False, make_parents=True)
+            if len(rows) > 2 * HEAD_ROWS:  # else the whole cache is as quick to read
+                atomic_write(self.head_file, head, durable=False, make_parents=True)
+            else:
+                self.head_file.unlink(missing_ok=True)
         except OSError:
             return  # a cache that cannot be written only costs the next start some time
         self.dirty = False
 
+    def _payload(self, rows: list[list[object]]) -> bytes:
+        """A cache file's bytes for these rows."""
+        return json.dumps(
+            {"version": CACHE_VERSION, "root": str(self.root), "posts": rows},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode("utf-8", "surrogatepass")

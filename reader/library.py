@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import Protocol
 
 from reader.frontmatter import FrontMatterError, split_front_matter
 from reader.post_fields import (
+    FILE_DATE_RE,
     author,
     heading_title,
     position,
@@ -36,6 +37,8 @@ MAX_POST_BYTES = 50 * 1024 * 1024
 MAX_TITLE_CHARS = 300
 PROGRESS_EVERY = 500
 FULL_TEXT_DIR = ".full"  # reader.feeds.fulltext.CACHE_DIR: full texts fetched for posts
+# How many posts a large library's first (provisional) screenful holds.
+FIRST_SCREEN = 120
 _BINARY_SNIFF_BYTES = 8192
 # load_post reads this much first; the rest only if the front matter or title needs it.
 _HEAD_BYTES = 64 * 1024
@@ -277,6 +280,24 @@ def _dedupe_ids(posts: list[Post], problems: list[Problem]) -> list[Post]:
     return result
 
 
+def _newest_named_first(files: list[str]) -> list[str]:
+    """Files named `YYYY-MM-DD-...` newest first, then the others (in reverse name order)."""
+
+    def key(file: str) -> tuple[bool, str]:
+        name = os.path.basename(file)
+        return FILE_DATE_RE.match(name) is not None, name
+
+    return sorted(files, key=key, reverse=True)
+
+
+def _provisional(posts: Iterable[Post]) -> list[Post]:
+    """The posts read so far, sorted, one per id (duplicates are sorted out at the end)."""
+    unique: dict[str, Post] = {}
+    for post in posts:
+        unique.setdefault(post.id, post)
+    return sorted(unique.values(), key=_sort_key)
+
+
 def _load_cached(file: str, root: Path, cache: PostCache) -> Post:
     """load_post, skipping the read when the cache has this unchanged file."""
     try:
@@ -294,6 +315,7 @@ def load_library(
     path: Path,
     cache: PostCache | None = None,
     progress: Callable[[int, int], None] | None = None,
+    first: Callable[[list[Post]], None] | None = None,
 ) -> Library:
     """Load every post under path (a directory, or one Markdown file).
 
@@ -302,7 +324,9 @@ def load_library(
     '#3'... appended to the id, and a Problem notes it, so nothing is lost.
     Raises LibraryError when path is missing, not Markdown or has no posts.
     With a cache, files whose size and mtime are unchanged are not read again.
-    `progress(done, total)` is called every few hundred files.
+    `progress(done, total)` is called every few hundred files. `first(posts)`, if
+    given, is called once with a sorted first screenful (FIRST_SCREEN posts, the
+    newest by file name read first) while the rest of a large library is read.
     """
     path = Path(os.path.abspath(path))
     problems: list[Problem] = []
@@ -324,18 +348,26 @@ def load_library(
         files = [str(path)]
     else:
         raise LibraryError(f"no such file or directory: {path}")
-    posts: list[Post] = []
+    found: dict[str, Post] = {}
     total = len(files)
-    for done, file in enumerate(files):
+    listed = len(problems)
+    # With `first`, files named like the newest dated posts are read first, so that a
+    # screenful of likely first rows can be shown while the rest is read.
+    order = files if first is None or total <= 2 * FIRST_SCREEN else _newest_named_first(files)
+    for done, file in enumerate(order):
         if progress is not None and done % PROGRESS_EVERY == 0 and done:
             progress(done, total)
+        if first is not None and done == FIRST_SCREEN and total > 2 * FIRST_SCREEN:
+            first(_provisional(found.values()))
         try:
             if cache is None:
-                posts.append(load_post(Path(file), root))
+                found[file] = load_post(Path(file), root)
             else:
-                posts.append(_load_cached(file, root, cache))
+                found[file] = _load_cached(file, root, cache)
         except PostError as exc:
             problems.append(Problem(Path(file), str(exc)))
-    posts = _dedupe_ids(posts, problems)
+    if order is not files:  # the files' problems in path order, however they were read
+        problems[listed:] = sorted(problems[listed:], key=lambda problem: str(problem.path))
+    posts = _dedupe_ids([found[file] for file in files if file in found], problems)
     posts.sort(key=_sort_key)
     return Library(root=root, posts=posts, problems=problems)

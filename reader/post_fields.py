@@ -11,6 +11,7 @@ from pathlib import Path
 from reader.sanitize import clean_line
 
 __all__ = [
+    "FILE_DATE_RE",
     "author",
     "heading_title",
     "position",
@@ -25,7 +26,7 @@ __all__ = [
 _SCALARS = (str, int, float, date)
 # Jekyll's "2020-05-27 15:20:30 +0530" and kin (datetime.fromisoformat handles the rest).
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%d %H:%M:%S.%f %z")
-_FILE_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})-")
+FILE_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})-")
 _PATH_DATE_RE = re.compile(r"(?:^|/)(\d{4})/(\d{2})/(\d{2})(?:/|$)")
 _TAG_SPLIT_RE = re.compile(r"[,\s]+")
 # A level-1 ATX heading or a code fence, at the start of a line.
@@ -152,7 +153,7 @@ def post_date(fields: dict[str, object], name: str) -> datetime | None:
     zola_path = fields.get("path")
     return (
         _parse_date(fields.get("date"))
-        or _ymd(_FILE_DATE_RE.match(name))
+        or _ymd(FILE_DATE_RE.match(name))
         or (_ymd(_PATH_DATE_RE.search(zola_path)) if isinstance(zola_path, str) else None)
     )
 

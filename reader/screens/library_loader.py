@@ -46,6 +46,11 @@ class LibraryLoader(Widget):
         super().__init__()
         self.host = host
         self.announce = True  # say "Reloaded N posts" (not after a feeds refresh)
+        #: What the header adds while a cold start's first screenful is listed (progress).
+        self.progress_label = ""
+        self.restore_pending = False  # the saved selection was not in the first screenful
+        self.first_pick: str | None = None
+        self.saved_selection: object = None
 
     def start(self) -> None:
         """Load the library, and check the state file for other readers' marks from now on."""
@@ -71,6 +76,11 @@ class LibraryLoader(Widget):
         cached: list[Post] | None = None
         if library_path.is_dir():
             cache = MetadataCache.for_root(cache_dir(), library_path)
+            head = None if reload else cache.load_head()
+            if head:  # a large library's first screenful, before its 100,000 rows are read
+                self.post_message(
+                    LibraryLoaded(Library(library_path, head, []), None, provisional=True)
+                )
             with collection_paused():  # 100,000 rows: collections would double the time
                 cached = cache.load()
                 freeze_loaded()  # the posts live on: later collections need not walk them
@@ -87,8 +97,18 @@ class LibraryLoader(Widget):
             if cached is None or reload:
                 self.post_message(LoadProgress(done, total))
 
+        def first(posts: list[Post]) -> None:
+            """A cold start: show the first screenful while the rest is read."""
+            if not worker.is_cancelled:
+                self.post_message(
+                    LibraryLoaded(Library(library_path, posts, []), None, provisional=True)
+                )
+
         try:
-            library = load_library(library_path, cache, progress)
+            cold = cached is None and not reload
+            with collection_paused():  # 100,000 new posts: collections would walk them all
+                library = load_library(library_path, cache, progress, first if cold else None)
+                freeze_loaded()
         except LibraryError as error:
             self.post_message(LibraryLoaded(None, str(error), reload=reload))
             return
@@ -121,6 +141,9 @@ class LibraryLoader(Widget):
             host.post_list.empty_text = f"Reading posts… {message.done:,} of {message.total:,}"
             host.post_list.refresh()
             host.sub_title = "Loading…"
+        else:  # a first screenful is listed: the header says how far the rest has got
+            self.progress_label = f" · reading {message.done:,}/{message.total:,}"
+            host.update_counts()
 
     def on_library_confirmed(self, message: LibraryConfirmed) -> None:
         """A warm start's cached list was checked against the files: it is the library."""
@@ -131,6 +154,7 @@ class LibraryLoader(Widget):
         """Show the loaded posts and restore (or keep) the selection."""
         message.stop()
         host, session = self.host, self.host.session
+        host.call_after_refresh(host.mount_footer)  # once this list is painted
         if message.library is None:  # gone (deleted, unmounted): show none of it any more
             session.set_posts([])
             host.articles.rendered.clear()
@@ -141,14 +165,26 @@ class LibraryLoader(Widget):
             return
         library = message.library
         host.articles.rendered.clear()
-        first = not session.posts
+        # The saved selection is restored from the first list that holds it (a cold
+        # start's first screenful may not), unless the reader has moved since.
+        if not session.posts:  # showing the first row overwrites the saved one: read it now
+            self.saved_selection = host.store.get_meta("selected")
+        first = not session.posts or (
+            self.restore_pending and host.highlighted_id == self.first_pick
+        )
         current = host.current
         before = session.posts.get(current) if current is not None else None
         session.set_posts(library.posts)
         if not message.provisional:
             host.search.library_ready(library.posts)
-        selected = host.store.get_meta("selected") if first else host.highlighted_id
+            self.progress_label = ""
+        selected = self.saved_selection if first else host.highlighted_id
         host.refresh_rows(select=selected if isinstance(selected, str) else None)
+        if first:
+            self.first_pick = host.highlighted_id
+            self.restore_pending = (
+                message.provisional and isinstance(selected, str) and selected != self.first_pick
+            )
         if library.problems:
             shown = "\n".join(str(problem) for problem in library.problems[:PROBLEMS_SHOWN])
             more = len(library.problems) - PROBLEMS_SHOWN

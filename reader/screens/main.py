@@ -43,6 +43,9 @@ from reader.widgets.search_bar import SearchBar
 if TYPE_CHECKING:
     from reader.store import Store
 
+#: Seconds after which the footer is added even if the library has not arrived yet.
+FOOTER_AT_LATEST = 1.0
+
 
 class MainScreen(Screen[None], inherit_bindings=False):
     """Sidebar of posts on the left, the highlighted post on the right."""
@@ -78,7 +81,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
                 yield SearchBar(id="search")
                 yield PostList(id="sidebar")
             yield ArticlePane(id="article-pane")
-        yield Footer(show_command_palette=False)  # ctrl+p is in the help: room for ? and q
+        # The footer comes after the first list is painted (mount_footer): its key widgets
+        # are restyled one by one, a cost the first paint need not wait for.
         yield from (self.library, self.articles, self.reading, self.search, self.links)
         yield from (self.sync, self.feeds, self.marker)
 
@@ -124,6 +128,13 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.post_list.date_of = self.session.short_date
         self.library.start()
         self.feeds.start()
+        self.set_timer(FOOTER_AT_LATEST, self.mount_footer)  # if the library is slow
+
+    def mount_footer(self) -> None:
+        """Add the footer (once), after the first list is on screen."""
+        if not self.query(Footer):
+            self.mount(Footer(show_command_palette=False))  # ctrl+p is in the help
+            self.call_after_refresh(self.refresh_bindings)  # a footer lists keys once told
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -253,6 +264,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
             f" · {counts.bookmarked} bookmarked"
             + ("" if sort is Sort.NEWEST else f" · {sort.label}")
             + self.sync.label
+            + self.library.progress_label
         )
 
     def set_read(self, post_id: str, value: bool, *, undoable: str | None = None) -> None:

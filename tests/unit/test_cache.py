@@ -165,3 +165,26 @@ def test_a_cache_nested_too_deeply_is_rebuilt(posts: Path, tmp_path: Path, damag
     assert before is None
     assert titles == ["Alpha", "Beta", "Gamma"]
     assert scan(posts, cache_dir)[1] == ["Alpha", "Beta", "Gamma"]
+
+
+def test_a_large_librarys_first_screenful_is_read_on_its_own(tmp_path: Path) -> None:
+    from reader.cache import HEAD_ROWS
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for day in range(3 * HEAD_ROWS):
+        write_post(folder, f"p{day:04d}.md", f"Post {day:04d}", f"20{10 + day // 300}-01-01")
+    cache_dir = tmp_path / "cache"
+    titles, _ = scan(folder, cache_dir)
+    cache = MetadataCache.for_root(cache_dir, folder)
+    head = cache.load_head()
+    assert head is not None and [post.title for post in head] == titles[:HEAD_ROWS]
+    assert cache.head_file.stat().st_size * 2 < cache.file.stat().st_size
+    assert cache.entries == {}  # reading the head did not read the whole cache
+
+
+def test_a_small_library_has_no_head_file(posts: Path, tmp_path: Path) -> None:
+    scan(posts, tmp_path / "cache")
+    cache = MetadataCache.for_root(tmp_path / "cache", posts)
+    assert cache.load_head() is None and not cache.head_file.exists()
+    assert cache.load() is not None

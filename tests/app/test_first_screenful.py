@@ -1,0 +1,95 @@
+"""A cold start of a large library lists a first screenful while the rest is read."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+import reader.library as library_module
+from reader.app import ReaderApp
+from reader.library import FIRST_SCREEN, Post, load_post
+from reader.store import Store
+from tests.app.conftest import current_title, screen_of, sidebar, wait_until
+
+TOTAL = 3 * FIRST_SCREEN
+
+
+def make_library(folder: Path) -> None:
+    """TOTAL dated posts, one a day, and one undated file name whose post is the newest."""
+    folder.mkdir()
+    for day in range(TOTAL):
+        stamp = f"{2000 + day // 300:04d}-{1 + day % 300 // 28:02d}-{1 + day % 28:02d}"
+        text = f"---\ntitle: Post {day:04d}\ndate: {stamp}\n---\nBody {day}.\n"
+        (folder / f"{stamp}-post-{day:04d}.md").write_text(text, encoding="utf-8")
+    (folder / "about.md").write_text("---\ntitle: Newest of all\ndate: 2030-01-01\n---\nHi\n")
+
+
+async def test_first_screenful_then_the_rest_without_moving_the_selection(
+    tmp_path: Path, state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "posts"
+    make_library(folder)
+    gate = threading.Event()
+    calls = 0
+
+    def slow_load(path: Path, root: Path) -> Post:
+        """Read a file; after the first screenful, wait until the test lets go."""
+        nonlocal calls
+        calls += 1
+        if calls > FIRST_SCREEN + 30 and not gate.wait(20):
+            raise AssertionError("the test never let the loading go on")
+        return load_post(path, root)
+
+    monkeypatch.setattr(library_module, "load_post", slow_load)
+    monkeypatch.setattr(library_module, "PROGRESS_EVERY", 10)
+    store = Store(state_path, debounce=0.01)
+    store.open()
+    app = ReaderApp(folder, store, mark_read_after=60.0)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            try:
+                await wait_until(pilot, lambda: sidebar(pilot).ids, what="the first screenful")
+                listed = sidebar(pilot).rows
+                assert len(listed) == FIRST_SCREEN
+                assert listed[0].title == f"Post {TOTAL - 1:04d}"  # the newest named file
+                progress = f"reading {FIRST_SCREEN + 30:,}/{TOTAL + 1:,}"
+                await wait_until(
+                    pilot, lambda: progress in screen_of(pilot).sub_title, what="progress"
+                )
+                await pilot.press("j", "j")
+                chosen = current_title(pilot)
+                assert chosen == f"Post {TOTAL - 3:04d}"
+            finally:
+                gate.set()
+            await wait_until(
+                pilot, lambda: len(sidebar(pilot).ids) == TOTAL + 1, what="the whole library"
+            )
+            assert sidebar(pilot).rows[0].title == "Newest of all"  # sorted once all is read
+            assert current_title(pilot) == chosen  # the list filled in around the selection
+            assert "reading" not in screen_of(pilot).sub_title
+            assert screen_of(pilot).sub_title.startswith(f"All {TOTAL + 1}/{TOTAL + 1}")
+    finally:
+        store.close()
+
+
+async def test_the_saved_selection_comes_back_though_not_in_the_first_screenful(
+    tmp_path: Path, state_path: Path
+) -> None:
+    folder = tmp_path / "posts"
+    make_library(folder)
+    oldest = next(path.name for path in sorted(folder.iterdir()) if "post-0000" in path.name)
+    store = Store(state_path, debounce=0.01)
+    store.open()
+    store.set_meta("selected", oldest)  # the id of a post read last, far down the list
+    app = ReaderApp(folder, store, mark_read_after=60.0)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(
+                pilot, lambda: len(sidebar(pilot).ids) == TOTAL + 1, what="the whole library"
+            )
+            await wait_until(pilot, lambda: current_title(pilot) == "Post 0000", what="selected")
+            assert sidebar(pilot).highlighted_id == oldest
+    finally:
+        store.close()
