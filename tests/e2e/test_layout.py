@@ -32,7 +32,8 @@ def test_at_80x24_the_keys_titles_help_and_messages_are_whole(
 
     def started(text: str) -> bool:
         rows = sidebar(text)
-        return bool(rows) and rows[0][3:].startswith(FIRST[:30]) and "About Us!" in text
+        listed = bool(rows) and rows[0][3:].startswith(FIRST[:30]) and "About Us!" in text
+        return listed and footer(text).strip() != ""  # the footer follows the first paint
 
     text = terminal.wait_for(started)
     for key in ("n Next unread", "b Bookmark", "m Read/unread", "v View"):
