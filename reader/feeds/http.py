@@ -11,7 +11,6 @@ fetch: the next refresh after a success, exponential backoff after failures in a
 
 from __future__ import annotations
 
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -29,6 +28,7 @@ from reader.importers.fetch import (
     opener,
     reason,
     too_large,
+    within_deadline,
 )
 from reader.sanitize import clean_line
 
@@ -133,32 +133,18 @@ def fetch_feed(
     HTTP error (retry_after set from a 429/503's Retry-After), a body over max_bytes, a
     redirect to another scheme, the deadline.
     """
-    connections = Connections(time.monotonic() + timeout)
-    outcome: list[FetchResult | BaseException] = []
     conditions = {"If-None-Match": etag, "If-Modified-Since": last_modified}
-
-    def run() -> None:
-        """Fetch, and keep the result or the error for the caller."""
-        try:
-            outcome.append(_get(url, conditions, timeout, max_bytes, connections))
-        except BaseException as error:  # handed to the caller, raised there
-            outcome.append(error)
-
-    thread = threading.Thread(target=run, name="reader-feed-fetch", daemon=True)
-    thread.start()
-    thread.join(timeout)
-    if not outcome:
-        connections.cut()
-        thread.join(_CUT_WAIT)  # a fetch stuck in DNS cannot be cut: left behind (daemon)
-        raise FetchFailure(f"cannot fetch {clean_line(url)}: timed out")
-    result = outcome[0]
-    if isinstance(result, FetchFailure):
-        raise result
-    if isinstance(result, FeedError):  # a refused redirect, too large
-        raise FetchFailure(str(result)) from None
-    if isinstance(result, BaseException):
-        raise result
-    return result
+    try:
+        return within_deadline(
+            lambda connections: _get(url, conditions, timeout, max_bytes, connections),
+            url,
+            timeout,
+            FetchFailure,
+        )
+    except FetchFailure:
+        raise
+    except FeedError as error:  # a refused redirect, too large
+        raise FetchFailure(str(error)) from None
 
 
 def _get(

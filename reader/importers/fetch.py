@@ -19,9 +19,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from http.client import HTTPException, HTTPResponse
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from reader import __version__
 from reader.importers.base import ImporterError
@@ -43,9 +44,11 @@ __all__ = [
     "reason",
     "shared_tls",
     "too_large",
+    "within_deadline",
 ]
 
 USER_AGENT = f"reader/{__version__}"
+T = TypeVar("T")
 _CHUNK = 64 * 1024
 _CUT_WAIT = 1.0  # seconds to let a fetch whose sockets were cut at the deadline end
 
@@ -231,27 +234,41 @@ def fetch(
     The request runs in a thread; at the deadline its sockets are shut and this
     returns (raises) at once, however slowly a server sends. Raises FeedError.
     """
+    return within_deadline(
+        lambda connections: _fetch_now(url, timeout, max_bytes, connections, data), url, timeout
+    )
+
+
+def within_deadline(
+    work: Callable[[Connections], T],
+    url: str,
+    timeout: float,
+    timed_out: Callable[[str], BaseException] = FeedError,
+) -> T:
+    """Run `work` (a fetch of url over the connections it is given) in a thread, within
+    `timeout` seconds in all: at the deadline its sockets are shut and this raises
+    `timed_out("cannot fetch URL: timed out")` at once; work's own error is raised here."""
     connections = Connections(time.monotonic() + timeout)
-    outcome: list[tuple[bytes, dict[str, str]] | BaseException] = []
+    outcome: list[T] = []
+    failure: list[BaseException] = []
 
     def run() -> None:
         """Fetch, and keep the result or the error for the caller."""
         try:
-            outcome.append(_fetch_now(url, timeout, max_bytes, connections, data))
+            outcome.append(work(connections))
         except BaseException as error:  # handed to the caller, raised there
-            outcome.append(error)
+            failure.append(error)
 
     thread = threading.Thread(target=run, name="reader-fetch", daemon=True)
     thread.start()
     thread.join(timeout)
-    if not outcome:
+    if not outcome and not failure:
         connections.cut()
         thread.join(_CUT_WAIT)  # a fetch in DNS cannot be cut: it is left behind (daemon)
-        raise FeedError(f"cannot fetch {clean_line(url)}: timed out")
-    result = outcome[0]
-    if isinstance(result, BaseException):
-        raise result
-    return result
+        raise timed_out(f"cannot fetch {clean_line(url)}: timed out")
+    if failure:
+        raise failure[0]
+    return outcome[0]
 
 
 def _fetch_now(
