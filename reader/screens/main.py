@@ -131,8 +131,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.set_timer(FOOTER_AT_LATEST, self.mount_footer)  # if the library is slow
 
     def mount_footer(self) -> None:
-        """Add the footer (once), after the first list is on screen."""
-        if not self.query(Footer):
+        """Add the footer (once), after the first list is on screen (not while quitting)."""
+        if self.is_attached and not self.query(Footer):
             self.mount(Footer(show_command_palette=False))  # ctrl+p is in the help
             self.call_after_refresh(self.refresh_bindings)  # a footer lists keys once told
 
