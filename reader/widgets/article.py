@@ -143,7 +143,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self._matches, self._current = {}, None
         self.post_id = post_id
         self.rendered_width = width
-        self.virtual_size = Size(max(width, MIN_TEXT), len(self._lines))  # narrower: scrolls
+        self._resize_virtual(Size(max(width, MIN_TEXT), len(self._lines)))  # narrower: scrolls
         if keep_fraction:
             self._jump(("fraction", keep_fraction))
         if not keep_scroll:
@@ -154,6 +154,34 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             finally:
                 self._quiet = False
         self.refresh()
+
+    def _resize_virtual(self, size: Size) -> None:
+        """Give the view its new scrollable size, without a layout of the screen if it can.
+
+        `virtual_size` is a layout reactive: setting it lays the whole screen out again
+        and repaints every widget (half the time of a `j`). That is needed only when a
+        scrollbar appears or goes; otherwise the scrollbar is told the new length and
+        only this view is repainted.
+        """
+        if size == self.virtual_size:
+            return
+        styles, container = self.styles, self.container_size
+        same_bars = (
+            container.area > 0
+            and styles.overflow_x == "auto"
+            and styles.overflow_y == "auto"
+            and not self.show_horizontal_scrollbar
+            and size.width <= container.width - styles.scrollbar_size_vertical
+            and self.show_vertical_scrollbar == (size.height > container.height)
+        )
+        if not same_bars:
+            self.virtual_size = size  # a scrollbar comes or goes: lay out again
+            return
+        self.set_reactive(ArticleView.virtual_size, size)
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.window_virtual_size = size.height
+            self.vertical_scrollbar.refresh()
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
 
     @property
     def settled(self) -> bool:
