@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
+from rich.style import Style
 from textual.actions import SkipAction
 from textual.binding import BindingType
 from textual.events import Click, Resize
@@ -112,6 +113,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         # ("line", n) or ("fraction", f), made as soon as the scrollbar is there.
         self._wanted: tuple[str, float] | None = None
         self._quiet = False  # the view scrolls itself (not the reader)
+        self._style: Style | None = None  # the rich style lines are drawn on (per style change)
 
     @property
     def line_count(self) -> int:
@@ -334,6 +336,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         at_end = fraction is not None and self.at_end
         self.post_message(self.Scrolled(self.post_id, fraction, at_end, self.settled))
 
+    def notify_style_update(self) -> None:
+        """Styles changed (theme, focus): the lines' base style is worked out again."""
+        super().notify_style_update()
+        self._style = None
+
     def on_resize(self, event: Resize) -> None:
         """Ask for a new rendering when the text width changes."""
         if self.post_id is not None and self.text_width != self.rendered_width:
@@ -367,7 +374,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        style = self.rich_style
+        style = self._style
+        if style is None:  # worked out from every ancestor: once, not for each line
+            style = self._style = self.rich_style
         if index >= len(self._lines):
             return Strip.blank(width, style)
         strip = self._strips.get(index)
