@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import messages
 from textual.actions import SkipAction
 from textual.binding import BindingType
 from textual.events import Click, Resize
@@ -156,6 +157,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             finally:
                 self._quiet = False
         self.refresh()
+        if self.is_mounted:  # repainted in the frame the screen is making now, not the next
+            self.screen.post_message(messages.Update(self))
 
     def _resize_virtual(self, size: Size) -> None:
         """Give the view its new scrollable size, without a layout of the screen if it can.
