@@ -138,12 +138,14 @@ class ArticleLoader(Widget):
             message.post_id, message.lines, message.width, keep_scroll=message.keep_scroll
         )
         host.pane.post_rendered(new_post=not message.keep_scroll)
-        if message.complete:
-            self.prefetch_neighbours(message.post_id)
+        if message.complete:  # once the post is painted: the worker would slow the paint
+            self.call_after_refresh(self.prefetch_neighbours, message.post_id)
         host.article_shown(message.post_id, complete=message.complete, new=not message.keep_scroll)
 
     def prefetch_neighbours(self, post_id: str) -> None:
         """Render the next and previous posts of the list in the background."""
+        if post_id != self.current:  # the reader has moved on: its neighbours come next
+            return
         post_list = self.host.post_list
         index = post_list.index_of(post_id)
         if index is None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
+from rich.style import Style
+from textual import messages
 from textual.actions import SkipAction
 from textual.binding import BindingType
 from textual.events import Click, Resize
@@ -112,6 +114,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         # ("line", n) or ("fraction", f), made as soon as the scrollbar is there.
         self._wanted: tuple[str, float] | None = None
         self._quiet = False  # the view scrolls itself (not the reader)
+        self._style: Style | None = None  # the rich style lines are drawn on (per style change)
 
     @property
     def line_count(self) -> int:
@@ -143,7 +146,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self._matches, self._current = {}, None
         self.post_id = post_id
         self.rendered_width = width
-        self.virtual_size = Size(max(width, MIN_TEXT), len(self._lines))  # narrower: scrolls
+        self._resize_virtual(Size(max(width, MIN_TEXT), len(self._lines)))  # narrower: scrolls
         if keep_fraction:
             self._jump(("fraction", keep_fraction))
         if not keep_scroll:
@@ -154,6 +157,36 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             finally:
                 self._quiet = False
         self.refresh()
+        if self.is_mounted:  # repainted in the frame the screen is making now, not the next
+            self.screen.post_message(messages.Update(self))
+
+    def _resize_virtual(self, size: Size) -> None:
+        """Give the view its new scrollable size, without a layout of the screen if it can.
+
+        `virtual_size` is a layout reactive: setting it lays the whole screen out again
+        and repaints every widget (half the time of a `j`). That is needed only when a
+        scrollbar appears or goes; otherwise the scrollbar is told the new length and
+        only this view is repainted.
+        """
+        if size == self.virtual_size:
+            return
+        styles, container = self.styles, self.container_size
+        same_bars = (
+            container.area > 0
+            and styles.overflow_x == "auto"
+            and styles.overflow_y == "auto"
+            and not self.show_horizontal_scrollbar
+            and size.width <= container.width - styles.scrollbar_size_vertical
+            and self.show_vertical_scrollbar == (size.height > container.height)
+        )
+        if not same_bars:
+            self.virtual_size = size  # a scrollbar comes or goes: lay out again
+            return
+        self.set_reactive(ArticleView.virtual_size, size)
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.window_virtual_size = size.height
+            self.vertical_scrollbar.refresh()
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
 
     @property
     def settled(self) -> bool:
@@ -306,6 +339,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         at_end = fraction is not None and self.at_end
         self.post_message(self.Scrolled(self.post_id, fraction, at_end, self.settled))
 
+    def notify_style_update(self) -> None:
+        """Styles changed (theme, focus): the lines' base style is worked out again."""
+        super().notify_style_update()
+        self._style = None
+
     def on_resize(self, event: Resize) -> None:
         """Ask for a new rendering when the text width changes."""
         if self.post_id is not None and self.text_width != self.rendered_width:
@@ -339,7 +377,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        style = self.rich_style
+        style = self._style
+        if style is None:  # worked out from every ancestor: once, not for each line
+            style = self._style = self.rich_style
         if index >= len(self._lines):
             return Strip.blank(width, style)
         strip = self._strips.get(index)

@@ -16,6 +16,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import messages
 from textual.binding import BindingType
 from textual.events import Click
 from textual.geometry import Region, Size
@@ -227,7 +228,12 @@ class PostList(ScrollView, can_focus=True, inherit_bindings=False):
             self.refresh()
         post_id = self.highlighted_id
         if post_id is not None and old != new:
-            self.post_message(self.Highlighted(post_id))
+            # Straight to the screen (which shows the post), ahead of this widget's own
+            # repaint: the new row and the new post are painted in one frame. Bubbling
+            # up would let the row paint first and the post wait for the next frame.
+            screen = self.screen
+            screen.post_message(self.Highlighted(post_id))
+            screen.post_message(messages.Update(self))  # the rows, in the post's frame
 
     def _scroll_cursor_visible(self, *, center: bool = False) -> None:
         """Scroll so that the cursor row is on screen.
