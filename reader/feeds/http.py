@@ -26,8 +26,8 @@ from reader.importers.fetch import (
     Connections,
     FeedError,
     opener,
+    read_limited,
     reason,
-    too_large,
     within_deadline,
 )
 from reader.sanitize import clean_line
@@ -202,29 +202,11 @@ def _read_body(
     response: HTTPResponse, shown: str, max_bytes: int, connections: Connections
 ) -> bytes:
     """The response's body (gunzipped if sent gzipped), at most max_bytes either way."""
-    length = response.headers.get("Content-Length", "")
-    if length.isdigit() and int(length) > max_bytes:
-        raise too_large(shown, max_bytes)
     gzipped = response.headers.get("Content-Encoding", "").strip().lower() in ("gzip", "x-gzip")
     unzip = zlib.decompressobj(16 + zlib.MAX_WBITS) if gzipped else None
-    chunks: list[bytes] = []
-    sent = size = 0
-    connections.limit()
-    while chunk := response.read1(_CHUNK):  # read1: no waiting for a full chunk
-        sent += len(chunk)
-        if sent > max_bytes:
-            raise too_large(shown, max_bytes)
-        if unzip is not None:
-            chunk = unzip.decompress(chunk, max_bytes + 1 - size)
-        size += len(chunk)
-        if size > max_bytes:
-            raise too_large(shown, max_bytes)
-        if time.monotonic() > connections.deadline:
-            raise TimeoutError("timed out")
-        chunks.append(chunk)
-        connections.limit()
+    body = read_limited(response, shown, max_bytes, connections, unzip)
     if unzip is not None:
         if not unzip.eof:
             raise FetchFailure(f"cannot fetch {shown}: the gzip body is truncated")
-        chunks.append(unzip.flush())
-    return b"".join(chunks)
+        body += unzip.flush()
+    return body

@@ -41,6 +41,7 @@ __all__ = [
     "load_source",
     "opener",
     "read_file",
+    "read_limited",
     "reason",
     "shared_tls",
     "too_large",
@@ -286,20 +287,7 @@ def _fetch_now(
     try:
         response: HTTPResponse = opener(connections).open(request, timeout=timeout)
         with response:
-            length = response.headers.get("Content-Length", "")
-            if length.isdigit() and int(length) > max_bytes:
-                raise too_large(shown, max_bytes)
-            chunks: list[bytes] = []
-            size = 0
-            connections.limit()
-            while chunk := response.read1(_CHUNK):  # read1: no waiting for a full chunk
-                size += len(chunk)
-                if size > max_bytes:
-                    raise too_large(shown, max_bytes)
-                if time.monotonic() > connections.deadline:
-                    raise TimeoutError("timed out")
-                chunks.append(chunk)
-                connections.limit()
+            body = read_limited(response, shown, max_bytes, connections)
             headers = {
                 "content-type": response.headers.get("Content-Type", ""),
                 "content-location": response.geturl(),
@@ -310,7 +298,39 @@ def _fetch_now(
         if isinstance(error, urllib.error.HTTPError):
             error.close()
         raise FeedError(f"cannot fetch {shown}: {reason(error)}") from None
-    return b"".join(chunks), headers
+    return body, headers
+
+
+def read_limited(
+    response: HTTPResponse,
+    shown: str,
+    max_bytes: int,
+    connections: Connections,
+    unzip: Any = None,
+) -> bytes:
+    """The response's body, at most max_bytes as sent and (with `unzip`, a zlib
+    decompressobj) as unpacked, within the connections' deadline; a Content-Length over
+    the limit is refused before reading. Raises FeedError (too large) or TimeoutError."""
+    length = response.headers.get("Content-Length", "")
+    if length.isdigit() and int(length) > max_bytes:
+        raise too_large(shown, max_bytes)
+    chunks: list[bytes] = []
+    sent = size = 0
+    connections.limit()
+    while chunk := response.read1(_CHUNK):  # read1: no waiting for a full chunk
+        sent += len(chunk)
+        if sent > max_bytes:
+            raise too_large(shown, max_bytes)
+        if unzip is not None:
+            chunk = unzip.decompress(chunk, max_bytes + 1 - size)
+        size += len(chunk)
+        if size > max_bytes:
+            raise too_large(shown, max_bytes)
+        if time.monotonic() > connections.deadline:
+            raise TimeoutError("timed out")
+        chunks.append(chunk)
+        connections.limit()
+    return b"".join(chunks)
 
 
 def is_url(source: str) -> bool:
