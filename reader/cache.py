@@ -127,6 +127,10 @@ class MetadataCache:
             return None
         return entries, order
 
+    def has(self, file: str) -> bool:
+        """Whether a post read from this file is cached (changed since or not)."""
+        return file in self.entries
+
     def get(self, file: str, size: int, mtime_ns: int) -> Post | None:
         """The cached post for a file, if the file has not changed since."""
         entry = self.entries.get(file)

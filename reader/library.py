@@ -40,8 +40,9 @@ FULL_TEXT_DIR = ".full"  # reader.feeds.fulltext.CACHE_DIR: full texts fetched f
 # How many posts a large library's first (provisional) screenful holds.
 FIRST_SCREEN = 120
 _BINARY_SNIFF_BYTES = 8192
-# load_post reads this much first; the rest only if the front matter or title needs it.
-_HEAD_BYTES = 64 * 1024
+# load_post reads this much first; the rest only if the front matter or title needs it
+# (as much as the binary sniff looks at, so that a file is refused exactly as before).
+_HEAD_BYTES = _BINARY_SNIFF_BYTES
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -97,6 +98,9 @@ class Library:
 class PostCache(Protocol):
     """Somewhere to keep posts already read, keyed on file path, size and mtime."""
 
+    def has(self, file: str) -> bool:
+        """Whether a post read earlier from this file is kept (changed since or not)."""
+
     def get(self, file: str, size: int, mtime_ns: int) -> Post | None:
         """The post read earlier from this unchanged file, if any."""
 
@@ -140,28 +144,52 @@ def find_post_files(path: Path) -> list[Path]:
     return [Path(file) for file in _walk(path, None)]
 
 
-def _read_bytes(path: Path, limit: int) -> tuple[bytes, bool]:
-    """Read up to limit bytes of path; return (data, whether that is the whole file)."""
-    try:
-        # O_NONBLOCK: opening a FIFO named *.md must not wait forever for a writer.
-        fd = os.open(path, _OPEN_FLAGS)
-        with open(fd, "rb") as handle:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                raise PostError("not a regular file")
-            size = info.st_size
-            if size > MAX_POST_BYTES:
-                raise PostError(f"too large ({size / (1024 * 1024):.0f} MB)")
-            data = handle.read(limit + 1)
-    except OSError as exc:
-        raise PostError(f"cannot read: {exc.strerror or exc}") from None
+def _read_open(fd: int, limit: int) -> tuple[bytes, bool, int, int]:
+    """Read up to limit bytes of an open file; (data, whether that is all, size, mtime_ns)."""
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        raise PostError("not a regular file")
+    size = info.st_size
+    if size > MAX_POST_BYTES:
+        raise PostError(f"too large ({size / (1024 * 1024):.0f} MB)")
+    want = limit + 1
+    chunks: list[bytes] = []
+    got = 0
+    while got < want:  # os.read: no buffered file object to build, no 64 KB buffer to fill
+        chunk = os.read(fd, min(want - got, max(size + 1 - got, 65536)))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     if len(data) > MAX_POST_BYTES:  # the file grew (or stat lied)
         raise PostError(f"too large (over {MAX_POST_BYTES // (1024 * 1024)} MB)")
     if b"\0" in data[:_BINARY_SNIFF_BYTES]:
         raise PostError("looks like a binary file")
     if len(data) > limit:
-        return data[:limit], False
-    return data, True
+        return data[:limit], False, size, info.st_mtime_ns
+    return data, True, size, info.st_mtime_ns
+
+
+def _read_file(file: str | Path, limit: int) -> tuple[bytes, bool, int, int]:
+    """Read up to limit bytes of a file; (data, whether that is all of it, size, mtime_ns)."""
+    try:
+        # O_NONBLOCK: opening a FIFO named *.md must not wait forever for a writer.
+        fd = os.open(file, _OPEN_FLAGS)
+    except OSError as exc:
+        raise PostError(f"cannot read: {exc.strerror or exc}") from None
+    try:
+        return _read_open(fd, limit)
+    except OSError as exc:
+        raise PostError(f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def _read_bytes(path: Path, limit: int) -> tuple[bytes, bool]:
+    """Read up to limit bytes of path; return (data, whether that is the whole file)."""
+    data, complete, _, _ = _read_file(path, limit)
+    return data, complete
 
 
 def _decode(data: bytes, complete: bool) -> str:
@@ -199,30 +227,39 @@ def _fields_and_title(data: bytes, complete: bool) -> tuple[dict[str, object], s
 def load_post(path: Path, root: Path) -> Post:
     """Read one post file and return its Post; raise PostError if it cannot be used.
 
-    Only the first 64 KB are read unless the front matter or the fallback
+    Only the first 8 KB are read unless the front matter or the fallback
     title heading lies further in.
     """
-    if not path.is_absolute():
-        path = Path(os.path.abspath(path))
-    if not root.is_absolute():
-        root = Path(os.path.abspath(root))
-    parsed = _fields_and_title(*_read_bytes(path, _HEAD_BYTES))
-    fields, title = parsed or _fields_and_title(*_read_bytes(path, MAX_POST_BYTES)) or ({}, "")
+    file = str(path) if path.is_absolute() else os.path.abspath(path)
+    return read_post(file, str(root) if root.is_absolute() else os.path.abspath(root))[0]
+
+
+def read_post(file: str, root: str) -> tuple[Post, int, int]:
+    """load_post of an absolute file name (kept as the Post's `file`, not copied), under
+    the absolute folder `root`; (post, the file's size, its mtime in ns) for a cache."""
+    data, complete, size, mtime_ns = _read_file(file, _HEAD_BYTES)
+    parsed = _fields_and_title(data, complete)
+    if parsed is None:  # the front matter or the title heading lies further in
+        parsed = _fields_and_title(*_read_file(file, MAX_POST_BYTES)[:2])
+    fields, title = parsed or ({}, "")
+    name = os.path.basename(file)
     if not title:
-        title = clean_line(path.stem.replace("-", " ").replace("_", " ")) or clean_line(path.name)
+        stem = os.path.splitext(name)[0]
+        title = clean_line(stem.replace("-", " ").replace("_", " ")) or clean_line(name)
     if len(title) > MAX_TITLE_CHARS:
         title = title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
-    return Post(
-        id=post_id(fields.get("id"), path, root),
-        file=str(path),
+    post = Post(
+        id=post_id(fields.get("id"), file, root),
+        file=file,
         title=title or "untitled",
-        date=post_date(fields, path.name),
+        date=post_date(fields, name),
         author=author(fields),
         tags=tags(fields),
         url=url(fields),
         position=position(fields.get("position")),
         feed=scalar_text(fields.get("feed")) or None,
     )
+    return post, size, mtime_ns
 
 
 def full_text_file(file: str) -> str:
@@ -298,16 +335,21 @@ def _provisional(posts: Iterable[Post]) -> list[Post]:
     return sorted(unique.values(), key=_sort_key)
 
 
-def _load_cached(file: str, root: Path, cache: PostCache) -> Post:
-    """load_post, skipping the read when the cache has this unchanged file."""
-    try:
-        info = os.stat(file)
-    except OSError as exc:
-        raise PostError(f"cannot read: {exc.strerror or exc}") from None
-    post = cache.get(file, info.st_size, info.st_mtime_ns)
-    if post is None:
-        post = load_post(Path(file), root)
-        cache.put(file, info.st_size, info.st_mtime_ns, post)
+def _load_cached(file: str, root: str, cache: PostCache | None) -> Post:
+    """read_post, skipping the read when the cache has this unchanged file."""
+    if cache is None:
+        return read_post(file, root)[0]
+    if cache.has(file):
+        try:
+            info = os.stat(file)
+        except OSError as exc:
+            raise PostError(f"cannot read: {exc.strerror or exc}") from None
+        post = cache.get(file, info.st_size, info.st_mtime_ns)
+        if post is not None:
+            return post
+    # A file new to the cache is not stat'ed first: the open file's fstat gives the key.
+    post, size, mtime_ns = read_post(file, root)
+    cache.put(file, size, mtime_ns, post)
     return post
 
 
@@ -349,6 +391,7 @@ def load_library(
     else:
         raise LibraryError(f"no such file or directory: {path}")
     found: dict[str, Post] = {}
+    root_text = str(root)
     total = len(files)
     listed = len(problems)
     # With `first`, files named like the newest dated posts are read first, so that a
@@ -360,10 +403,7 @@ def load_library(
         if first is not None and done == FIRST_SCREEN and total > 2 * FIRST_SCREEN:
             first(_provisional(found.values()))
         try:
-            if cache is None:
-                found[file] = load_post(Path(file), root)
-            else:
-                found[file] = _load_cached(file, root, cache)
+            found[file] = _load_cached(file, root_text, cache)
         except PostError as exc:
             problems.append(Problem(Path(file), str(exc)))
     if order is not files:  # the files' problems in path order, however they were read

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -42,7 +43,20 @@ def scalar_text(value: object) -> str:
     """Return a scalar field as one clean line ('' for lists, tables and missing values)."""
     if isinstance(value, bool) or not isinstance(value, _SCALARS):
         return ""
-    return clean_line(str(value))
+    return _one_line(str(value))
+
+
+def _one_line(text: str) -> str:
+    """clean_line(text); the text itself (no copy) when it is already one clean line."""
+    if (
+        text.isascii()
+        and text.isprintable()  # ASCII: no control character, no tab, no line break
+        and "  " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+    ):
+        return text
+    return clean_line(text)
 
 
 def heading_title(body: str) -> str:
@@ -66,15 +80,16 @@ def heading_title(body: str) -> str:
     return ""
 
 
-def post_id(value: object, path: Path, root: Path) -> str:
-    """Return the front matter id as text, else the path relative to root (see writable_id)."""
+def post_id(value: object, file: str, root: str) -> str:
+    """Return the front matter id as text, else the file's path relative to the folder
+    root (both absolute), see writable_id."""
     if not isinstance(value, bool) and isinstance(value, _SCALARS) and str(value).strip():
         return writable_id(str(value))
-    path_text, root_text = str(path), str(root).rstrip(os.sep)
-    if path_text.startswith(root_text + os.sep):  # cheaper than Path.relative_to
-        relative = path_text[len(root_text) + 1 :]
+    root_text = root.rstrip(os.sep)
+    if file.startswith(root_text + os.sep):  # cheaper than Path.relative_to
+        relative = file[len(root_text) + 1 :]
         return writable_id(relative.replace(os.sep, "/") if os.sep != "/" else relative)
-    return writable_id(path.as_posix())
+    return writable_id(Path(file).as_posix())
 
 
 def _escape_surrogate(match: re.Match[str]) -> str:
@@ -159,12 +174,13 @@ def post_date(fields: dict[str, object], name: str) -> datetime | None:
 
 
 def author(fields: dict[str, object]) -> str | None:
-    """Return `author` or `authors` (a list is joined with ', '), cleaned, or None."""
+    """Return `author` or `authors` (a list is joined with ', '), cleaned, or None (a
+    shared string)."""
     for key in ("author", "authors"):
         value = fields.get(key)
         names = [name for name in map(scalar_text, _as_list(value)) if name]
-        if names:
-            return ", ".join(names)
+        if names:  # shared: a library has few authors and 100,000 posts
+            return sys.intern(", ".join(names))
     return None
 
 
@@ -174,7 +190,7 @@ def _as_list(value: object) -> list[object]:
 
 
 def tags(fields: dict[str, object]) -> tuple[str, ...]:
-    """Return tags then categories: cleaned, de-duplicated, in order."""
+    """Return tags then categories: cleaned, de-duplicated, in order (shared strings)."""
     found: dict[str, None] = {}
     for key in ("tags", "categories", "category"):
         value = fields.get(key)
@@ -182,7 +198,7 @@ def tags(fields: dict[str, object]) -> tuple[str, ...]:
         for tag in map(scalar_text, items):
             if tag:
                 found.setdefault(tag, None)
-    return tuple(found)
+    return tuple(map(sys.intern, found))  # shared, as authors
 
 
 def url(fields: dict[str, object]) -> str | None:
@@ -190,7 +206,7 @@ def url(fields: dict[str, object]) -> str | None:
     for key in ("url", "link"):
         value = fields.get(key)
         if isinstance(value, str) and value.strip():
-            return clean_line(value)
+            return _one_line(value)
     return None
 
 

@@ -9,7 +9,7 @@ import pytest
 
 import reader.library as library_module
 from reader.app import ReaderApp
-from reader.library import FIRST_SCREEN, Post, load_post
+from reader.library import FIRST_SCREEN, Post, read_post
 from reader.store import Store
 from tests.app.conftest import current_title, screen_of, sidebar, wait_until
 
@@ -34,15 +34,15 @@ async def test_first_screenful_then_the_rest_without_moving_the_selection(
     gate = threading.Event()
     calls = 0
 
-    def slow_load(path: Path, root: Path) -> Post:
+    def slow_load(file: str, root: str) -> tuple[Post, int, int]:
         """Read a file; after the first screenful, wait until the test lets go."""
         nonlocal calls
         calls += 1
         if calls > FIRST_SCREEN + 30 and not gate.wait(20):
             raise AssertionError("the test never let the loading go on")
-        return load_post(path, root)
+        return read_post(file, root)
 
-    monkeypatch.setattr(library_module, "load_post", slow_load)
+    monkeypatch.setattr(library_module, "read_post", slow_load)
     monkeypatch.setattr(library_module, "PROGRESS_EVERY", 10)
     store = Store(state_path, debounce=0.01)
     store.open()

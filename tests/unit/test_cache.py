@@ -50,7 +50,7 @@ def test_a_warm_start_shows_the_cached_list_without_reading_files(
     def no_read(*args: object) -> None:
         raise AssertionError("an unchanged file was read again")
 
-    monkeypatch.setattr(library_module, "load_post", no_read)
+    monkeypatch.setattr(library_module, "read_post", no_read)
     assert scan(posts, cache_dir) == (["Alpha", "Beta", "Gamma"], ["Alpha", "Beta", "Gamma"])
 
 

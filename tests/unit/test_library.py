@@ -489,3 +489,55 @@ def test_symlink_loop_does_not_hang(tmp_path: Path) -> None:
     os.symlink(tmp_path / "lib", tmp_path / "lib" / "sub" / "loop")
     assert find_post_files(tmp_path / "lib") == [tmp_path / "lib" / "sub" / "a.md"]
     assert [post.title for post in load_library(tmp_path / "lib").posts] == ["A"]
+
+
+# --- the first read: only a file's head -------------------------------------------
+
+DATA = REPO / "tests" / "data"
+
+
+@pytest.mark.parametrize(
+    "path", sorted(p for p in DATA.rglob("*") if p.suffix in (".md", ".markdown")), ids=str
+)
+def test_reading_the_head_gives_the_post_of_the_whole_file(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every post of tests/data loads the same from its first 8 KB as from all of it."""
+    import reader.library as library_module
+
+    try:
+        from_head = load_post(path, DATA)
+    except PostError as error:
+        from_head_error: str | None = str(error)
+    else:
+        from_head_error = None
+    monkeypatch.setattr(library_module, "_HEAD_BYTES", library_module.MAX_POST_BYTES)
+    try:
+        whole = load_post(path, DATA)
+    except PostError as error:
+        assert from_head_error == str(error)
+    else:
+        assert from_head_error is None
+        assert from_head == whole
+
+
+def test_front_matter_and_heading_just_past_the_head(tmp_path: Path) -> None:
+    """A front matter block that closes, or a title heading that starts, after the
+    first 8 KB is read in full; a NUL after the first 8 KB is not taken as binary."""
+    padding = "word " * 1700  # 8.5 KB
+    post = post_at(tmp_path, f"---\nsummary: {padding}\ntitle: Late\n---\nbody\n")
+    assert post.title == "Late"
+    post = post_at(tmp_path, f"{padding}\n\n# Late heading\n", "h.md")
+    assert post.title == "Late heading"
+    post = post_at(tmp_path, f"---\ntitle: Nul later\n---\n{padding}\n\0\n", "n.md")
+    assert post.title == "Nul later"
+
+
+def test_a_post_keeps_the_file_name_it_was_found_under(tmp_path: Path) -> None:
+    """The Post's `file` is the listing's own string (100,000 of them are not copied)."""
+    write(tmp_path / "a.md", "---\ntitle: A\nauthor: Ann\ntags: [x, y]\n---\n")
+    write(tmp_path / "b.md", "---\ntitle: B\nauthor: Ann\ntags: [x, y]\n---\n")
+    a, b = sorted(load_library(tmp_path).posts, key=lambda post: post.title)
+    assert a.file == str(tmp_path / "a.md")
+    assert a.author is b.author  # shared, not one copy per post
+    assert all(x is y for x, y in zip(a.tags, b.tags, strict=True))
