@@ -9,6 +9,8 @@ main screen.
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -30,6 +32,11 @@ if TYPE_CHECKING:
 # How often the state file is checked for marks other readers saved (one stat if none).
 STATE_CHECK_EVERY = 2.0
 PROBLEMS_SHOWN = 5
+# The header's `reading N/M` is updated at most this often (seconds): each update repaints
+# the screen, and 200 of them took 2 s of a 100,000-post start from the reading thread.
+PROGRESS_PERIOD = 0.25
+# The metadata cache is written once the loaded list is on screen, or after this long.
+SAVE_WAIT = 2.0
 
 
 class LoadCancelled(Exception):
@@ -51,6 +58,9 @@ class LibraryLoader(Widget):
         self.restore_pending = False  # the saved selection was not in the first screenful
         self.first_pick: str | None = None
         self.saved_selection: object = None
+        # Set once a loaded library is painted: the cache is written after that, not
+        # while the list and its header are being drawn (both want the interpreter).
+        self.listed = threading.Event()
 
     def start(self) -> None:
         """Load the library, and check the state file for other readers' marks from now on."""
@@ -89,12 +99,16 @@ class LibraryLoader(Widget):
                 self.post_message(LibraryLoaded(library, None, provisional=True))
 
         worker = get_current_worker()
+        shown_at = -PROGRESS_PERIOD
 
         def progress(done: int, total: int) -> None:
             """Report progress unless the cached list is already on screen; stop on quit."""
+            nonlocal shown_at
             if worker.is_cancelled:
                 raise LoadCancelled
-            if cached is None or reload:
+            now = time.monotonic()
+            if (cached is None or reload) and now - shown_at >= PROGRESS_PERIOD:
+                shown_at = now
                 self.post_message(LoadProgress(done, total))
 
         def first(posts: list[Post]) -> None:
@@ -104,6 +118,7 @@ class LibraryLoader(Widget):
                     LibraryLoaded(Library(library_path, posts, []), None, provisional=True)
                 )
 
+        self.listed.clear()
         try:
             cold = cached is None and not reload
             with collection_paused():  # 100,000 new posts: collections would walk them all
@@ -119,6 +134,10 @@ class LibraryLoader(Widget):
         else:  # the cached list on screen is right: search can index the bodies now
             self.post_message(LibraryConfirmed(library))
         if cache is not None:
+            deadline = time.monotonic() + SAVE_WAIT
+            while not (worker.is_cancelled or time.monotonic() > deadline):  # a quit: now
+                if self.listed.wait(0.05):
+                    break
             cache.retain(library.posts)
             cache.save()
 
@@ -149,6 +168,12 @@ class LibraryLoader(Widget):
         """A warm start's cached list was checked against the files: it is the library."""
         message.stop()
         self.host.search.library_ready(message.library.posts)
+        self.listed.set()
+
+    def library_listed(self, posts: list[Post]) -> None:
+        """The loaded library is on screen: index it for search, write the cache."""
+        self.host.search.library_ready(posts)
+        self.listed.set()
 
     def on_library_loaded(self, message: LibraryLoaded) -> None:
         """Show the loaded posts and restore (or keep) the selection."""
@@ -176,7 +201,8 @@ class LibraryLoader(Widget):
         before = session.posts.get(current) if current is not None else None
         session.set_posts(library.posts)
         if not message.provisional:
-            host.search.library_ready(library.posts)
+            # Once the list and its header are painted: the index is a background job.
+            host.call_after_refresh(self.library_listed, library.posts)
             self.progress_label = ""
         selected = self.saved_selection if first else host.highlighted_id
         host.refresh_rows(select=selected if isinstance(selected, str) else None)

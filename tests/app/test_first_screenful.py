@@ -10,6 +10,7 @@ import pytest
 import reader.library as library_module
 from reader.app import ReaderApp
 from reader.library import FIRST_SCREEN, Post, read_post
+from reader.screens import library_loader
 from reader.store import Store
 from tests.app.conftest import current_title, screen_of, sidebar, wait_until
 
@@ -44,6 +45,7 @@ async def test_first_screenful_then_the_rest_without_moving_the_selection(
 
     monkeypatch.setattr(library_module, "read_post", slow_load)
     monkeypatch.setattr(library_module, "PROGRESS_EVERY", 10)
+    monkeypatch.setattr(library_loader, "PROGRESS_PERIOD", 0.0)  # every 10 files, however soon
     store = Store(state_path, debounce=0.01)
     store.open()
     app = ReaderApp(folder, store, mark_read_after=60.0)
