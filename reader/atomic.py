@@ -12,6 +12,7 @@ import contextlib
 import errno
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 __all__ = ["atomic_write", "fsync_dir"]
@@ -19,7 +20,7 @@ __all__ = ["atomic_write", "fsync_dir"]
 
 def atomic_write(
     path: Path,
-    data: bytes,
+    data: bytes | Iterable[bytes],
     *,
     mode: int | None = None,
     durable: bool = True,
@@ -30,7 +31,9 @@ def atomic_write(
     mode: the file's permission bits (None keeps mkstemp's 0600, for private files);
     durable: fsync the file before the rename and the directory after it (a cache
     that is only worth some start-up time skips both); make_parents: create the
-    directory first. A failed write leaves no temp file behind.
+    directory first. A failed write leaves no temp file behind. `data` may come in
+    parts (an iterable of bytes, written one by one: a large file is never whole in
+    memory); an exception raised while making them is a failed write.
     """
     directory = path.parent
     if make_parents:
@@ -38,7 +41,11 @@ def atomic_write(
     fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                for part in data:
+                    handle.write(part)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())

@@ -8,6 +8,11 @@ that is missing, from another version, or broken in any way is ignored and rebui
 it is never trusted over the files. The first screenful of rows is also kept in a
 small file of its own, read first, so that a start shows titles before it has read
 100,000 rows.
+
+The file is JSON Lines: a first line `{"version", "root", "rows"}`, then the rows in
+lines of up to CHUNK_ROWS each (a JSON list of rows). It is written and read a line at
+a time, so that 100,000 rows are never all in memory as JSON text or as parsed lists
+(that took 90 MB more than the posts themselves, at every start).
 """
 
 from __future__ import annotations
@@ -15,7 +20,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
+from collections.abc import Iterable, Iterator
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 
 from reader.atomic import atomic_write
@@ -25,7 +33,10 @@ from reader.library import Post
 # made writable (reader.post_fields.writable_id); file names that are not UTF-8 kept.
 # 4: dates as ISO 8601 text with the post's own UTC offset (a timestamp lost it, so a
 # warm start showed `2014-03-27 22:43:48 -0400` as the 28th).
-CACHE_VERSION = 4
+# 5: JSON Lines (a header, then lines of rows), written and read a line at a time.
+CACHE_VERSION = 5
+#: Rows per line of the cache file.
+CHUNK_ROWS = 1000
 
 Entry = tuple[int, int, Post]
 #: Rows in the head file (a first screenful, read before the rest; see load_head).
@@ -74,58 +85,74 @@ class MetadataCache:
 
     def _read(self, path: Path) -> tuple[dict[str, Entry], list[Post]] | None:
         """Parse a cache file; (entries, order), or None if unusable."""
+        entries: dict[str, Entry] = {}
+        order: list[Post] = []
         try:
-            # json.loads decodes bytes with surrogatepass, as save encodes them: file names
-            # that are not UTF-8 come back as the same lone surrogates.
-            raw = json.loads(path.read_bytes())
-        except (OSError, ValueError, RecursionError):  # RecursionError: `[[[[...` nested deep
-            return None
-        try:
-            if raw["version"] != CACHE_VERSION or raw["root"] != str(self.root):
-                return None
-            entries: dict[str, Entry] = {}
-            order: list[Post] = []
-            prefix = self.prefix
-            for row in raw["posts"]:
-                rel, size, mtime, post_id, title, stamp, author, tags, url, position, feed = row
-                # Check every field's type: a cache is never trusted over the files.
+            with path.open("rb") as handle:
+                # json.loads decodes bytes with surrogatepass, as save encodes them: file
+                # names that are not UTF-8 come back as the same lone surrogates.
+                header = json.loads(handle.readline())
                 if (
-                    type(rel) is not str
-                    or type(post_id) is not str
-                    or type(title) is not str
-                    or type(size) is not int
-                    or type(mtime) is not int
-                    or (stamp is not None and type(stamp) is not str)
-                    or (author is not None and type(author) is not str)
-                    or (url is not None and type(url) is not str)
-                    or (position is not None and type(position) is not int)
-                    or (feed is not None and type(feed) is not str)
-                    or type(tags) is not list
-                    or not all(type(tag) is str for tag in tags)
-                    or rel.startswith("/")
-                    or "/../" in f"/{rel}/"
+                    type(header) is not dict
+                    or header.get("version") != CACHE_VERSION
+                    or header.get("root") != str(self.root)
+                    or type(header.get("rows")) is not int
                 ):
-                    raise ValueError("a cache entry of the wrong shape")
-                file = prefix + rel
-                date = None if stamp is None else datetime.fromisoformat(stamp)
-                if date is not None and date.tzinfo is None:
-                    raise ValueError("a cached date without its offset")
-                post = Post(
-                    id=post_id,
-                    file=file,
-                    title=title,
-                    date=date,
-                    author=author,
-                    tags=tuple(tags),
-                    url=url,
-                    position=position,
-                    feed=feed,
-                )
-                entries[file] = (size, mtime, post)
-                order.append(post)
-        except (KeyError, TypeError, ValueError, OverflowError, OSError):
+                    return None
+                for line in handle:
+                    rows = json.loads(line)
+                    if type(rows) is not list:
+                        return None
+                    self._take(rows, entries, order)
+        except (OSError, KeyError, TypeError, ValueError, OverflowError, RecursionError):
+            # RecursionError: `[[[[...` nested deep
+            return None
+        if len(order) != header["rows"]:  # cut short
             return None
         return entries, order
+
+    def _take(self, rows: list[object], entries: dict[str, Entry], order: list[Post]) -> None:
+        """Add one line's rows; raise ValueError (or TypeError...) for one of the wrong shape."""
+        prefix = self.prefix
+        for row in rows:
+            if type(row) is not list:
+                raise ValueError("a cache entry of the wrong shape")
+            rel, size, mtime, post_id, title, stamp, author, tags, url, position, feed = row
+            # Check every field's type: a cache is never trusted over the files.
+            if (
+                type(rel) is not str
+                or type(post_id) is not str
+                or type(title) is not str
+                or type(size) is not int
+                or type(mtime) is not int
+                or (stamp is not None and type(stamp) is not str)
+                or (author is not None and type(author) is not str)
+                or (url is not None and type(url) is not str)
+                or (position is not None and type(position) is not int)
+                or (feed is not None and type(feed) is not str)
+                or type(tags) is not list
+                or not all(type(tag) is str for tag in tags)
+                or rel.startswith("/")
+                or "/../" in f"/{rel}/"
+            ):
+                raise ValueError("a cache entry of the wrong shape")
+            file = prefix + rel
+            date = None if stamp is None else datetime.fromisoformat(stamp)
+            if date is not None and date.tzinfo is None:
+                raise ValueError("a cached date without its offset")
+            post = Post(
+                id=post_id,
+                file=file,
+                title=title,
+                date=date,
+                author=None if author is None else sys.intern(author),
+                tags=tuple(map(sys.intern, tags)),
+                url=url,
+                position=position,
+                feed=feed,
+            )
+            entries[file] = (size, mtime, post)
+            order.append(post)
 
     def has(self, file: str) -> bool:
         """Whether a post read from this file is cached (changed since or not)."""
@@ -157,47 +184,50 @@ class MetadataCache:
         """Write the cache atomically if it changed; a failure just means no cache."""
         if not self.dirty:
             return
-        rows: list[list[object]] = []
-        start = len(self.prefix)
-        for listed in self.order:
-            entry = self.entries.get(listed.file)
-            if entry is None:
-                continue
-            size, mtime, post = entry  # as read from the file, before duplicate ids were renamed
-            rows.append(
-                [
-                    post.file[start:],
-                    size,
-                    mtime,
-                    post.id,
-                    post.title,
-                    None if post.date is None else post.date.isoformat(),
-                    post.author,
-                    list(post.tags),
-                    post.url,
-                    post.position,
-                    post.feed,
-                ]
-            )
-        try:
-            payload = self._payload(rows)
-            head = self._payload(rows[:HEAD_ROWS])
-        except (ValueError, RecursionError):  # cannot happen; a cache is never worth a crash
-            return
+        listed = [entry for post in self.order if (entry := self.entries.get(post.file))]
         try:  # not fsynced: a cache lost in a crash only costs the next start some time
-            atomic_write(self.file, payload, durable=False, make_parents=True)
-            if len(rows) > 2 * HEAD_ROWS:  # else the whole cache is as quick to read
+            atomic_write(self.file, self._lines(listed), durable=False, make_parents=True)
+            if len(listed) > 2 * HEAD_ROWS:  # else the whole cache is as quick to read
+                head = self._lines(listed[:HEAD_ROWS])
                 atomic_write(self.head_file, head, durable=False, make_parents=True)
             else:
                 self.head_file.unlink(missing_ok=True)
-        except OSError:
-            return  # a cache that cannot be written only costs the next start some time
+        except (OSError, ValueError, RecursionError):
+            # A cache that cannot be written only costs the next start some time.
+            return
         self.dirty = False
 
-    def _payload(self, rows: list[list[object]]) -> bytes:
-        """A cache file's bytes for these rows."""
-        return json.dumps(
-            {"version": CACHE_VERSION, "root": str(self.root), "posts": rows},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode("utf-8", "surrogatepass")
+    def _lines(self, entries: list[Entry]) -> Iterator[bytes]:
+        """A cache file's lines for these entries, made one at a time."""
+        header = {"version": CACHE_VERSION, "root": str(self.root), "rows": len(entries)}
+        yield _json_line(header)
+        parts = iter(entries)
+        while chunk := list(islice(parts, CHUNK_ROWS)):
+            yield _json_line(self._rows(chunk))
+
+    def _rows(self, entries: Iterable[Entry]) -> list[list[object]]:
+        """Cache rows: the fields of posts as read from their files (before duplicate ids
+        were renamed), with each file's size and mtime."""
+        start = len(self.prefix)
+        return [
+            [
+                post.file[start:],
+                size,
+                mtime,
+                post.id,
+                post.title,
+                None if post.date is None else post.date.isoformat(),
+                post.author,
+                list(post.tags),
+                post.url,
+                post.position,
+                post.feed,
+            ]
+            for size, mtime, post in entries
+        ]
+
+
+def _json_line(value: object) -> bytes:
+    """One line of a cache file (file names that are not UTF-8 kept as they came)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8", "surrogatepass") + b"\n"

@@ -99,6 +99,19 @@ def test_a_deleted_file_drops_out(posts: Path, tmp_path: Path) -> None:
         b'[["../../etc/passwd", 1, 1, "a", "t", null, null, [], null, null, null]]}',
         b'{"version": 2, "root": "ROOT", "posts": [[1, 2, 3]]}',
         b"\xff\xfe\x00garbage",
+        # The lines of today's cache, each way they can be wrong:
+        b'{"version": 5, "root": "ROOT", "rows": 1}\n[[1, 2, 3]]\n',
+        b'{"version": 5, "root": "ROOT", "rows": 1}\n{"a.md": 1}\n',
+        b'{"version": 5, "root": "ROOT", "rows": 1}\n[7]\n',
+        b'{"version": 5, "root": "ROOT", "rows": 1}\n'
+        b'[["a.md", 1, 1, "a", "t", null, null, [], null, null, null]',  # cut in a line
+        b'{"version": 5, "root": "ROOT", "rows": 2}\n'  # cut after a line
+        b'[["a.md", 1, 1, "a", "t", null, null, [], null, null, null]]\n',
+        b'{"version": 5, "root": "ROOT"}\n'
+        b'[["a.md", 1, 1, "a", "t", null, null, [], null, null, null]]\n',
+        b'{"version": 5, "root": "ROOT", "rows": 1}\n'
+        b'[["a.md", 1, 1, "a", "t", "2024-01-01T00:00:00", null, [], null, null, null]]\n',
+        b'{"version": 5, "root": "ROOT", "rows": 0}\n' + b"[" * 100_000 + b"\n",
     ],
 )
 def test_a_broken_cache_is_rebuilt_never_trusted(
@@ -111,8 +124,8 @@ def test_a_broken_cache_is_rebuilt_never_trusted(
     titles, before = scan(posts, cache_dir)
     assert before is None
     assert titles == ["Alpha", "Beta", "Gamma"]
-    data = json.loads(cache_file.read_bytes())
-    assert [row[4] for row in data["posts"]] == ["Alpha", "Beta", "Gamma"]
+    rebuilt = MetadataCache.for_root(cache_dir, posts).load()
+    assert rebuilt is not None and [post.title for post in rebuilt] == ["Alpha", "Beta", "Gamma"]
 
 
 def test_a_cache_that_cannot_be_written_costs_nothing_but_time(posts: Path, tmp_path: Path) -> None:
@@ -167,6 +180,25 @@ def test_a_cache_nested_too_deeply_is_rebuilt(posts: Path, tmp_path: Path, damag
     assert scan(posts, cache_dir)[1] == ["Alpha", "Beta", "Gamma"]
 
 
+def test_a_large_cache_is_written_and_read_in_lines(tmp_path: Path) -> None:
+    """Thousands of rows go in lines of CHUNK_ROWS (never all in memory as one JSON text)
+    and come back as they were, in order."""
+    from reader.cache import CHUNK_ROWS
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    count = 2 * CHUNK_ROWS + 7
+    for number in range(count):
+        write_post(folder, f"p{number:05d}.md", f"Post {number:05d}", "2020-01-01")
+    cache_dir = tmp_path / "cache"
+    titles, _ = scan(folder, cache_dir)
+    cache = MetadataCache.for_root(cache_dir, folder)
+    lines = cache.file.read_bytes().splitlines()
+    assert [len(json.loads(line)) for line in lines[1:]] == [CHUNK_ROWS, CHUNK_ROWS, 7]
+    cached = cache.load()
+    assert cached == load_library(folder).posts and [p.title for p in cached] == titles
+
+
 def test_a_large_librarys_first_screenful_is_read_on_its_own(tmp_path: Path) -> None:
     from reader.cache import HEAD_ROWS
 
@@ -188,3 +220,24 @@ def test_a_small_library_has_no_head_file(posts: Path, tmp_path: Path) -> None:
     cache = MetadataCache.for_root(tmp_path / "cache", posts)
     assert cache.load_head() is None and not cache.head_file.exists()
     assert cache.load() is not None
+
+
+def test_a_cache_write_that_fails_midway_keeps_the_old_cache(
+    posts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache is written a line at a time; a failure while making a line leaves the
+    cache as it was, and no temporary file behind."""
+    cache_dir = tmp_path / "cache"
+    scan(posts, cache_dir)
+    before = {path.name: path.read_bytes() for path in cache_dir.iterdir()}
+    write_post(posts, "d.md", "Delta", "2024-02-01")
+    import reader.cache as cache_module
+
+    def broken(value: object) -> bytes:
+        if isinstance(value, list):
+            raise ValueError("cannot make this line")
+        return json.dumps(value).encode() + b"\n"
+
+    monkeypatch.setattr(cache_module, "_json_line", broken)
+    scan(posts, cache_dir)
+    assert {path.name: path.read_bytes() for path in cache_dir.iterdir()} == before

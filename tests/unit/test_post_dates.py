@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.cache import MetadataCache
+from reader.cache import CACHE_VERSION, MetadataCache
 from reader.cli import main
 from reader.library import Library, Post, load_library
 from reader.render import metadata_line
@@ -77,14 +77,18 @@ def test_a_cache_from_before_offsets_were_kept_is_rebuilt(posts: Path, tmp_path:
     cache_dir = tmp_path / "cache"
     scan(posts, cache_dir)
     cache = MetadataCache.for_root(cache_dir, posts)
-    raw = json.loads(cache.file.read_text())
-    raw["version"] = 3
-    raw["posts"][0][5] = 1609560000.0  # a version-3 timestamp: offset lost
-    cache.file.write_text(json.dumps(raw))
+    header, rows = (json.loads(line) for line in cache.file.read_text().splitlines())
+
+    def write(version: int) -> None:
+        """The cache file with this version and rows."""
+        lines = [json.dumps({**header, "version": version}), json.dumps(rows)]
+        cache.file.write_text("\n".join(lines) + "\n")
+
+    rows[0][5] = 1609560000.0  # a version-3 timestamp: offset lost
+    write(3)
     assert cache.load() is None
-    raw["version"] = 4
-    raw["posts"][0][5] = "2021-01-01T23:00:00"  # no offset: not trusted either
-    cache.file.write_text(json.dumps(raw))
+    rows[0][5] = "2021-01-01T23:00:00"  # no offset: not trusted either
+    write(CACHE_VERSION)
     assert cache.load() is None
 
 
