@@ -156,11 +156,12 @@ def _read_open(fd: int, limit: int) -> tuple[bytes, bool, int, int]:
     chunks: list[bytes] = []
     got = 0
     while got < want:  # os.read: no buffered file object to build, no 64 KB buffer to fill
-        chunk = os.read(fd, min(want - got, max(size + 1 - got, 65536)))
-        if not chunk:
-            break
+        asked = min(want - got, max(size + 1 - got, 65536))
+        chunk = os.read(fd, asked)
         chunks.append(chunk)
         got += len(chunk)
+        if len(chunk) < asked:  # a regular file reads short only at its end: no read for b""
+            break
     data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     if len(data) > MAX_POST_BYTES:  # the file grew (or stat lied)
         raise PostError(f"too large (over {MAX_POST_BYTES // (1024 * 1024)} MB)")

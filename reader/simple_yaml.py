@@ -19,7 +19,9 @@ __all__ = ["parse_simple"]
 # YAML 1.1 words that PyYAML resolves to booleans or null (in any of their spellings).
 _SPECIAL_WORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null", "y", "n", "~"})
 _KEY = r"[A-Za-z_][A-Za-z0-9_-]*"
-_LINE_RE = re.compile(rf"({_KEY}):(?:[ ]+(.*?))?[ ]*")
+# The value ends at its last character that is not a space (greedy: a lazy `.*?` before
+# `[ ]*` tried the rest of the line at every character).
+_LINE_RE = re.compile(rf"({_KEY}):(?:[ ]+(.*[^ ]))?[ ]*")
 # A plain scalar that can only be a string: starts with a letter, no indicator that
 # could end it or start a comment, no `: `.
 _PLAIN_RE = re.compile(r"[^\W\d_][\w .,/:@+()'&?=%-]*")
@@ -94,15 +96,18 @@ def _flow_list(text: str) -> list[object] | None:
 
 
 def _value(text: str) -> tuple[bool, object]:
-    """(understood, value) of one field's text."""
+    """(understood, value) of one field's text, by its first character: a quoted string,
+    a flow list, a date (a digit: nothing else that starts so is a plain string here) or
+    a plain string."""
     if not text:
         return True, None
-    if text.startswith("[") and text.endswith("]"):
-        items = _flow_list(text)
+    first = text[0]
+    if first == "[":
+        items = _flow_list(text) if text.endswith("]") else None
         return items is not None, items
-    match = _DATE_RE.fullmatch(text)
-    if match is not None:
-        stamp = _timestamp(match)
+    if first in "0123456789":
+        match = _DATE_RE.fullmatch(text)
+        stamp = None if match is None else _timestamp(match)
         return stamp is not None, stamp
     value = _string(text)
     return value is not None, value
@@ -116,17 +121,17 @@ def parse_simple(raw: str) -> dict[str, object] | None:
     if _AWKWARD_RE.search(raw):
         return None
     fields: dict[str, object] = {}
+    line_re, special = _LINE_RE, _SPECIAL_WORDS
     for line in raw.split("\n"):
-        line = line.removesuffix("\r")
-        if not line.strip():
-            continue
-        match = _LINE_RE.fullmatch(line)
+        match = line_re.fullmatch(line.removesuffix("\r"))
         if match is None:
+            if not line.strip():  # a blank line (never a field: a key starts with a letter)
+                continue
             return None
-        key, text = match.group(1), match.group(2) or ""
-        if key.lower() in _SPECIAL_WORDS:
+        key, text = match.groups()
+        if key.lower() in special:
             return None
-        understood, value = _value(text)
+        understood, value = _value(text or "")
         if not understood:
             return None
         fields[key] = value
