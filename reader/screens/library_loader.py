@@ -26,7 +26,9 @@ from reader.messages import (
 )
 
 if TYPE_CHECKING:
-    from reader.library import Post
+    from textual.worker import Worker
+
+    from reader.library import Library, Post
     from reader.screens.main import MainScreen
 
 # How often the state file is checked for marks other readers saved (one stat if none).
@@ -35,6 +37,9 @@ PROBLEMS_SHOWN = 5
 # The header's `reading N/M` is updated at most this often (seconds): each update repaints
 # the screen, and 200 of them took 2 s of a 100,000-post start from the reading thread.
 PROGRESS_PERIOD = 0.25
+# A first screenful is painted before the reading goes on, unless that takes longer than
+# this (the whole cached list and the files want the interpreter as much as the paint).
+FIRST_WAIT = 0.5
 # The metadata cache is written once the loaded list is on screen, or after this long.
 SAVE_WAIT = 2.0
 
@@ -58,9 +63,9 @@ class LibraryLoader(Widget):
         self.restore_pending = False  # the saved selection was not in the first screenful
         self.first_pick: str | None = None
         self.saved_selection: object = None
-        # Set once a loaded library is painted: the cache is written after that, not
-        # while the list and its header are being drawn (both want the interpreter).
-        self.listed = threading.Event()
+        # Set once a list posted by the worker is painted: the worker goes on after that,
+        # not while the list is being drawn (both want the interpreter).
+        self.painted = threading.Event()
 
     def start(self) -> None:
         """Load the library, and check the state file for other readers' marks from now on."""
@@ -82,15 +87,14 @@ class LibraryLoader(Widget):
         from reader.paths import cache_dir
 
         library_path = self.host.library_path
+        worker = get_current_worker()
         cache = None
         cached: list[Post] | None = None
         if library_path.is_dir():
             cache = MetadataCache.for_root(cache_dir(), library_path)
             head = None if reload else cache.load_head()
             if head:  # a large library's first screenful, before its 100,000 rows are read
-                self.post_message(
-                    LibraryLoaded(Library(library_path, head, []), None, provisional=True)
-                )
+                self.show(Library(library_path, head, []), worker, FIRST_WAIT)
             with collection_paused():  # 100,000 rows: collections would double the time
                 cached = cache.load()
                 freeze_loaded()  # the posts live on: later collections need not walk them
@@ -98,7 +102,6 @@ class LibraryLoader(Widget):
                 library = Library(library_path, cached, [])
                 self.post_message(LibraryLoaded(library, None, provisional=True))
 
-        worker = get_current_worker()
         shown_at = -PROGRESS_PERIOD
 
         def progress(done: int, total: int) -> None:
@@ -113,12 +116,8 @@ class LibraryLoader(Widget):
 
         def first(posts: list[Post]) -> None:
             """A cold start: show the first screenful while the rest is read."""
-            if not worker.is_cancelled:
-                self.post_message(
-                    LibraryLoaded(Library(library_path, posts, []), None, provisional=True)
-                )
+            self.show(Library(library_path, posts, []), worker, FIRST_WAIT)
 
-        self.listed.clear()
         try:
             cold = cached is None and not reload
             with collection_paused():  # 100,000 new posts: collections would walk them all
@@ -129,17 +128,32 @@ class LibraryLoader(Widget):
             return
         except LoadCancelled:
             return
+        self.painted.clear()
         if reload or library.posts != cached or library.problems:
             self.post_message(LibraryLoaded(library, None, reload=reload))
         else:  # the cached list on screen is right: search can index the bodies now
             self.post_message(LibraryConfirmed(library))
         if cache is not None:
-            deadline = time.monotonic() + SAVE_WAIT
-            while not (worker.is_cancelled or time.monotonic() > deadline):  # a quit: now
-                if self.listed.wait(0.05):
-                    break
+            self.wait_painted(worker, SAVE_WAIT)  # a quit: at once
             cache.retain(library.posts)
             cache.save()
+
+    def show(self, library: Library, worker: Worker[None], limit: float) -> None:
+        """From the worker: list a first screenful, and let it be painted (up to `limit`
+        seconds) before reading on."""
+        if worker.is_cancelled:
+            return
+        self.painted.clear()
+        self.post_message(LibraryLoaded(library, None, provisional=True))
+        self.wait_painted(worker, limit)
+
+    def wait_painted(self, worker: Worker[None], limit: float) -> None:
+        """From the worker: wait until the list last posted is painted, at most `limit`
+        seconds, and not at all once the worker is cancelled (a quit)."""
+        deadline = time.monotonic() + limit
+        while not (worker.is_cancelled or time.monotonic() > deadline):
+            if self.painted.wait(0.02):
+                return
 
     @work(thread=True, exclusive=True, group="state")
     def check_state(self) -> None:
@@ -168,12 +182,12 @@ class LibraryLoader(Widget):
         """A warm start's cached list was checked against the files: it is the library."""
         message.stop()
         self.host.search.library_ready(message.library.posts)
-        self.listed.set()
+        self.painted.set()
 
     def library_listed(self, posts: list[Post]) -> None:
         """The loaded library is on screen: index it for search, write the cache."""
         self.host.search.library_ready(posts)
-        self.listed.set()
+        self.painted.set()
 
     def on_library_loaded(self, message: LibraryLoaded) -> None:
         """Show the loaded posts and restore (or keep) the selection."""
@@ -204,6 +218,8 @@ class LibraryLoader(Widget):
             # Once the list and its header are painted: the index is a background job.
             host.call_after_refresh(self.library_listed, library.posts)
             self.progress_label = ""
+        else:
+            host.call_after_refresh(self.painted.set)
         selected = self.saved_selection if first else host.highlighted_id
         host.refresh_rows(select=selected if isinstance(selected, str) else None)
         if first:
