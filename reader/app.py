@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -17,7 +17,7 @@ from textual.theme import Theme
 from textual.widget import Widget
 
 from reader.config import DEFAULT_MARK_READ_AFTER
-from reader.messages import CopyText, NoBrowser, notice_timeout, sentence
+from reader.messages import CopyText, NoBrowser, StartedUp, notice_timeout, sentence
 from reader.sanitize import clean_line
 from reader.screens.confirm import ConfirmScreen
 from reader.screens.help import HelpScreen, help_sections, key_commands
@@ -29,8 +29,9 @@ if TYPE_CHECKING:
     from textual.driver import Driver
 
     from reader.clipboard import CopyResult
+    from reader.first_screen import FirstScreen
     from reader.lifecycle import ExitGuard
-    from reader.page.blocks import PageOptions
+    from reader.page.look import PageOptions
     from reader.sync.engine import Syncer
 
 
@@ -82,6 +83,8 @@ class ReaderApp(App[int]):
         sync_every: float | None = None,
         feeds_library: Path | None = None,
         refresh_every: float | None = None,
+        first_screen: FirstScreen | None = None,
+        started: Callable[[], None] | None = None,
     ) -> None:
         """Keep what the screen needs; nothing is read from disk here."""
         super().__init__()
@@ -101,6 +104,8 @@ class ReaderApp(App[int]):
         # the CLI passes the config's refresh_every).
         self.feeds_library = feeds_library
         self.refresh_every = refresh_every
+        self.first_screen = first_screen  # the library's first rows, read while starting
+        self.started = started  # called once the main screen is up (StartedUp)
 
     def on_mount(self) -> None:
         """Apply theme and keys, show the main screen and any notices from start-up."""
@@ -110,7 +115,13 @@ class ReaderApp(App[int]):
         self.theme_changed_signal.subscribe(self, self.remember_theme)
         self.app_resume_signal.subscribe(self, self.redraw_after_resume)
         self.push_screen(
-            MainScreen(self.library_path, self.store, self.mark_read_after, sort=self.sort)
+            MainScreen(
+                self.library_path,
+                self.store,
+                self.mark_read_after,
+                sort=self.sort,
+                first_screen=self.first_screen,
+            )
         )
         for notice in self.notices:
             timeout = notice_timeout(notice)
@@ -174,6 +185,12 @@ class ReaderApp(App[int]):
             self.post_message(StateProblem(text))
         else:
             print(f"reader: {text}", file=sys.stderr)
+
+    def on_started_up(self, _message: StartedUp) -> None:
+        """The first list is on screen: tell whoever started the app (once)."""
+        started, self.started = self.started, None
+        if started is not None:
+            started()
 
     def on_state_problem(self, message: StateProblem) -> None:
         """Tell the user the state could not be saved."""

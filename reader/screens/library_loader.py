@@ -53,19 +53,33 @@ class LibraryLoader(Widget):
         self.saved_selection: object = None
 
     def start(self) -> None:
-        """Load the library, and check the state file for other readers' marks from now on."""
-        self.load_library(reload=False)
+        """Load the library, and check the state file for other readers' marks from now on.
+
+        The first rows read while the app started (reader.first_screen), if they are
+        ready, are listed at once, so that the first frame shows them.
+        """
+        early = self.host.first_screen.take() if self.host.first_screen is not None else None
+        if early:
+            from reader.library import Library
+
+            library = Library(self.host.library_path, early, [])
+            self.on_library_loaded(LibraryLoaded(library, None, provisional=True))
+        self.load_library(reload=False, listed=bool(early))
         self.set_interval(STATE_CHECK_EVERY, self.check_state)
 
     def reload(self, *, announce: bool = True) -> None:
         """Read the library from disk again and take in new marks (`r`; `announce`: say so)."""
         self.announce = announce
         self.check_state()
-        self.load_library(reload=True)
+        self.load_library(reload=True, listed=False)
 
     @work(thread=True, exclusive=True, group="library")
-    def load_library(self, reload: bool) -> None:
-        """Read every post's metadata, off the UI thread; show cached metadata first."""
+    def load_library(self, reload: bool, listed: bool) -> None:
+        """Read every post's metadata, off the UI thread; show cached metadata first.
+
+        `listed`: a first list is on screen already (reader.first_screen): the cached
+        rows are not listed again before the files are checked.
+        """
         from reader.cache import MetadataCache
         from reader.gcpause import collection_paused, freeze_loaded
         from reader.library import Library, LibraryError, load_library
@@ -76,7 +90,7 @@ class LibraryLoader(Widget):
         cached: list[Post] | None = None
         if library_path.is_dir():
             cache = MetadataCache.for_root(cache_dir(), library_path)
-            head = None if reload else cache.load_head()
+            head = None if reload or listed else cache.load_head()
             if head:  # a large library's first screenful, before its 100,000 rows are read
                 self.post_message(
                     LibraryLoaded(Library(library_path, head, []), None, provisional=True)
@@ -84,7 +98,7 @@ class LibraryLoader(Widget):
             with collection_paused():  # 100,000 rows: collections would double the time
                 cached = cache.load()
                 freeze_loaded()  # the posts live on: later collections need not walk them
-            if cached and not reload:
+            if cached and not reload and not listed:
                 library = Library(library_path, cached, [])
                 self.post_message(LibraryLoaded(library, None, provisional=True))
 
