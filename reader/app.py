@@ -144,6 +144,9 @@ class ReaderApp(App[int]):
         if self.exit_guard is not None:
             loop = asyncio.get_running_loop()
             self.exit_guard.attach(lambda: loop.call_soon_threadsafe(self.exit))
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.painted()
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this platform; on Linux and macOS one that survives a hang-up."""

@@ -168,7 +168,7 @@ class LibraryLoader(Widget):
         """Show the loaded posts and restore (or keep) the selection."""
         message.stop()
         host, session = self.host, self.host.session
-        host.call_after_refresh(host.mount_footer)  # once this list is painted
+        host.when_painted(host.mount_footer)  # once this list is painted
         if message.library is None:  # gone (deleted, unmounted): show none of it any more
             session.set_posts([])
             host.articles.rendered.clear()

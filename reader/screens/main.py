@@ -12,6 +12,7 @@ counts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -70,6 +71,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         super().__init__()
         self.library_path = library_path
         self.first_screen = first_screen
+        self.frame_up = False  # the app's first frame is on the terminal (see painted)
+        self.after_first_frame: list[Callable[[], object]] = []
         self.store = store
         self.session = Session(
             store, View.parse(store.get_meta("view")), Sort.parse(sort or store.get_meta("sort"))
@@ -139,6 +142,20 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.library.start()
         self.feeds.start()
         self.set_timer(FOOTER_AT_LATEST, self.mount_footer)  # if the library is slow
+
+    def painted(self) -> None:
+        """The app's first frame is up (its Ready event): run what waited for it."""
+        self.frame_up = True
+        waiting, self.after_first_frame = self.after_first_frame, []
+        for callback in waiting:
+            self.call_after_refresh(callback)
+
+    def when_painted(self, callback: Callable[[], object]) -> None:
+        """Call back once what is on screen now is painted (not before the first frame)."""
+        if self.frame_up:
+            self.call_after_refresh(callback)
+        else:
+            self.after_first_frame.append(callback)
 
     def mount_footer(self) -> None:
         """Add the footer (once), after the first list is on screen (not while quitting)."""
