@@ -19,8 +19,6 @@ from textual.widget import Widget
 from reader.config import DEFAULT_MARK_READ_AFTER
 from reader.messages import CopyText, NoBrowser, StartedUp, notice_timeout, sentence
 from reader.sanitize import clean_line
-from reader.screens.confirm import ConfirmScreen
-from reader.screens.help import HelpScreen, help_sections, key_commands
 from reader.screens.main import MainScreen
 from reader.store import Store
 from reader.widgets.bindings import bindings
@@ -233,6 +231,8 @@ class ReaderApp(App[int]):
             if yes:
                 self.copy_in_worker(url)
 
+        from reader.screens.confirm import ConfirmScreen  # (imported when first needed)
+
         question = f"No web browser could open\n{clean_line(url)}\n\nCopy the address instead?"
         self.push_screen(ConfirmScreen(question), answered)
 
@@ -242,6 +242,8 @@ class ReaderApp(App[int]):
 
     def action_help(self) -> None:
         """Show every key."""
+        from reader.screens.help import HelpScreen, help_sections
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(help_sections(self.keymap_overrides, self.key_display)))
@@ -255,6 +257,8 @@ class ReaderApp(App[int]):
                 "sidebar": main.post_list,
                 "article": main.article,
             }
+            from reader.screens.help import key_commands
+
             commands = key_commands(targets, self.keymap_overrides, self.key_display)
             for title, help_text, callback in commands:
                 yield SystemCommand(title, help_text, callback)

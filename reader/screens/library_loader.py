@@ -64,7 +64,11 @@ class LibraryLoader(Widget):
 
             library = Library(self.host.library_path, early, [])
             self.on_library_loaded(LibraryLoaded(library, None, provisional=True))
-        self.load_library(reload=False, listed=bool(early))
+            # The rest is read once these rows are painted: reading 100,000 cached rows
+            # would hold the interpreter while the first frame is drawn.
+            self.host.when_painted(lambda: self.load_library(reload=False, listed=True))
+        else:
+            self.load_library(reload=False, listed=False)
         self.set_interval(STATE_CHECK_EVERY, self.check_state)
 
     def reload(self, *, announce: bool = True) -> None:
