@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -17,10 +17,8 @@ from textual.theme import Theme
 from textual.widget import Widget
 
 from reader.config import DEFAULT_MARK_READ_AFTER
-from reader.messages import CopyText, NoBrowser, notice_timeout, sentence
+from reader.messages import CopyText, NoBrowser, StartedUp, notice_timeout, sentence
 from reader.sanitize import clean_line
-from reader.screens.confirm import ConfirmScreen
-from reader.screens.help import HelpScreen, help_sections, key_commands
 from reader.screens.main import MainScreen
 from reader.store import Store
 from reader.widgets.bindings import bindings
@@ -29,8 +27,9 @@ if TYPE_CHECKING:
     from textual.driver import Driver
 
     from reader.clipboard import CopyResult
+    from reader.first_screen import FirstScreen
     from reader.lifecycle import ExitGuard
-    from reader.page.blocks import PageOptions
+    from reader.page.look import PageOptions
     from reader.sync.engine import Syncer
 
 
@@ -82,6 +81,8 @@ class ReaderApp(App[int]):
         sync_every: float | None = None,
         feeds_library: Path | None = None,
         refresh_every: float | None = None,
+        first_screen: FirstScreen | None = None,
+        started: Callable[[], None] | None = None,
     ) -> None:
         """Keep what the screen needs; nothing is read from disk here."""
         super().__init__()
@@ -101,6 +102,8 @@ class ReaderApp(App[int]):
         # the CLI passes the config's refresh_every).
         self.feeds_library = feeds_library
         self.refresh_every = refresh_every
+        self.first_screen = first_screen  # the library's first rows, read while starting
+        self.started = started  # called once the main screen is up (StartedUp)
 
     def on_mount(self) -> None:
         """Apply theme and keys, show the main screen and any notices from start-up."""
@@ -110,7 +113,13 @@ class ReaderApp(App[int]):
         self.theme_changed_signal.subscribe(self, self.remember_theme)
         self.app_resume_signal.subscribe(self, self.redraw_after_resume)
         self.push_screen(
-            MainScreen(self.library_path, self.store, self.mark_read_after, sort=self.sort)
+            MainScreen(
+                self.library_path,
+                self.store,
+                self.mark_read_after,
+                sort=self.sort,
+                first_screen=self.first_screen,
+            )
         )
         for notice in self.notices:
             timeout = notice_timeout(notice)
@@ -133,6 +142,9 @@ class ReaderApp(App[int]):
         if self.exit_guard is not None:
             loop = asyncio.get_running_loop()
             self.exit_guard.attach(lambda: loop.call_soon_threadsafe(self.exit))
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.painted()
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this platform; on Linux and macOS one that survives a hang-up."""
@@ -175,6 +187,12 @@ class ReaderApp(App[int]):
         else:
             print(f"reader: {text}", file=sys.stderr)
 
+    def on_started_up(self, _message: StartedUp) -> None:
+        """The first list is on screen: tell whoever started the app (once)."""
+        started, self.started = self.started, None
+        if started is not None:
+            started()
+
     def on_state_problem(self, message: StateProblem) -> None:
         """Tell the user the state could not be saved."""
         self.notify(sentence(message.text), severity="warning", timeout=8, markup=False)
@@ -213,6 +231,8 @@ class ReaderApp(App[int]):
             if yes:
                 self.copy_in_worker(url)
 
+        from reader.screens.confirm import ConfirmScreen  # (imported when first needed)
+
         question = f"No web browser could open\n{clean_line(url)}\n\nCopy the address instead?"
         self.push_screen(ConfirmScreen(question), answered)
 
@@ -222,6 +242,8 @@ class ReaderApp(App[int]):
 
     def action_help(self) -> None:
         """Show every key."""
+        from reader.screens.help import HelpScreen, help_sections
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(help_sections(self.keymap_overrides, self.key_display)))
@@ -235,6 +257,8 @@ class ReaderApp(App[int]):
                 "sidebar": main.post_list,
                 "article": main.article,
             }
+            from reader.screens.help import key_commands
+
             commands = key_commands(targets, self.keymap_overrides, self.key_display)
             for title, help_text, callback in commands:
                 yield SystemCommand(title, help_text, callback)

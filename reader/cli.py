@@ -31,7 +31,7 @@ from reader.sanitize import clean_line
 
 if TYPE_CHECKING:
     from reader.config import Config, Mistake, Mistakes
-    from reader.page.blocks import PageOptions
+    from reader.page.look import PageOptions
 
 __all__ = ["SUBCOMMANDS", "app_notices", "check_app_settings", "main", "read_config"]
 
@@ -84,7 +84,7 @@ def build_config_parser() -> Parser:
 def page_options(config: Config) -> PageOptions:
     """How the page is laid out, from the config (defaults where it says nothing)."""
     from reader.config import DEFAULT_LINK_URLS, DEFAULT_MEASURE
-    from reader.page.blocks import PageOptions
+    from reader.page.look import PageOptions
 
     measure, link_urls = config.measure or DEFAULT_MEASURE, config.link_urls or DEFAULT_LINK_URLS
     return PageOptions(measure=measure, link_urls=link_urls)
@@ -154,7 +154,33 @@ def app_notices(mistakes: Mistakes, store_notices: Sequence[str]) -> list[str]:
 
 
 def run_reader(argv: Sequence[str]) -> int:
-    """Start the TUI on a library."""
+    """Start the TUI on a library.
+
+    Process-wide tuning, for the TUI only (tests and commands keep Python's defaults):
+    cyclic collections are held off until the first list is on screen (reader.gcpause:
+    start-up allocates much and frees little), and what is alive then is left out of
+    later collections (gc.freeze); keys are answered while a worker renders (threads
+    switch every 0.5 ms, not 5).
+    """
+    import gc
+
+    from reader import gcpause
+
+    start_hold = gcpause.Hold()
+
+    def started() -> None:
+        """The first list is on screen."""
+        gc.freeze()
+        start_hold.release()
+
+    try:
+        return _run_reader(argv, started)
+    finally:
+        start_hold.release()
+
+
+def _run_reader(argv: Sequence[str], started: Callable[[], None]) -> int:
+    """run_reader's work; `started` is called once the first list is on screen."""
     from reader.paths import default_state_path
 
     args = build_parser().parse_args(argv)
@@ -164,6 +190,10 @@ def run_reader(argv: Sequence[str]) -> int:
     state_path = Path(args.state) if args.state else default_state_path()
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("the reader needs a terminal (stdin and stdout must be a TTY)")
+    from reader.first_screen import FirstScreen
+
+    first_screen = FirstScreen(library)  # read while Textual is imported and the app starts
+    first_screen.start()
     from reader.lifecycle import ExitGuard
 
     exit_guard = ExitGuard()  # SIGTERM, SIGHUP, a closed terminal: saved, then gone
@@ -206,17 +236,13 @@ def run_reader(argv: Sequence[str]) -> int:
         refresh_every=refresh_every(config),
         syncer=syncer,
         sync_every=config.sync_every,
+        first_screen=first_screen,
+        started=started,
     )
     apps.append(app)
-    # Process-wide tuning, for the TUI only (tests and commands keep Python's defaults): keys
-    # are answered while a worker renders (switch threads every 0.5 ms, not 5), and what is
-    # alive now, and the library once loaded, is left out of cyclic collections (gcpause).
-    import gc
-
     from reader import gcpause
 
     sys.setswitchinterval(0.0005)
-    gc.freeze()
     gcpause.freeze_loaded_data(True)
     saved = False
     try:

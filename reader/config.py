@@ -9,7 +9,6 @@ file, and that setting keeps its default; the reader still starts.
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -118,7 +117,7 @@ def load_config(path: Path, *, explicit: bool = False) -> tuple[Config, Mistakes
     """
     mistakes = Mistakes(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM is not a mistake
+        text = path.read_text(encoding="utf-8-sig")  # a BOM is not a mistake
     except FileNotFoundError:
         if explicit:
             mistakes.items.append(Mistake("the file does not exist", "defaults used"))
@@ -127,6 +126,10 @@ def load_config(path: Path, *, explicit: bool = False) -> tuple[Config, Mistakes
         reason = clean_line(getattr(error, "strerror", None) or str(error))
         mistakes.items.append(Mistake(f"cannot read it: {reason}", "defaults used"))
         return Config(path=path), mistakes
+    import tomllib  # here: most starts have no config file, and each start counts
+
+    try:
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         reason = clean_line(str(error))
         mistakes.items.append(Mistake(f"not valid TOML ({reason})", "defaults used"))

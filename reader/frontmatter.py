@@ -27,7 +27,6 @@ on first use only, to keep start-up fast.
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
 from typing import Any
 
@@ -151,6 +150,8 @@ def split_front_matter(text: str, *, complete: bool = True) -> tuple[dict[str, o
 
 def _load_toml(raw: str) -> object:
     """Parse TOML front matter; tomllib always yields a table."""
+    import tomllib  # here: only posts with TOML front matter need it (not every start)
+
     try:
         return tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:

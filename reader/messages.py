@@ -59,6 +59,10 @@ class LibraryLoaded(Message):
         self.provisional = provisional
 
 
+class StartedUp(Message):
+    """The main screen is up: its first list is painted (or a second has passed without one)."""
+
+
 class LibraryConfirmed(Message):
     """The files were checked and the list shown from the metadata cache is still right."""
 

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 
 from reader.budget import MAX_TABLE_CHARS, block_note
-from reader.page.blocks import PageOptions, PageRenderer
+from reader.page.blocks import PageRenderer
 from reader.page.inline import PageLink
-from reader.page.palette import Palette, default_palette
+from reader.page.look import Look
+from reader.page.palette import default_palette
 from reader.sanitize import clean_line
 
 if TYPE_CHECKING:
@@ -42,19 +42,6 @@ _TOO_DEEP_RE = re.compile(
     r"^(?:[ \t]*>){12,}|^[ \t]{24,}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)|^(?:[ \t]*[-*+][ \t]+){8,}",
     re.MULTILINE,
 )
-
-
-@dataclass(frozen=True)
-class Look:
-    """How posts are drawn: the theme's palette and the layout options."""
-
-    palette: Palette = field(default_factory=default_palette)
-    options: PageOptions = field(default_factory=PageOptions)
-
-    @property
-    def key(self) -> tuple[str, int, str]:
-        """What a rendering depends on besides the post and the width (for caches)."""
-        return (self.palette.name, self.options.measure, self.options.link_urls)
 
 
 class RenderedLines(list[list[Segment]]):

@@ -9,17 +9,16 @@ notes and the list of links come at the end (`PageRenderer.end`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
 
-from reader.config import DEFAULT_LINK_URLS, DEFAULT_MEASURE
 from reader.find import HEADING_META, HEADING_TEXT_META, LINK_META, MIN_TEXT
 from reader.page.code import code_lines
 from reader.page.html import MAX_HTML_DEPTH, block_text, block_to_markdown
 from reader.page.inline import Book, InlineRenderer, plain_text
+from reader.page.look import PageOptions
 from reader.page.palette import Palette
 from reader.page.parser import Node, block_tree, new_env, parse
 from reader.page.table import table_lines
@@ -28,14 +27,6 @@ from reader.page.wrap import Lines, Run, prefixed, superscript, wrap
 LINK_MODES = ("end", "inline")
 BULLETS = ("•", "◦", "▪")
 QUOTE_BAR = "▌ "
-
-
-@dataclass(frozen=True)
-class PageOptions:
-    """How the page is laid out: the measure, and where link addresses go."""
-
-    measure: int = DEFAULT_MEASURE
-    link_urls: str = DEFAULT_LINK_URLS  # "end": numbered, listed under Links; "inline": text (url)
 
 
 def layout_width(width: int) -> int:

@@ -22,7 +22,7 @@ from reader.render_cache import RenderCache
 
 if TYPE_CHECKING:
     from reader.library import Post
-    from reader.render import Look
+    from reader.page.look import Look
     from reader.screens.main import MainScreen
 
 # A post is put on screen as soon as this many lines are rendered; the rest follows.
@@ -43,6 +43,7 @@ class ArticleLoader(Widget):
         self.current: str | None = None  # the post the article shows (or is rendering)
         self.complete = False  # the shown post is fully rendered (positions are meaningful)
         self.rendered: RenderCache[list[Segment]] = RenderCache()
+        self.shown_any = False  # the first post waits for the first frame (see show)
 
     def on_mount(self) -> None:
         """Render again in a new theme's colours."""
@@ -65,6 +66,10 @@ class ArticleLoader(Widget):
             # still open it properly: from the top, then at its saved position.
             keep_scroll = False
         self.current = post.id
+        if not self.shown_any:  # the list is painted first; its rendering waits a frame
+            self.shown_any = True
+            self.host.when_painted(lambda: self.show_first(post, keep_scroll))
+            return
         width, look = article.text_width, self.look()
         cached = None if keep_scroll else self.rendered.get((post.id, width, look.key))
         if cached is not None:
@@ -72,6 +77,11 @@ class ArticleLoader(Widget):
             self.on_article_ready(ArticleReady(post.id, cached, width, False, look_key=look.key))
             return
         self.render_post(post, width, look, keep_scroll)
+
+    def show_first(self, post: Post, keep_scroll: bool) -> None:
+        """Show the first post, once the frame that lists it is up (unless moved on since)."""
+        if self.current == post.id:
+            self.show(post, keep_scroll=keep_scroll)
 
     def look(self) -> Look:
         """The page's look in the current theme (and the config's page options)."""

@@ -68,19 +68,37 @@ class LibraryLoader(Widget):
         self.painted = threading.Event()
 
     def start(self) -> None:
-        """Load the library, and check the state file for other readers' marks from now on."""
-        self.load_library(reload=False)
+        """Load the library, and check the state file for other readers' marks from now on.
+
+        The first rows read while the app started (reader.first_screen), if they are
+        ready, are listed at once, so that the first frame shows them.
+        """
+        early = self.host.first_screen.take() if self.host.first_screen is not None else None
+        if early:
+            from reader.library import Library
+
+            library = Library(self.host.library_path, early, [])
+            self.on_library_loaded(LibraryLoaded(library, None, provisional=True))
+            # The rest is read once these rows are painted: reading 100,000 cached rows
+            # would hold the interpreter while the first frame is drawn.
+            self.host.when_painted(lambda: self.load_library(reload=False, listed=True))
+        else:
+            self.load_library(reload=False, listed=False)
         self.set_interval(STATE_CHECK_EVERY, self.check_state)
 
     def reload(self, *, announce: bool = True) -> None:
         """Read the library from disk again and take in new marks (`r`; `announce`: say so)."""
         self.announce = announce
         self.check_state()
-        self.load_library(reload=True)
+        self.load_library(reload=True, listed=False)
 
     @work(thread=True, exclusive=True, group="library")
-    def load_library(self, reload: bool) -> None:
-        """Read every post's metadata, off the UI thread; show cached metadata first."""
+    def load_library(self, reload: bool, listed: bool) -> None:
+        """Read every post's metadata, off the UI thread; show cached metadata first.
+
+        `listed`: a first list is on screen already (reader.first_screen): the cached
+        rows are not listed again before the files are checked.
+        """
         from reader.cache import MetadataCache
         from reader.gcpause import collection_paused, freeze_loaded
         from reader.library import Library, LibraryError, load_library
@@ -92,13 +110,13 @@ class LibraryLoader(Widget):
         cached: list[Post] | None = None
         if library_path.is_dir():
             cache = MetadataCache.for_root(cache_dir(), library_path)
-            head = None if reload else cache.load_head()
+            head = None if reload or listed else cache.load_head()
             if head:  # a large library's first screenful, before its 100,000 rows are read
                 self.show(Library(library_path, head, []), worker, FIRST_WAIT)
             with collection_paused():  # 100,000 rows: collections would double the time
                 cached = cache.load()
                 freeze_loaded()  # the posts live on: later collections need not walk them
-            if cached and not reload:
+            if cached and not reload and not listed:
                 library = Library(library_path, cached, [])
                 self.post_message(LibraryLoaded(library, None, provisional=True))
 
@@ -193,7 +211,7 @@ class LibraryLoader(Widget):
         """Show the loaded posts and restore (or keep) the selection."""
         message.stop()
         host, session = self.host, self.host.session
-        host.call_after_refresh(host.mount_footer)  # once this list is painted
+        host.when_painted(host.mount_footer)  # once this list is painted
         if message.library is None:  # gone (deleted, unmounted): show none of it any more
             session.set_posts([])
             host.articles.rendered.clear()

@@ -12,6 +12,7 @@ counts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -22,7 +23,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
-from reader.messages import Notice, sentence
+from reader.messages import Notice, StartedUp, sentence
 from reader.screens.article_loader import ArticleLoader
 from reader.screens.feed_picker import FeedPicker, apply_scope
 from reader.screens.feed_refresher import FeedRefresher
@@ -41,6 +42,7 @@ from reader.widgets.post_list import PostList
 from reader.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
+    from reader.first_screen import FirstScreen
     from reader.store import Store
 
 #: Seconds after which the footer is added even if the library has not arrived yet.
@@ -55,11 +57,22 @@ class MainScreen(Screen[None], inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = bindings("screen")
 
     def __init__(
-        self, library_path: Path, store: Store, mark_read_after: float, sort: str | None = None
+        self,
+        library_path: Path,
+        store: Store,
+        mark_read_after: float,
+        sort: str | None = None,
+        first_screen: FirstScreen | None = None,
     ) -> None:
-        """Remember where the posts are, the store, the read-after delay and a sort to use."""
+        """Remember where the posts are, the store, the read-after delay and a sort to use.
+
+        `first_screen`: the library's first rows, being read since the process started.
+        """
         super().__init__()
         self.library_path = library_path
+        self.first_screen = first_screen
+        self.frame_up = False  # the app's first frame is on the terminal (see painted)
+        self.after_first_frame: list[Callable[[], object]] = []
         self.store = store
         self.session = Session(
             store, View.parse(store.get_meta("view")), Sort.parse(sort or store.get_meta("sort"))
@@ -130,11 +143,26 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.feeds.start()
         self.set_timer(FOOTER_AT_LATEST, self.mount_footer)  # if the library is slow
 
+    def painted(self) -> None:
+        """The app's first frame is up (its Ready event): run what waited for it."""
+        self.frame_up = True
+        waiting, self.after_first_frame = self.after_first_frame, []
+        for callback in waiting:
+            self.call_after_refresh(callback)
+
+    def when_painted(self, callback: Callable[[], object]) -> None:
+        """Call back once what is on screen now is painted (not before the first frame)."""
+        if self.frame_up:
+            self.call_after_refresh(callback)
+        else:
+            self.after_first_frame.append(callback)
+
     def mount_footer(self) -> None:
         """Add the footer (once), after the first list is on screen (not while quitting)."""
         if self.is_attached and not self.query(Footer):
             self.mount(Footer(show_command_palette=False))  # ctrl+p is in the help
             self.call_after_refresh(self.refresh_bindings)  # a footer lists keys once told
+            self.post_message(StartedUp())
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

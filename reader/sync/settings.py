@@ -17,7 +17,6 @@ message or a log, nor in `reader config --show`.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 from dataclasses import dataclass
@@ -133,4 +132,6 @@ def read_password(settings: FeverSettings) -> str:
 
 def api_key(user: str, password: str) -> str:
     """The Fever api key: md5 of "user:password" (the protocol's, not a choice)."""
+    import hashlib  # here, not at start-up: only sync with a Fever server needs it
+
     return hashlib.md5(f"{user}:{password}".encode(), usedforsecurity=False).hexdigest()

@@ -6,9 +6,8 @@ from textual.app import App
 from textual.color import Color
 from textual.theme import Theme
 
-from reader.page.blocks import PageOptions
+from reader.page.look import Look, PageOptions
 from reader.page.palette import Colors, make_palette
-from reader.render import Look
 
 
 def look_for(app: App[object], options: PageOptions | None = None) -> Look:

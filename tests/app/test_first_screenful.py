@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from pathlib import Path
 
@@ -93,5 +94,52 @@ async def test_the_saved_selection_comes_back_though_not_in_the_first_screenful(
             )
             await wait_until(pilot, lambda: current_title(pilot) == "Post 0000", what="selected")
             assert sidebar(pilot).highlighted_id == oldest
+    finally:
+        store.close()
+
+
+async def test_rows_read_while_the_app_started_are_listed_at_once(
+    tmp_path: Path, state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first frame lists the rows reader.first_screen read, before the loader's worker."""
+    from reader import first_screen as first_screen_module
+    from reader.first_screen import FirstScreen
+
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    for n in range(5):
+        text = f"---\ntitle: Early {n}\ndate: 2024-01-0{n + 1}\n---\nBody {n}.\n"
+        (folder / f"post-{n}.md").write_text(text, encoding="utf-8")
+    early = FirstScreen(folder)
+    early.start()
+    while not early.done:
+        await asyncio.sleep(0.01)
+    gate = threading.Event()
+    started: list[str] = []
+
+    def stuck(*args: object, **kwargs: object) -> object:
+        """The loader's own read of the library, held until the test lets go."""
+        gate.wait(20)
+        return first_screen_module.load_library(folder)
+
+    monkeypatch.setattr(library_module, "load_library", stuck)
+    store = Store(state_path, debounce=0.01)
+    store.open()
+    app = ReaderApp(folder, store, first_screen=early, started=lambda: started.append("up"))
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            try:
+                await pilot.pause()
+                assert [row.title for row in sidebar(pilot).rows] == [
+                    f"Early {n}" for n in reversed(range(5))
+                ]
+                assert current_title(pilot) == "Early 4"
+                await wait_until(pilot, lambda: started, what="the started call")
+            finally:
+                gate.set()
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            assert len(sidebar(pilot).rows) == 5
+            assert started == ["up"]  # once
     finally:
         store.close()

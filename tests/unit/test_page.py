@@ -10,9 +10,9 @@ import pytest
 from rich.segment import Segment
 
 from reader.find import HEADING_META, HEADING_TEXT_META, LINK_META
-from reader.page.blocks import PageOptions
+from reader.page.look import Look, PageOptions
 from reader.page.palette import default_palette
-from reader.render import Look, render_article
+from reader.render import render_article
 
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference-post.md"
 

@@ -27,10 +27,8 @@ class FakeTerminal:
         pass
 
 
-def test_the_reader_command_tunes_the_process_before_the_app_runs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls: list[object] = []
+def _fake_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, calls: list[object]) -> None:
+    """A terminal, user dirs of the test's own, and recorders instead of process-wide calls."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setattr(sys, "stdin", FakeTerminal())
@@ -40,10 +38,43 @@ def test_the_reader_command_tunes_the_process_before_the_app_runs(
     monkeypatch.setattr(sys, "setswitchinterval", lambda value: calls.append(("switch", value)))
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
     monkeypatch.setattr(gcpause, "freeze_loaded_data", lambda on: calls.append(("loaded", on)))
-    monkeypatch.setattr(ReaderApp, "run", lambda self, *args, **kwargs: calls.append("run"))
+
+
+def test_the_reader_command_tunes_the_process_before_the_app_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[object] = []
+    _fake_terminal(tmp_path, monkeypatch, calls)
+
+    def run(app: ReaderApp, *args: object, **kwargs: object) -> None:
+        calls.append(("run", "collections on" if gc.isenabled() else "collections held"))
+
+    monkeypatch.setattr(ReaderApp, "run", run)
+    state = tmp_path / "state.json"
+    assert gc.isenabled()
+    assert cli.run_reader([str(ARTICLES), "--state", str(state)]) == 0
+    # Collections are held off while the app starts; an app that ends before its first
+    # list is up (here: at once) still leaves them on, as they were.
+    assert calls == [("switch", 0.0005), ("loaded", True), ("run", "collections held")]
+    assert gc.isenabled()
+
+
+def test_collections_resume_and_start_up_is_frozen_once_the_first_list_is_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[object] = []
+    _fake_terminal(tmp_path, monkeypatch, calls)
+
+    def run(app: ReaderApp, *args: object, **kwargs: object) -> None:
+        assert app.started is not None
+        app.started()  # what on_started_up does when the main screen says it is up
+        calls.append(("run", "collections on" if gc.isenabled() else "collections held"))
+
+    monkeypatch.setattr(ReaderApp, "run", run)
     state = tmp_path / "state.json"
     assert cli.run_reader([str(ARTICLES), "--state", str(state)]) == 0
-    assert calls == [("switch", 0.0005), "freeze", ("loaded", True), "run"]
+    assert calls == [("switch", 0.0005), ("loaded", True), "freeze", ("run", "collections on")]
+    assert gc.isenabled()
 
 
 def test_loaded_data_is_frozen_only_when_the_process_asked_for_it() -> None:
