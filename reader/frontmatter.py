@@ -48,6 +48,17 @@ _YAML_FIELD_RE = re.compile(r"""(?:[\w.-]+|"[^"]*"|'[^']*')[ \t]*:(?:[ \t]|$)"""
 _TOML_FIELD_RE = re.compile(r"""(?:\[\[?[ \t]*[\w"'.-]|(?:[\w.-]+|"[^"]*"|'[^']*')[ \t]*[.=])""")
 
 
+# What clean_text changes in ASCII text: C0 controls but tab and line feed (CR too), DEL.
+_ASCII_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _clean_block(raw: str) -> str:
+    """clean_text(raw), without a copy for the usual block (ASCII, no control character)."""
+    if raw.isascii() and _ASCII_CONTROL_RE.search(raw) is None:
+        return raw
+    return clean_text(raw)
+
+
 class FrontMatterError(ValueError):
     """Front matter that cannot be used; the message is one human-readable line."""
 
@@ -132,7 +143,7 @@ def split_front_matter(text: str, *, complete: bool = True) -> tuple[dict[str, o
         return {}, text
     # YAML and TOML both refuse raw control characters (a stray ESC would make
     # the whole post unreadable); show them as visible symbols instead.
-    raw = clean_text(source[start : match.start()])
+    raw = _clean_block(source[start : match.start()])
     body_start = match.end() + 1 if match.end() < len(source) else match.end()
     body = source[body_start:]
     try:

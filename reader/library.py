@@ -200,7 +200,8 @@ def _decode(data: bytes, complete: bool) -> str:
         cut = data.rfind(b"\n")
         if cut > 0:
             data = data[: cut + 1]
-    return data.decode("utf-8-sig", errors="replace")
+    text = data.decode("utf-8", errors="replace")  # the C codec: utf-8-sig is Python code
+    return text[1:] if text.startswith("\ufeff") else text
 
 
 def _split(text: str, complete: bool = True) -> tuple[dict[str, object], str]:
