@@ -24,11 +24,14 @@ from reader.messages import (
 )
 
 if TYPE_CHECKING:
+    from reader.first_screen import FirstScreen
     from reader.library import Post
     from reader.screens.main import MainScreen
 
 # How often the state file is checked for marks other readers saved (one stat if none).
 STATE_CHECK_EVERY = 2.0
+#: The longest the loader waits for first rows still being read in a child process.
+EARLY_WAIT = 10.0
 PROBLEMS_SHOWN = 5
 
 
@@ -58,7 +61,8 @@ class LibraryLoader(Widget):
         The first rows read while the app started (reader.first_screen), if they are
         ready, are listed at once, so that the first frame shows them.
         """
-        early = self.host.first_screen.take() if self.host.first_screen is not None else None
+        first_screen = self.host.first_screen
+        early = first_screen.take() if first_screen is not None else None
         if early:
             from reader.library import Library
 
@@ -67,6 +71,10 @@ class LibraryLoader(Widget):
             # The rest is read once these rows are painted: reading 100,000 cached rows
             # would hold the interpreter while the first frame is drawn.
             self.host.when_painted(lambda: self.load_library(reload=False, listed=True))
+        elif first_screen is not None and first_screen.forked and not first_screen.done:
+            # A child process is reading a large library's first screenful: the worker
+            # waits for it rather than walking the folder a second time.
+            self.load_library(reload=False, listed=False, early=first_screen)
         else:
             self.load_library(reload=False, listed=False)
         self.set_interval(STATE_CHECK_EVERY, self.check_state)
@@ -78,11 +86,14 @@ class LibraryLoader(Widget):
         self.load_library(reload=True, listed=False)
 
     @work(thread=True, exclusive=True, group="library")
-    def load_library(self, reload: bool, listed: bool) -> None:
+    def load_library(
+        self, reload: bool, listed: bool, early: FirstScreen | None = None
+    ) -> None:
         """Read every post's metadata, off the UI thread; show cached metadata first.
 
         `listed`: a first list is on screen already (reader.first_screen): the cached
-        rows are not listed again before the files are checked.
+        rows are not listed again before the files are checked. `early`: first rows still
+        being read in a child process, listed as soon as they come.
         """
         from reader.cache import MetadataCache
         from reader.gcpause import collection_paused, freeze_loaded
@@ -90,6 +101,14 @@ class LibraryLoader(Widget):
         from reader.paths import cache_dir
 
         library_path = self.host.library_path
+        worker = get_current_worker()
+        if early is not None:
+            rows = early.wait(EARLY_WAIT)
+            if rows and not worker.is_cancelled:
+                self.post_message(
+                    LibraryLoaded(Library(library_path, rows, []), None, provisional=True)
+                )
+                listed = True
         cache = None
         cached: list[Post] | None = None
         if library_path.is_dir():
@@ -106,8 +125,6 @@ class LibraryLoader(Widget):
                 library = Library(library_path, cached, [])
                 self.post_message(LibraryLoaded(library, None, provisional=True))
 
-        worker = get_current_worker()
-
         def progress(done: int, total: int) -> None:
             """Report progress unless the cached list is already on screen; stop on quit."""
             if worker.is_cancelled:
@@ -123,7 +140,7 @@ class LibraryLoader(Widget):
                 )
 
         try:
-            cold = cached is None and not reload
+            cold = cached is None and not reload and not listed
             with collection_paused():  # 100,000 new posts: collections would walk them all
                 library = load_library(library_path, cache, progress, first if cold else None)
                 freeze_loaded()
