@@ -23,17 +23,16 @@ from reader.library import Post
 from reader.query import Query, feed_matches, tokens
 from reader.search_sync import DocIds, Sync
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BATCH = 500
 MAX_TOMBSTONES = 1000  # dead rows tolerated (or a quarter of the live ones) before a rebuild
 _SCHEMA = f"""
 CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT INTO meta VALUES ('next_doc', 1), ('dead', 0);
-CREATE TABLE docs(post_id BLOB PRIMARY KEY, doc INTEGER NOT NULL UNIQUE, file BLOB NOT NULL,
-    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, title TEXT NOT NULL,
-    author TEXT NOT NULL, tags TEXT NOT NULL, has_body INTEGER NOT NULL);
+CREATE TABLE docs(post_id BLOB PRIMARY KEY, doc INTEGER NOT NULL UNIQUE, stamp INTEGER NOT NULL,
+    title TEXT NOT NULL, author TEXT NOT NULL, tags TEXT NOT NULL, has_body INTEGER NOT NULL);
 CREATE VIRTUAL TABLE fts USING fts5(title, author, tags, body, content='', columnsize=0,
-    prefix='1 2', tokenize='unicode61 remove_diacritics 2');
+    prefix='1', tokenize='unicode61 remove_diacritics 2');
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 _MATCH = "SELECT rowid FROM fts WHERE fts MATCH ?"
