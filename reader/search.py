@@ -1,11 +1,14 @@
 """Full-text search of a library's posts (UI-free): an SQLite FTS5 index (queries: reader.query).
 
 The index is a contentless SQLite FTS5 table (title, author, tags, body) in a cache file
-that is rebuilt whenever in doubt. `docs` maps each post id to its FTS row and the file's
-size and mtime; a changed post whose body is indexed cannot be deleted from a contentless
-table, so its old row is left as an unreachable tombstone, and once tombstones pile up the
-whole index is rebuilt. Text is folded by `normalise` before it is indexed and before it
-is searched, so both sides agree on case, accents and ligatures.
+that is rebuilt whenever in doubt. `docs` maps each post id to its FTS row and a stamp of
+the file and metadata it was indexed from; a changed post whose body is indexed cannot be
+deleted from a contentless table, so its old row is left as an unreachable tombstone, and
+once tombstones pile up the whole index is rebuilt. Text is folded by `normalise` before
+it is indexed and before it is searched, so both sides agree on case, accents and
+ligatures. One-letter prefixes have a prefix index (`s` alone would otherwise merge every
+word in s); longer ones are looked up in the terms themselves, which keeps the index and
+its build about a third smaller.
 """
 
 from __future__ import annotations

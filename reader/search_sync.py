@@ -16,9 +16,10 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
+from reader.gcpause import collection_paused
 from reader.library import Post, PostError, full_text_file
 from reader.query import normalise
 
@@ -181,7 +182,7 @@ class Sync:
     cancelled: Callable[[], bool]
     batch: int
     max_tombstones: int
-    written: set[bytes] = field(default_factory=set)
+    written: int = 0  # posts (re)indexed so far
     total: int = 0
 
     def run(self) -> int:
@@ -197,43 +198,47 @@ class Sync:
                 self.ids.clear()
         listed: dict[bytes, Post] = {}
         changes: list[Change] = []
-        for post in self.posts:
-            key = blob(post.id)
-            if key in listed:
-                continue
-            listed[key] = post
-            row, stamp = known.get(key), _stamp(post, *_stat(post.file))
-            if row is None or row.stamp != stamp:
-                changes.append(Change(key, post, row, stamp))
-        changed = {change.key for change in changes}
-        todo = [
-            (key, post) for key, post in listed.items() if key in changed or not known[key].has_body
-        ]
+        unfilled: list[bytes] = []  # unchanged posts whose body is still to be indexed
+        with collection_paused():  # 100,000 new tuples: collections would walk them all
+            for post in self.posts:
+                key = blob(post.id)
+                if key in listed:
+                    continue
+                listed[key] = post
+                row, stamp = known.get(key), _stamp(post, *_stat(post.file))
+                if row is None or row.stamp != stamp:
+                    changes.append(Change(key, post, row, stamp))
+                elif not row.has_body:
+                    unfilled.append(key)
+        todo = [change.key for change in changes] + unfilled  # the bodies to index
         self.total = len(changes) + len(todo)
         with self.writing() as conn:
             gone = [(key, row) for key, row in known.items() if key not in listed]
             for key, row in gone:
                 self._drop(conn, key, row)
             conn.executemany("DELETE FROM docs WHERE post_id = ?", [(key,) for key, _ in gone])
-        del known, gone, changed
+        del known, gone
         step = self.batch
         for start in range(0, len(changes), step):
             if not self._write_metadata(changes[start : start + step]):
-                return len(self.written)
+                return self.written
             self.progress(min(start + step, len(changes)), self.total)
-        done = len(changes)
+        first_unfilled = len(changes)
         del changes
         for start in range(0, len(todo), step):
-            if not self._write_bodies(todo[start : start + step]):
-                return len(self.written)
-            self.progress(min(done + start + step, self.total), self.total)
-        while len(self.written) >= step and not self.cancelled():
+            batch = todo[start : start + step]
+            filled = self._write_bodies([(key, listed[key]) for key in batch])
+            self.written += max(0, start + filled - max(start, first_unfilled))  # not counted yet
+            if filled < len(batch):
+                return self.written
+            self.progress(min(first_unfilled + start + step, self.total), self.total)
+        while self.written >= step and not self.cancelled():
             with self.writing() as conn:  # merge the many small segments, a step at a time
                 before = conn.total_changes
                 conn.execute("INSERT INTO fts(fts, rank) VALUES ('merge', -2000)")
                 if conn.total_changes - before < 2:  # nothing left to merge
                     break
-        return len(self.written)
+        return self.written
 
     def _drop(self, conn: sqlite3.Connection, key: bytes, row: Known) -> int | None:
         """Remove a post's FTS row; its rowid if that can be reused, else None (a tombstone)."""
@@ -259,13 +264,13 @@ class Sync:
                 conn.execute(_INSERT, (doc, *indexed, ""))
                 conn.execute(_UPSERT, (key, doc, stamp, *indexed))
                 added.append((doc, post.id))
-                self.written.add(key)
+                self.written += 1
             conn.execute("UPDATE meta SET value = ? WHERE key = 'next_doc'", (next_doc,))
             self.ids.add(added)
         return len(added) == len(batch)
 
-    def _write_bodies(self, batch: list[tuple[bytes, Post]]) -> bool:
-        """Read and index the bodies of a batch of posts; False if cancelled."""
+    def _write_bodies(self, batch: list[tuple[bytes, Post]]) -> int:
+        """Read and index the bodies of a batch of posts; how many (fewer if cancelled)."""
         bodies: list[tuple[bytes, str]] = []
         for key, post in batch:
             if self.cancelled():
@@ -283,9 +288,8 @@ class Sync:
                 conn.execute(_DELETE, (doc, *indexed, ""))
                 conn.execute(_INSERT, (doc, *indexed, body))
             conn.executemany(_FILLED, [(key,) for key, _ in bodies])
-            self.written.update(key for key, _ in bodies)
         self.ids.bodies_added(len(bodies))
-        return len(bodies) == len(batch)
+        return len(bodies)
 
 
 def _indexed_row(conn: sqlite3.Connection, key: bytes) -> Indexed:
