@@ -157,8 +157,8 @@ def _stat(file: str) -> tuple[int, int]:
 def _stamp(post: Post, size: int, mtime_ns: int) -> int:
     """A 63-bit digest of what a post's row is indexed from: the file, its size and mtime
     and the metadata as listed (a changed stamp re-indexes the post)."""
-    fields = [post.file, str(size), str(mtime_ns), post.title, post.author or "", *post.tags]
-    digest = hashlib.blake2b(blob("\0".join(fields)), digest_size=8).digest()
+    fields = (post.file, size, mtime_ns, post.title, post.author, post.tags)
+    digest = hashlib.blake2b(blob(repr(fields)), digest_size=8).digest()
     return int.from_bytes(digest, "big") >> 1  # an SQLite INTEGER is signed
 
 
