@@ -1,11 +1,14 @@
 """Full-text search of a library's posts (UI-free): an SQLite FTS5 index (queries: reader.query).
 
 The index is a contentless SQLite FTS5 table (title, author, tags, body) in a cache file
-that is rebuilt whenever in doubt. `docs` maps each post id to its FTS row and the file's
-size and mtime; a changed post whose body is indexed cannot be deleted from a contentless
-table, so its old row is left as an unreachable tombstone, and once tombstones pile up the
-whole index is rebuilt. Text is folded by `normalise` before it is indexed and before it
-is searched, so both sides agree on case, accents and ligatures.
+that is rebuilt whenever in doubt. `docs` maps each post id to its FTS row and a stamp of
+the file and metadata it was indexed from; a changed post whose body is indexed cannot be
+deleted from a contentless table, so its old row is left as an unreachable tombstone, and
+once tombstones pile up the whole index is rebuilt. Text is folded by `normalise` before
+it is indexed and before it is searched, so both sides agree on case, accents and
+ligatures. One-letter prefixes have a prefix index (`s` alone would otherwise merge every
+word in s); longer ones are looked up in the terms themselves, which keeps the index and
+its build about a third smaller.
 """
 
 from __future__ import annotations
@@ -23,17 +26,16 @@ from reader.library import Post
 from reader.query import Query, feed_matches, tokens
 from reader.search_sync import DocIds, Sync
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BATCH = 500
 MAX_TOMBSTONES = 1000  # dead rows tolerated (or a quarter of the live ones) before a rebuild
 _SCHEMA = f"""
 CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT INTO meta VALUES ('next_doc', 1), ('dead', 0);
-CREATE TABLE docs(post_id BLOB PRIMARY KEY, doc INTEGER NOT NULL UNIQUE, file BLOB NOT NULL,
-    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, title TEXT NOT NULL,
-    author TEXT NOT NULL, tags TEXT NOT NULL, has_body INTEGER NOT NULL);
+CREATE TABLE docs(post_id BLOB PRIMARY KEY, doc INTEGER NOT NULL UNIQUE, stamp INTEGER NOT NULL,
+    title TEXT NOT NULL, author TEXT NOT NULL, tags TEXT NOT NULL, has_body INTEGER NOT NULL);
 CREATE VIRTUAL TABLE fts USING fts5(title, author, tags, body, content='', columnsize=0,
-    prefix='1 2', tokenize='unicode61 remove_diacritics 2');
+    prefix='1', tokenize='unicode61 remove_diacritics 2');
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 _MATCH = "SELECT rowid FROM fts WHERE fts MATCH ?"

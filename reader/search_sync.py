@@ -1,22 +1,25 @@
 """Bringing a search index in line with the library: its rows, and one sync run (UI-free).
 
-`docs` holds one DocRow per post: its FTS rowid, the file's size and mtime and the title,
-author and tags as indexed. A sync writes the metadata of new and changed posts first (so
-that titles are searchable at once), then their bodies, in batches; it may be cancelled
-between batches and picks up where it stopped. The live rowids and their post ids are kept
-in DocIds, which searches read while a sync writes.
+`docs` holds one row per post: its FTS rowid, a stamp (a digest of the file's name, size
+and mtime and the post's metadata) and the title, author and tags as indexed. A sync
+writes the metadata of new and changed posts first (so that titles are searchable at
+once), then their bodies, in batches; it may be cancelled between batches and picks up
+where it stopped. The live rowids and their post ids are kept in DocIds, which searches
+read while a sync writes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
+from reader.gcpause import collection_paused
 from reader.library import Post, PostError, full_text_file
 from reader.query import normalise
 
@@ -24,7 +27,11 @@ _TAG_GAP = " \ue000 "  # a private-use token between tags, so a phrase cannot sp
 _SLICE = 32_768
 _INSERT = "INSERT INTO fts(rowid, title, author, tags, body) VALUES (?, ?, ?, ?, ?)"
 _DELETE = "INSERT INTO fts(fts, rowid, title, author, tags, body) VALUES ('delete', ?, ?, ?, ?, ?)"
-_UPSERT = "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)"
+_UPSERT = "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, 0)"
+_KNOWN = "SELECT post_id, doc, stamp, has_body FROM docs"
+_INDEXED = "SELECT title, author, tags FROM docs WHERE post_id = ?"
+_UNFILLED = "SELECT doc, title, author, tags FROM docs WHERE post_id = ? AND has_body = 0"
+_FILLED = "UPDATE docs SET has_body = 1 WHERE post_id = ?"
 
 
 class Indexed(NamedTuple):
@@ -35,28 +42,12 @@ class Indexed(NamedTuple):
     tags: str
 
 
-class DocRow(NamedTuple):
-    """One row of the docs table (the columns in table order)."""
+class Known(NamedTuple):
+    """What a sync needs to know of a docs row up front (the rest is read when needed)."""
 
-    post_id: bytes
     doc: int  # the FTS rowid
-    file: bytes
-    size: int
-    mtime_ns: int
-    title: str
-    author: str
-    tags: str
+    stamp: int  # digest of the file, its size and mtime and the metadata (see _stamp)
     has_body: int
-
-    @property
-    def indexed(self) -> Indexed:
-        """The metadata as indexed in the FTS row."""
-        return Indexed(self.title, self.author, self.tags)
-
-    def matches(self, file: bytes, size: int, mtime_ns: int, indexed: Indexed) -> bool:
-        """True when the row is up to date with this file and metadata."""
-        same_file = (self.file, self.size, self.mtime_ns) == (file, size, mtime_ns)
-        return same_file and self.indexed == indexed
 
 
 class Change(NamedTuple):
@@ -64,17 +55,8 @@ class Change(NamedTuple):
 
     key: bytes
     post: Post
-    row: DocRow | None
-    size: int
-    mtime_ns: int
-    indexed: Indexed
-
-
-class Unfilled(NamedTuple):
-    """A post whose FTS row has its metadata but not yet its body."""
-
-    doc: int
-    indexed: Indexed
+    row: Known | None
+    stamp: int
 
 
 class DocIds:
@@ -172,6 +154,14 @@ def _stat(file: str) -> tuple[int, int]:
     return info.st_size + full.st_size, max(info.st_mtime_ns, full.st_mtime_ns)
 
 
+def _stamp(post: Post, size: int, mtime_ns: int) -> int:
+    """A 63-bit digest of what a post's row is indexed from: the file, its size and mtime
+    and the metadata as listed (a changed stamp re-indexes the post)."""
+    fields = (post.file, size, mtime_ns, post.title, post.author, post.tags)
+    digest = hashlib.blake2b(blob(repr(fields)), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1  # an SQLite INTEGER is signed
+
+
 Writing = Callable[[], AbstractContextManager[sqlite3.Connection]]
 
 
@@ -180,7 +170,8 @@ class Sync:
     """One sync run: plan the changes, write the metadata, then fill in the bodies.
 
     `writing` opens a transaction on the index's writer connection; `ids` is the index's
-    map of live rows, kept in step with every write.
+    map of live rows, kept in step with every write. Only a small summary of each row
+    (Known) is held while planning; the indexed metadata of a row is read back when needed.
     """
 
     writing: Writing
@@ -191,64 +182,69 @@ class Sync:
     cancelled: Callable[[], bool]
     batch: int
     max_tombstones: int
-    written: set[bytes] = field(default_factory=set)
-    unfilled: dict[bytes, Unfilled] = field(default_factory=dict)  # bodies still to index
+    written: int = 0  # posts (re)indexed so far
     total: int = 0
 
     def run(self) -> int:
         """Sync and return how many posts were (re)indexed."""
         with self.writing() as conn:
-            rows = [DocRow(*row) for row in conn.execute("SELECT * FROM docs")]
+            known = {key: Known(*rest) for key, *rest in conn.execute(_KNOWN)}
             dead = conn.execute("SELECT value FROM meta WHERE key = 'dead'").fetchone()[0]
-            if dead > max(self.max_tombstones, len(rows) // 4):  # too many: start afresh
+            if dead > max(self.max_tombstones, len(known) // 4):  # too many: start afresh
                 conn.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
                 conn.execute("DELETE FROM docs")
                 conn.execute("UPDATE meta SET value = 0 WHERE key = 'dead'")
-                rows = []
+                known = {}
                 self.ids.clear()
-        known = {row.post_id: row for row in rows}
         listed: dict[bytes, Post] = {}
-        for post in self.posts:
-            listed.setdefault(blob(post.id), post)
         changes: list[Change] = []
-        for key, post in listed.items():
-            row, (size, mtime), indexed = known.get(key), _stat(post.file), _indexed(post)
-            if row is None or not row.matches(blob(post.file), size, mtime, indexed):
-                changes.append(Change(key, post, row, size, mtime, indexed))
-        self.unfilled = {
-            key: Unfilled(row.doc, row.indexed) for key, row in known.items() if not row.has_body
-        }
-        gone = [row for key, row in known.items() if key not in listed]
-        bodies = {c.key for c in changes} | {key for key in listed if key in self.unfilled}
-        self.total = len(changes) + len(bodies)
+        unfilled: list[bytes] = []  # unchanged posts whose body is still to be indexed
+        with collection_paused():  # 100,000 new tuples: collections would walk them all
+            for post in self.posts:
+                key = blob(post.id)
+                if key in listed:
+                    continue
+                listed[key] = post
+                row, stamp = known.get(key), _stamp(post, *_stat(post.file))
+                if row is None or row.stamp != stamp:
+                    changes.append(Change(key, post, row, stamp))
+                elif not row.has_body:
+                    unfilled.append(key)
+        todo = [change.key for change in changes] + unfilled  # the bodies to index
+        self.total = len(changes) + len(todo)
         with self.writing() as conn:
-            for row in gone:
-                self._drop(conn, row)
-                self.unfilled.pop(row.post_id, None)
-            conn.executemany("DELETE FROM docs WHERE post_id = ?", [(r.post_id,) for r in gone])
+            gone = [(key, row) for key, row in known.items() if key not in listed]
+            for key, row in gone:
+                self._drop(conn, key, row)
+            conn.executemany("DELETE FROM docs WHERE post_id = ?", [(key,) for key, _ in gone])
+        del known, gone
         step = self.batch
         for start in range(0, len(changes), step):
             if not self._write_metadata(changes[start : start + step]):
-                return len(self.written)
+                return self.written
             self.progress(min(start + step, len(changes)), self.total)
-        todo = [(key, post) for key, post in listed.items() if key in self.unfilled]
+        first_unfilled = len(changes)
+        del changes
         for start in range(0, len(todo), step):
-            if not self._write_bodies(todo[start : start + step]):
-                return len(self.written)
-            self.progress(min(len(changes) + start + step, self.total), self.total)
-        while len(self.written) >= step and not self.cancelled():
+            batch = todo[start : start + step]
+            filled = self._write_bodies([(key, listed[key]) for key in batch])
+            self.written += max(0, start + filled - max(start, first_unfilled))  # not counted yet
+            if filled < len(batch):
+                return self.written
+            self.progress(min(first_unfilled + start + step, self.total), self.total)
+        while self.written >= step and not self.cancelled():
             with self.writing() as conn:  # merge the many small segments, a step at a time
                 before = conn.total_changes
                 conn.execute("INSERT INTO fts(fts, rank) VALUES ('merge', -2000)")
                 if conn.total_changes - before < 2:  # nothing left to merge
                     break
-        return len(self.written)
+        return self.written
 
-    def _drop(self, conn: sqlite3.Connection, row: DocRow) -> int | None:
+    def _drop(self, conn: sqlite3.Connection, key: bytes, row: Known) -> int | None:
         """Remove a post's FTS row; its rowid if that can be reused, else None (a tombstone)."""
         self.ids.drop(row.doc, had_body=bool(row.has_body))
         if not row.has_body:  # no body yet: the exact values indexed are known, so delete them
-            conn.execute(_DELETE, (row.doc, *row.indexed, ""))
+            conn.execute(_DELETE, (row.doc, *_indexed_row(conn, key), ""))
             return row.doc
         conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'dead'")
         return None
@@ -258,25 +254,23 @@ class Sync:
         added: list[tuple[int, str]] = []
         with self.writing() as conn:
             next_doc = conn.execute("SELECT value FROM meta WHERE key = 'next_doc'").fetchone()[0]
-            for change in batch:
+            for key, post, row, stamp in batch:
                 if self.cancelled():
                     break
-                doc = None if change.row is None else self._drop(conn, change.row)
+                doc = None if row is None else self._drop(conn, key, row)
                 if doc is None:
                     doc, next_doc = next_doc, next_doc + 1
-                key, post, indexed = change.key, change.post, change.indexed
+                indexed = _indexed(post)
                 conn.execute(_INSERT, (doc, *indexed, ""))
-                stat = (change.size, change.mtime_ns)
-                conn.execute(_UPSERT, (key, doc, blob(post.file), *stat, *indexed))
+                conn.execute(_UPSERT, (key, doc, stamp, *indexed))
                 added.append((doc, post.id))
-                self.unfilled[key] = Unfilled(doc, indexed)
-                self.written.add(key)
+                self.written += 1
             conn.execute("UPDATE meta SET value = ? WHERE key = 'next_doc'", (next_doc,))
             self.ids.add(added)
         return len(added) == len(batch)
 
-    def _write_bodies(self, batch: list[tuple[bytes, Post]]) -> bool:
-        """Read and index the bodies of a batch of posts; False if cancelled."""
+    def _write_bodies(self, batch: list[tuple[bytes, Post]]) -> int:
+        """Read and index the bodies of a batch of posts; how many (fewer if cancelled)."""
         bodies: list[tuple[bytes, str]] = []
         for key, post in batch:
             if self.cancelled():
@@ -287,10 +281,17 @@ class Sync:
                 bodies.append((key, ""))
         with self.writing() as conn:
             for key, body in bodies:
-                doc, indexed = self.unfilled.pop(key)
+                row = conn.execute(_UNFILLED, (key,)).fetchone()
+                if row is None:  # filled meanwhile (a duplicate): nothing to do
+                    continue
+                doc, *indexed = row
                 conn.execute(_DELETE, (doc, *indexed, ""))
                 conn.execute(_INSERT, (doc, *indexed, body))
-                conn.execute("UPDATE docs SET has_body = 1 WHERE post_id = ?", (key,))
-                self.written.add(key)
+            conn.executemany(_FILLED, [(key,) for key, _ in bodies])
         self.ids.bodies_added(len(bodies))
-        return len(bodies) == len(batch)
+        return len(bodies)
+
+
+def _indexed_row(conn: sqlite3.Connection, key: bytes) -> Indexed:
+    """The metadata a post's FTS row was indexed with, as the docs table keeps it."""
+    return Indexed(*conn.execute(_INDEXED, (key,)).fetchone())

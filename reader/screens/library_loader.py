@@ -28,11 +28,14 @@ from reader.messages import (
 if TYPE_CHECKING:
     from textual.worker import Worker
 
+    from reader.first_screen import FirstScreen
     from reader.library import Library, Post
     from reader.screens.main import MainScreen
 
 # How often the state file is checked for marks other readers saved (one stat if none).
 STATE_CHECK_EVERY = 2.0
+#: The longest the loader waits for first rows still being read in a child process.
+EARLY_WAIT = 10.0
 PROBLEMS_SHOWN = 5
 # The header's `reading N/M` is updated at most this often (seconds): each update repaints
 # the screen, and 200 of them took 2 s of a 100,000-post start from the reading thread.
@@ -73,7 +76,8 @@ class LibraryLoader(Widget):
         The first rows read while the app started (reader.first_screen), if they are
         ready, are listed at once, so that the first frame shows them.
         """
-        early = self.host.first_screen.take() if self.host.first_screen is not None else None
+        first_screen = self.host.first_screen
+        early = first_screen.take() if first_screen is not None else None
         if early:
             from reader.library import Library
 
@@ -82,6 +86,10 @@ class LibraryLoader(Widget):
             # The rest is read once these rows are painted: reading 100,000 cached rows
             # would hold the interpreter while the first frame is drawn.
             self.host.when_painted(lambda: self.load_library(reload=False, listed=True))
+        elif first_screen is not None and first_screen.forked and not first_screen.done:
+            # A child process is reading a large library's first screenful: the worker
+            # waits for it rather than walking the folder a second time.
+            self.load_library(reload=False, listed=False, early=first_screen)
         else:
             self.load_library(reload=False, listed=False)
         self.set_interval(STATE_CHECK_EVERY, self.check_state)
@@ -93,11 +101,14 @@ class LibraryLoader(Widget):
         self.load_library(reload=True, listed=False)
 
     @work(thread=True, exclusive=True, group="library")
-    def load_library(self, reload: bool, listed: bool) -> None:
+    def load_library(
+        self, reload: bool, listed: bool, early: FirstScreen | None = None
+    ) -> None:
         """Read every post's metadata, off the UI thread; show cached metadata first.
 
         `listed`: a first list is on screen already (reader.first_screen): the cached
-        rows are not listed again before the files are checked.
+        rows are not listed again before the files are checked. `early`: first rows still
+        being read in a child process, listed as soon as they come.
         """
         from reader.cache import MetadataCache
         from reader.gcpause import collection_paused, freeze_loaded
@@ -106,6 +117,11 @@ class LibraryLoader(Widget):
 
         library_path = self.host.library_path
         worker = get_current_worker()
+        if early is not None:
+            rows = early.wait(EARLY_WAIT)
+            if rows and not worker.is_cancelled:
+                self.show(Library(library_path, rows, []), worker, FIRST_WAIT)
+                listed = True
         cache = None
         cached: list[Post] | None = None
         if library_path.is_dir():
@@ -137,7 +153,7 @@ class LibraryLoader(Widget):
             self.show(Library(library_path, posts, []), worker, FIRST_WAIT)
 
         try:
-            cold = cached is None and not reload
+            cold = cached is None and not reload and not listed
             with collection_paused():  # 100,000 new posts: collections would walk them all
                 library = load_library(library_path, cache, progress, first if cold else None)
                 freeze_loaded()

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import ActiveBinding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 
 from reader.messages import Notice, StartedUp, sentence
 from reader.screens.article_loader import ArticleLoader
@@ -159,6 +159,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     def mount_footer(self) -> None:
         """Add the footer (once), after the first list is on screen (not while quitting)."""
+        from textual.widgets import Footer  # imported here: the first paint has no footer
+
         if self.is_attached and not self.query(Footer):
             self.mount(Footer(show_command_palette=False))  # ctrl+p is in the help
             self.call_after_refresh(self.refresh_bindings)  # a footer lists keys once told

@@ -143,3 +143,65 @@ async def test_rows_read_while_the_app_started_are_listed_at_once(
             assert started == ["up"]  # once
     finally:
         store.close()
+
+
+class ChildStillReading:
+    """Stands in for a FirstScreen whose child process has not sent its rows yet."""
+
+    forked = True
+
+    def __init__(self, rows: list[Post]) -> None:
+        self.rows = rows
+        self.gate = threading.Event()
+        self.waited = False
+
+    @property
+    def done(self) -> bool:
+        return self.gate.is_set()
+
+    def take(self) -> list[Post] | None:
+        return self.rows if self.gate.is_set() else None
+
+    def wait(self, timeout: float) -> list[Post] | None:
+        self.waited = True
+        self.gate.wait(timeout)
+        return self.take()
+
+
+async def test_rows_still_coming_from_a_child_process_are_listed_when_they_come(
+    tmp_path: Path, state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loader waits for the child's first screenful instead of walking the folder twice."""
+    folder = tmp_path / "posts"
+    make_library(folder)
+    early_rows = library_module.load_library(folder).posts[:FIRST_SCREEN]
+    child = ChildStillReading(early_rows)
+    let_go = threading.Event()
+    real_load = library_module.load_library
+
+    def held(*args: object, **kwargs: object) -> object:
+        """The loader's own full read, held until the test lets go."""
+        let_go.wait(20)
+        return real_load(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(library_module, "load_library", held)
+    store = Store(state_path, debounce=0.01)
+    store.open()
+    app = ReaderApp(folder, store, first_screen=child)  # type: ignore[arg-type]
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            try:
+                await wait_until(pilot, lambda: child.waited, what="the loader to wait")
+                assert sidebar(pilot).rows == []
+                child.gate.set()
+                await wait_until(pilot, lambda: sidebar(pilot).ids, what="the child's rows")
+                assert [row.title for row in sidebar(pilot).rows] == [
+                    post.title for post in early_rows
+                ]
+            finally:
+                let_go.set()
+            await wait_until(
+                pilot, lambda: len(sidebar(pilot).ids) == TOTAL + 1, what="the whole library"
+            )
+    finally:
+        store.close()

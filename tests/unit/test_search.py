@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import sqlite3
@@ -325,6 +326,22 @@ def test_sync_notices_added_changed_and_deleted_files(tmp_path: Path) -> None:
     assert reopened.search(parse_query("apricots"), order).ids == ["a.md"]
     assert reopened.sync(library.posts, read_body) == 0
     reopened.close()
+
+
+def test_new_tags_or_author_of_an_unchanged_file_are_indexed(tmp_path: Path) -> None:
+    _write(tmp_path, "a.md", "Alpha", "apples")
+    _write(tmp_path, "b.md", "Beta", "bananas", "tags: [fruit]\n")
+    posts = load_library(tmp_path).posts
+    index = SearchIndex(None)
+    index.open()
+    index.sync(posts, read_body)
+    # As listed now (say the feed's metadata moved on) while the files stayed the same.
+    moved = [dataclasses.replace(p, tags=("fruit", "tree"), author="Ann") for p in posts]
+    assert index.sync(moved, read_body) == 2
+    order = {post.id: n for n, post in enumerate(posts)}
+    assert index.search(parse_query("tag:tree author:ann"), order).ids == ["a.md", "b.md"]
+    assert index.search(parse_query("tag:tree apples"), order).ids == ["a.md"]
+    assert index.sync(moved, read_body) == 0
 
 
 def test_tombstones_trigger_a_rebuild(tmp_path: Path) -> None:
