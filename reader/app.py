@@ -201,7 +201,7 @@ class ReaderApp(App[int]):
         """Copy text for the user (`y`, or a link no browser could open)."""
         self.copy_in_worker(message.text)
 
-    @work(thread=True, group="clipboard")
+    @work(thread=True, group="clipboard", description="copy")
     def copy_in_worker(self, text: str) -> None:
         """Run the platform's clipboard tool off the UI thread (see reader/clipboard.py)."""
         from reader.clipboard import copy_text

@@ -192,7 +192,7 @@ class FeedRefresher(Widget):
         self.status = text
         self.host.update_counts()
 
-    @work(thread=True, exclusive=True, group="feeds")
+    @work(thread=True, exclusive=True, group="feeds", description="refresh feeds")
     def run_refresh(self, manual: bool) -> None:
         """Refresh in a thread: every feed (`R`), or the due ones (at start)."""
         from reader.feeds.refresh import RefreshBusy, refresh
@@ -285,7 +285,7 @@ class FeedRefresher(Widget):
                     markup=False)  # fmt: skip
         self.run_full_text(post)
 
-    @work(thread=True, group="fulltext")
+    @work(thread=True, group="fulltext", description="fetch a full text")
     def run_full_text(self, post: Post) -> None:
         """Fetch, extract and cache the article in a thread (reader.feeds.fulltext)."""
         from reader.feeds.fulltext import FullTextError, fetch_full_text

@@ -100,7 +100,7 @@ class LibraryLoader(Widget):
         self.check_state()
         self.load_library(reload=True, listed=False)
 
-    @work(thread=True, exclusive=True, group="library")
+    @work(thread=True, exclusive=True, group="library", description="read the library")
     def load_library(
         self, reload: bool, listed: bool, early: FirstScreen | None = None
     ) -> None:
@@ -189,7 +189,7 @@ class LibraryLoader(Widget):
             if self.painted.wait(0.02):
                 return
 
-    @work(thread=True, exclusive=True, group="state")
+    @work(thread=True, exclusive=True, group="state", description="check the state file")
     def check_state(self) -> None:
         """Take in marks that other readers saved to the state file, off the UI thread."""
         if self.host.store.refresh():

@@ -68,7 +68,7 @@ class LinkOpener(Widget):
         if post is not None:
             self.find_links(post)
 
-    @work(thread=True, exclusive=True, group="links")
+    @work(thread=True, exclusive=True, group="links", description="find links")
     def find_links(self, post: Post) -> None:
         """Read a post and list its links, off the UI thread."""
         from reader.library import PostError, read_body
@@ -81,7 +81,7 @@ class LinkOpener(Widget):
             return
         self.post_message(LinksFound(post.id, links))
 
-    @work(thread=True, group="browser")
+    @work(thread=True, group="browser", description="open a link")
     def open_in_browser(self, url: str) -> None:
         """Open a link in the web browser, off the UI thread; say it opened, or why not."""
         from reader.links import NO_BROWSER, open_link

@@ -69,7 +69,7 @@ class SearchController(Widget):
         if self.search_text:
             self.run_search(self.search_text)
 
-    @work(thread=True, exclusive=True, group="index")
+    @work(thread=True, exclusive=True, group="index", description="index for search")
     def sync_index(self, posts: list[Post]) -> None:
         """Open the search index (once) and index new and changed posts, off the UI thread."""
         from reader.library import read_body
@@ -140,7 +140,7 @@ class SearchController(Widget):
         self.search_text = text
         self.run_search(text)
 
-    @work(thread=True, exclusive=True, group="search")
+    @work(thread=True, exclusive=True, group="search", description="search")
     def run_search(self, text: str) -> None:
         """Run a query against the index, off the UI thread."""
         from reader.query import feed_matches, normalise, parse_query

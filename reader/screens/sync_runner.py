@@ -81,14 +81,14 @@ class SyncRunner(Widget):
         """Marks changed here: the next folder poll passes them on."""
         self.local_changes = True
 
-    @work(thread=True, group="sync")
+    @work(thread=True, group="sync", description="sync")
     def sync_in_background(self, manual: bool) -> None:
         """Run a whole sync off the UI thread."""
         syncer = self.syncer
         if syncer is not None:
             self.post_message(SyncDone(syncer.run(), manual))
 
-    @work(thread=True, exclusive=True, group="sync-poll")
+    @work(thread=True, exclusive=True, group="sync-poll", description="poll sync")
     def poll_folder(self) -> None:
         """Sync with the folder when another machine's journal changed, or marks here did."""
         syncer, changed = self.syncer, self.local_changes
