@@ -83,7 +83,9 @@ class ArticleLoader(Widget):
         """Forget the post shown (none is left to show)."""
         self.current = None
 
-    @work(thread=True, exclusive=True, group="render")
+    # A description of our own: Textual's default is the repr of every argument (the look's
+    # whole palette, each post), built on the UI thread at every j.
+    @work(thread=True, exclusive=True, group="render", description="render a post")
     def render_post(self, post: Post, width: int, look: Look, keep_scroll: bool) -> None:
         """Read and render one post off the UI thread; show the first part at once."""
         worker = get_current_worker()
@@ -105,7 +107,7 @@ class ArticleLoader(Widget):
         if not worker.is_cancelled:
             self.post_message(ArticleReady(post.id, lines, width, keep_scroll, look_key=look.key))
 
-    @work(thread=True, exclusive=True, group="prefetch")
+    @work(thread=True, exclusive=True, group="prefetch", description="render ahead")
     def prefetch(self, posts: list[Post], width: int, look: Look) -> None:
         """Render the posts next to the shown one ahead of time, so j and k are instant."""
         from reader.budget import worth_prefetching
