@@ -39,7 +39,10 @@ def new_env(body: str) -> dict[str, Any]:
     """A parser environment shared by every chunk of a body: its reference links and
     footnote labels are known from the start, wherever they are defined."""
     env: dict[str, Any] = {}
-    labels = {":" + label: -1 for label in _FOOTNOTE_DEF_RE.findall(body)}
+    # A piece of lines at a time (a label is on one line): a 1 MB body holds no lock long.
+    labels = {
+        ":" + label: -1 for piece in line_pieces(body) for label in _FOOTNOTE_DEF_RE.findall(piece)
+    }
     env["footnotes"] = {"refs": labels, "list": {}}
     return env
 

@@ -91,10 +91,18 @@ class ArticleLoader(Widget):
         worker = get_current_worker()
         partial = not keep_scroll  # a re-render keeps its scroll position: no partial
         lines: list[list[Segment]] = []
-        from reader.gcpause import collection_paused
+        from reader.budget import worth_prefetching
+        from reader.gcpause import collect_young, collection_paused, freeze_loaded
         from reader.render import rendered_chunks
 
+        # A big post's lines (100,000 objects for 1 MB) would be walked by every full
+        # collection while it is read: tens of ms each with the lock held, keys waiting.
+        # So: a full collection before they exist (cheap then), the young ones collected
+        # chunk by chunk, and at the end what lives on is frozen (freed when left as ever).
+        big = not worth_prefetching(post.file)
         with collection_paused():
+            if big:
+                collect_young(2)
             for lines in rendered_chunks(post, width, look):
                 if worker.is_cancelled:
                     return
@@ -103,7 +111,10 @@ class ArticleLoader(Widget):
                     self.post_message(message)
                     partial, keep_scroll = False, True
                 elif not partial:
+                    collect_young()  # a chunk's worth, not the whole post once paused ends
                     time.sleep(CHUNK_PAUSE)  # let the UI thread answer keys between chunks
+            if big and collect_young(1):
+                freeze_loaded()
         if not worker.is_cancelled:
             self.post_message(ArticleReady(post.id, lines, width, keep_scroll, look_key=look.key))
 

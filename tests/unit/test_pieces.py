@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.page.parser import reference_definitions
+from reader.page.parser import new_env, reference_definitions
 from reader.pieces import line_pieces
 
 
@@ -21,3 +21,9 @@ def test_reference_definitions_are_found_in_every_piece_of_a_long_body() -> None
     assert reference_definitions(body) == (
         "[first]: https://a.example\n[second]: https://b.example 'T'"
     )
+
+
+def test_footnote_labels_are_known_from_every_piece_of_a_long_body() -> None:
+    filler = "A paragraph of text.\n\n" * 10_000
+    env = new_env(f"[^early]: one\n{filler}[^late]: two\n")
+    assert set(env["footnotes"]["refs"]) == {":early", ":late"}
