@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 FIRST_SCREEN_LINES = 40
 # Between later chunks the rendering thread sleeps this long, so keys are answered at once.
 CHUNK_PAUSE = 0.003
+# A big post's one full collection comes this many chunks after its first screen (painted
+# by then: a collection holding the lock would have delayed it).
+FULL_COLLECTION_AT = 2
 
 
 class ArticleLoader(Widget):
@@ -97,12 +100,12 @@ class ArticleLoader(Widget):
 
         # A big post's lines (100,000 objects for 1 MB) would be walked by every full
         # collection while it is read: tens of ms each with the lock held, keys waiting.
-        # So: a full collection before they exist (cheap then), the young ones collected
-        # chunk by chunk, and at the end what lives on is frozen (freed when left as ever).
+        # So the young objects are collected chunk by chunk; once the first screen is
+        # painted, one full collection (the post's lines still few); at the end what
+        # lives on is frozen (freed once the reader moves on, as ever).
         big = not worth_prefetching(post.file)
+        later = 0  # chunks rendered after the first screen
         with collection_paused():
-            if big:
-                collect_young(2)
             for lines in rendered_chunks(post, width, look):
                 if worker.is_cancelled:
                     return
@@ -111,7 +114,8 @@ class ArticleLoader(Widget):
                     self.post_message(message)
                     partial, keep_scroll = False, True
                 elif not partial:
-                    collect_young()  # a chunk's worth, not the whole post once paused ends
+                    later += 1
+                    collect_young(2 if big and later == FULL_COLLECTION_AT else 0)
                     time.sleep(CHUNK_PAUSE)  # let the UI thread answer keys between chunks
             if big and collect_young(1):
                 freeze_loaded()
