@@ -11,9 +11,10 @@ The TUI also holds collections off from its start until the first list is on scr
 (`hold`, `release`): importing Textual and building the screen allocate much and free
 little, and collections there cost the first paint about a tenth of its time.
 
-`freeze_loaded()` moves what a loader just built (the library's metadata) out of reach of
-later collections, but only in a process that asked for it with `freeze_loaded_data(True)`
-(the TUI, in cli.run_reader): tests and commands keep Python's defaults.
+`freeze_loaded()` moves what a loader just built (the library's metadata, the lines of a
+post too long for the render cache) out of reach of later collections, but only in a
+process that asked for it with `freeze_loaded_data(True)` (the TUI, in cli.run_reader):
+tests and commands keep Python's defaults.
 """
 
 from __future__ import annotations
@@ -42,6 +43,21 @@ def freeze_loaded() -> None:
     """
     if _freeze_loaded:
         gc.freeze()
+
+
+def collect_young(generation: int = 0) -> bool:
+    """While paused: collect the young generations up to `generation` now, if this thread
+    alone holds the pause (a loader's young objects could be many); True if it did.
+
+    A thread rendering a long post calls it between chunks: each call walks one chunk's
+    objects (a fraction of a millisecond), where resuming collection would walk the whole
+    rendering at once (tens of milliseconds with the interpreter lock held).
+    """
+    with _lock:
+        alone = _holders == 1
+    if alone:
+        gc.collect(generation)
+    return alone
 
 
 def hold() -> None:

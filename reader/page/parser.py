@@ -18,6 +18,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from reader.pieces import line_pieces
 from reader.sanitize import UNSAFE_RE, clean_line, clean_text
 
 _FOOTNOTE_DEF_RE = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
@@ -38,7 +39,10 @@ def new_env(body: str) -> dict[str, Any]:
     """A parser environment shared by every chunk of a body: its reference links and
     footnote labels are known from the start, wherever they are defined."""
     env: dict[str, Any] = {}
-    labels = {":" + label: -1 for label in _FOOTNOTE_DEF_RE.findall(body)}
+    # A piece of lines at a time (a label is on one line): a 1 MB body holds no lock long.
+    labels = {
+        ":" + label: -1 for piece in line_pieces(body) for label in _FOOTNOTE_DEF_RE.findall(piece)
+    }
     env["footnotes"] = {"refs": labels, "list": {}}
     return env
 
@@ -97,5 +101,13 @@ _REFERENCE_RE = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*\S.*$", re.MULTILINE)
 
 
 def reference_definitions(body: str) -> str:
-    """Every reference-style link definition of a body, one per line."""
-    return "\n".join(match.group(0).strip() for match in _REFERENCE_RE.finditer(body))
+    """Every reference-style link definition of a body, one per line.
+
+    Searched a piece of lines at a time (a definition is one line), so that a 1 MB
+    body does not hold the interpreter lock for the whole search.
+    """
+    return "\n".join(
+        match.group(0).strip()
+        for piece in line_pieces(body)
+        for match in _REFERENCE_RE.finditer(piece)
+    )

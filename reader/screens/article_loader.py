@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 FIRST_SCREEN_LINES = 40
 # Between later chunks the rendering thread sleeps this long, so keys are answered at once.
 CHUNK_PAUSE = 0.003
+# A big post's one full collection comes this many chunks after its first screen (painted
+# by then: a collection holding the lock would have delayed it).
+FULL_COLLECTION_AT = 2
 
 
 class ArticleLoader(Widget):
@@ -93,15 +96,25 @@ class ArticleLoader(Widget):
         """Forget the post shown (none is left to show)."""
         self.current = None
 
-    @work(thread=True, exclusive=True, group="render")
+    # A description of our own: Textual's default is the repr of every argument (the look's
+    # whole palette, each post), built on the UI thread at every j.
+    @work(thread=True, exclusive=True, group="render", description="render a post")
     def render_post(self, post: Post, width: int, look: Look, keep_scroll: bool) -> None:
         """Read and render one post off the UI thread; show the first part at once."""
         worker = get_current_worker()
         partial = not keep_scroll  # a re-render keeps its scroll position: no partial
         lines: list[list[Segment]] = []
-        from reader.gcpause import collection_paused
+        from reader.budget import worth_prefetching
+        from reader.gcpause import collect_young, collection_paused, freeze_loaded
         from reader.render import rendered_chunks
 
+        # A big post's lines (100,000 objects for 1 MB) would be walked by every full
+        # collection while it is read: tens of ms each with the lock held, keys waiting.
+        # So the young objects are collected chunk by chunk; once the first screen is
+        # painted, one full collection (the post's lines still few); at the end what
+        # lives on is frozen (freed once the reader moves on, as ever).
+        big = not worth_prefetching(post.file)
+        later = 0  # chunks rendered after the first screen
         with collection_paused():
             for lines in rendered_chunks(post, width, look):
                 if worker.is_cancelled:
@@ -111,11 +124,15 @@ class ArticleLoader(Widget):
                     self.post_message(message)
                     partial, keep_scroll = False, True
                 elif not partial:
+                    later += 1
+                    collect_young(2 if big and later == FULL_COLLECTION_AT else 0)
                     time.sleep(CHUNK_PAUSE)  # let the UI thread answer keys between chunks
+            if big and collect_young(1):
+                freeze_loaded()
         if not worker.is_cancelled:
             self.post_message(ArticleReady(post.id, lines, width, keep_scroll, look_key=look.key))
 
-    @work(thread=True, exclusive=True, group="prefetch")
+    @work(thread=True, exclusive=True, group="prefetch", description="render ahead")
     def prefetch(self, posts: list[Post], width: int, look: Look) -> None:
         """Render the posts next to the shown one ahead of time, so j and k are instant."""
         from reader.budget import worth_prefetching

@@ -20,8 +20,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.reactive import Reactive
 from textual.screen import Screen
-from textual.widgets import Header, Input
+from textual.widgets import Header, Input, Static
 
 from reader.messages import Notice, StartedUp, sentence
 from reader.screens.article_loader import ArticleLoader
@@ -55,6 +56,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
     # Every key that works everywhere (see reader/keys.py); tab and shift+tab too, which
     # are Textual's own otherwise, so that they can be rebound like the rest.
     BINDINGS: ClassVar[list[BindingType]] = bindings("screen")
+
+    # The header's counts: repaint its title (watch_sub_title), not the whole screen.
+    sub_title: Reactive[str | None] = Reactive(None, compute=False, repaint=False)
 
     def __init__(
         self,
@@ -280,6 +284,12 @@ class MainScreen(Screen[None], inherit_bindings=False):
             self.reading.cancel()
             self.article.show(None, [], self.article.text_width, keep_scroll=False)
         self.update_counts()
+
+    def watch_sub_title(self) -> None:
+        """New counts into the header now, not a frame later (the Header's own watcher)."""
+        for header in self.query(Header):
+            for title in header.query("HeaderTitle").results(Static):
+                title.update(header.format_title())
 
     def update_counts(self) -> None:
         """Show the view, its counts and the sort in the header."""

@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+from textual.widgets import Header, Static
+
 from reader.store import Store
 from tests.app.conftest import current_title, notices, screen_of, settle, sidebar, wait_until
 
@@ -54,6 +57,28 @@ async def test_b_toggles_the_bookmark(start: Any) -> None:
         await pilot.press("b")
         assert not store.is_bookmarked(first)
         assert not sidebar(pilot).rows[0].bookmarked
+
+
+async def test_b_repaints_the_header_title_and_the_sidebar_not_the_whole_screen(
+    start: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A whole-screen repaint (12 KB to the terminal) per mark kept keys waiting while a
+    # 1 MB post rendered; the count is in the header's title all the same.
+    async with start() as pilot:
+        screen = screen_of(pilot)
+        whole: list[object] = []
+        refresh = screen.refresh
+
+        def recording(*regions: Any, **options: Any) -> Any:
+            if not regions and options.get("repaint", True):
+                whole.append(options)
+            return refresh(*regions, **options)
+
+        monkeypatch.setattr(screen, "refresh", recording)
+        await pilot.press("b")
+        title = screen.query_one(Header).query_one("HeaderTitle", Static)
+        assert "1 bookmarked" in str(title.render())
+        assert whole == []
 
 
 async def test_bookmarking_quickly_does_not_pile_up_toasts_over_the_screen(start: Any) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import gc
 import threading
+import weakref
 from collections.abc import Iterator
 
 import pytest
 
-from reader.gcpause import collection_paused
+from reader.gcpause import collect_young, collection_paused
 
 
 @pytest.fixture(autouse=True)
@@ -62,3 +63,48 @@ def test_an_error_inside_still_turns_collection_back_on() -> None:
     with pytest.raises(RuntimeError), collection_paused():
         raise RuntimeError("render failed")
     assert gc.isenabled()
+
+
+class Node:
+    """An object that can sit in a reference cycle."""
+
+    other: object = None
+
+
+def cycle() -> weakref.ref[Node]:
+    """A reference cycle nothing else refers to: only a collection frees it."""
+    node = Node()
+    node.other = node
+    return weakref.ref(node)
+
+
+def test_a_renderer_alone_collects_its_young_garbage_between_chunks() -> None:
+    gc.enable()
+    with collection_paused():
+        garbage = cycle()
+        assert garbage() is not None, "paused: no automatic collection"
+        assert collect_young()
+        assert garbage() is None
+
+
+def test_young_garbage_is_left_alone_while_another_thread_holds_the_pause() -> None:
+    gc.enable()
+    inside = threading.Event()
+    release = threading.Event()
+
+    def load() -> None:
+        with collection_paused():
+            inside.set()
+            release.wait(5)
+
+    other = threading.Thread(target=load)
+    other.start()
+    try:
+        assert inside.wait(5)
+        with collection_paused():
+            garbage = cycle()
+            assert not collect_young()
+            assert garbage() is not None
+    finally:
+        release.set()
+        other.join(5)
