@@ -144,7 +144,7 @@ class ReaderApp(App[int]):
             self.exit_guard.attach(lambda: loop.call_soon_threadsafe(self.exit))
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
-                screen.painted()
+                screen.start_up.painted()
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this platform; on Linux and macOS one that survives a hang-up."""

@@ -71,7 +71,7 @@ class ArticleLoader(Widget):
         self.current = post.id
         if not self.shown_any:  # the list is painted first; its rendering waits a frame
             self.shown_any = True
-            self.host.when_painted(lambda: self.show_first(post, keep_scroll))
+            self.host.start_up.when_painted(lambda: self.show_first(post, keep_scroll))
             return
         width, look = article.text_width, self.look()
         cached = None if keep_scroll else self.rendered.get((post.id, width, look.key))

@@ -85,7 +85,7 @@ class LibraryLoader(Widget):
             self.on_library_loaded(LibraryLoaded(library, None, provisional=True))
             # The rest is read once these rows are painted: reading 100,000 cached rows
             # would hold the interpreter while the first frame is drawn.
-            self.host.when_painted(lambda: self.load_library(reload=False, listed=True))
+            self.host.start_up.when_painted(lambda: self.load_library(reload=False, listed=True))
         elif first_screen is not None and first_screen.forked and not first_screen.done:
             # A child process is reading a large library's first screenful: the worker
             # waits for it rather than walking the folder a second time.
@@ -227,7 +227,7 @@ class LibraryLoader(Widget):
         """Show the loaded posts and restore (or keep) the selection."""
         message.stop()
         host, session = self.host, self.host.session
-        host.when_painted(host.mount_footer)  # once this list is painted
+        host.start_up.when_painted(host.start_up.mount_footer)  # once this list is painted
         if message.library is None:  # gone (deleted, unmounted): show none of it any more
             session.set_posts([])
             host.articles.rendered.clear()

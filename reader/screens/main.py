@@ -5,14 +5,13 @@ workers and messages: the library loader (library_loader.py), the article loader
 (article_loader.py: render, prefetch, render cache), the read tracker (read_tracker.py:
 read-after clock, positions, end of post) and the search controller
 (search_controller.py), plus the link opener (link_opener.py), the mark keys
-(marker.py), sync (sync_runner.py) and feeds (feed_refresher.py). The screen routes keys
-and widget messages to them, and keeps the sidebar's rows, its marks and the header's
-counts.
+(marker.py), sync (sync_runner.py), feeds (feed_refresher.py) and the start-up sequence
+(start_up.py: what waits for the first frame, the footer). The screen routes keys and
+widget messages to them, and keeps the sidebar's rows, its marks and the header's counts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -24,7 +23,7 @@ from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
-from reader.messages import Notice, StartedUp, sentence
+from reader.messages import Notice, sentence
 from reader.screens.article_loader import ArticleLoader
 from reader.screens.feed_picker import FeedPicker, apply_scope
 from reader.screens.feed_refresher import FeedRefresher
@@ -33,6 +32,7 @@ from reader.screens.link_opener import LinkOpener
 from reader.screens.marker import Marker
 from reader.screens.read_tracker import ReadTracker
 from reader.screens.search_controller import SearchController
+from reader.screens.start_up import StartUp
 from reader.screens.sync_runner import SyncRunner
 from reader.session import Session, Sort
 from reader.views import View
@@ -46,8 +46,6 @@ if TYPE_CHECKING:
     from reader.first_screen import FirstScreen
     from reader.store import Store
 
-#: Seconds after which the footer is added even if the library has not arrived yet.
-FOOTER_AT_LATEST = 1.0
 
 
 class MainScreen(Screen[None], inherit_bindings=False):
@@ -75,8 +73,6 @@ class MainScreen(Screen[None], inherit_bindings=False):
         super().__init__()
         self.library_path = library_path
         self.first_screen = first_screen
-        self.frame_up = False  # the app's first frame is on the terminal (see painted)
-        self.after_first_frame: list[Callable[[], object]] = []
         self.store = store
         self.session = Session(
             store, View.parse(store.get_meta("view")), Sort.parse(sort or store.get_meta("sort"))
@@ -89,6 +85,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.sync = SyncRunner(self)
         self.feeds = FeedRefresher(self)
         self.marker = Marker(self)
+        self.start_up = StartUp(self)  # what waits for the first frame, and the footer
 
     def compose(self) -> ComposeResult:
         """Lay out the header, the two panes and the footer (and the non-visual parts)."""
@@ -145,30 +142,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.post_list.date_of = self.session.short_date
         self.library.start()
         self.feeds.start()
-        self.set_timer(FOOTER_AT_LATEST, self.mount_footer)  # if the library is slow
-
-    def painted(self) -> None:
-        """The app's first frame is up (its Ready event): run what waited for it."""
-        self.frame_up = True
-        waiting, self.after_first_frame = self.after_first_frame, []
-        for callback in waiting:
-            self.call_after_refresh(callback)
-
-    def when_painted(self, callback: Callable[[], object]) -> None:
-        """Call back once what is on screen now is painted (not before the first frame)."""
-        if self.frame_up:
-            self.call_after_refresh(callback)
-        else:
-            self.after_first_frame.append(callback)
-
-    def mount_footer(self) -> None:
-        """Add the footer (once), after the first list is on screen (not while quitting)."""
-        from textual.widgets import Footer  # imported here: the first paint has no footer
-
-        if self.is_attached and not self.query(Footer):
-            self.mount(Footer(show_command_palette=False))  # ctrl+p is in the help
-            self.call_after_refresh(self.refresh_bindings)  # a footer lists keys once told
-            self.post_message(StartedUp())
+        self.start_up.start()
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
