@@ -209,7 +209,7 @@ class LibraryLoader(Widget):
             host.post_list.refresh()
             host.sub_title = "Loading…"
         else:  # a first screenful is listed: the header says how far the rest has got
-            self.progress_label = f" · reading {message.done:,}/{message.total:,}"
+            self.progress_label = f"reading {message.done:,}/{message.total:,} · "
             host.update_counts()
 
     def on_library_confirmed(self, message: LibraryConfirmed) -> None:

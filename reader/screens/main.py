@@ -274,11 +274,11 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.sub_title = (
             (f"{scope.label} · " if scope is not None else "")
             + (f"{status} · " if status else "")  # first: 80 columns cut the end off
+            + self.library.progress_label
             + f"{label} {counts.shown}/{counts.total} · {counts.unread} unread"
             f" · {counts.bookmarked} bookmarked"
             + ("" if sort is Sort.NEWEST else f" · {sort.label}")
             + self.sync.label
-            + self.library.progress_label
         )
 
     def set_read(self, post_id: str, value: bool, *, undoable: str | None = None) -> None:
