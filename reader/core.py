@@ -83,12 +83,29 @@ def scan_for_posts(path: Path) -> tuple[bool, Counter[str]]:
     """(True, ...) as soon as one post file is found under `path` (stops early);
     else (False, the number of other visible files by suffix)."""
     others: Counter[str] = Counter()
-    for _root, dirs, files in os.walk(path):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        if any(is_post_name(f) for f in files):
-            return True, others
-        visible = (f for f in files if not f.startswith("."))
-        others.update(os.path.splitext(f)[1].lower() or "no suffix" for f in visible)
+    folders = [path]
+    while folders:  # entry by entry: os.walk would list 100,000 names before the first
+        folder = folders.pop()
+        try:
+            entries = os.scandir(folder)
+        except OSError:  # as os.walk: a folder that cannot be read is passed over
+            continue
+        with entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if not entry.is_symlink():  # as os.walk: not into linked folders
+                        folders.append(Path(entry.path))
+                elif is_post_name(name):
+                    return True, others
+                else:
+                    others[os.path.splitext(name)[1].lower() or "no suffix"] += 1
     return False, others
 
 
