@@ -32,8 +32,16 @@ class StartUp:
         self.waiting: list[Callable[[], object]] = []
 
     def start(self) -> None:
-        """The screen is mounted: add the footer within a second whatever happens."""
-        self.host.set_timer(FOOTER_AT_LATEST, self.mount_footer)  # if the library is slow
+        """The screen is mounted: within a second whatever happens, what waits for the
+        first frame runs (should the app's Ready have come before this screen) and the
+        footer is added (should the library be slow)."""
+        self.host.set_timer(FOOTER_AT_LATEST, self.at_the_latest)
+
+    def at_the_latest(self) -> None:
+        """A second after mounting: nothing waits any longer."""
+        if not self.frame_up:
+            self.painted()
+        self.mount_footer()
 
     def painted(self) -> None:
         """The app's first frame is up (its Ready event): run what waited for it."""

@@ -207,3 +207,28 @@ async def test_rows_still_coming_from_a_child_process_are_listed_when_they_come(
             )
     finally:
         store.close()
+
+
+async def test_the_first_post_and_the_footer_come_even_without_the_apps_ready(
+    state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What waits for the first frame runs within a second even if the app's Ready event
+    never reaches the screen (it came before the screen, say)."""
+    from textual.widgets import Footer
+
+    from tests.app.conftest import ARTICLES, article_text
+
+    monkeypatch.setattr(ReaderApp, "on_ready", lambda self: None)
+    store = Store(state_path, debounce=0.01)
+    store.open()
+    app = ReaderApp(ARTICLES, store)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(pilot, lambda: sidebar(pilot).ids, what="the list")
+            first = current_title(pilot)
+            await wait_until(
+                pilot, lambda: first in article_text(pilot), what="the first post's text"
+            )
+            await wait_until(pilot, lambda: screen_of(pilot).query(Footer), what="the footer")
+    finally:
+        store.close()
