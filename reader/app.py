@@ -128,10 +128,15 @@ class ReaderApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         """Tell the main screen the reader is at the keys (a key, a click or the wheel)."""
         if isinstance(event, READER_INPUT) and not event.is_forwarded:
-            for screen in self.screen_stack:
-                if isinstance(screen, MainScreen):
-                    screen.reader_active()
+            main = self.main_screen
+            if main is not None:
+                main.reader_active()
         await super().on_event(event)
+
+    @property
+    def main_screen(self) -> MainScreen | None:
+        """The main screen, wherever it is on the stack (None before it is pushed)."""
+        return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
 
     def on_ready(self) -> None:
         """The first frame is up: from now on SIGTERM, SIGHUP or a lost terminal exit the app.
@@ -142,9 +147,9 @@ class ReaderApp(App[int]):
         if self.exit_guard is not None:
             loop = asyncio.get_running_loop()
             self.exit_guard.attach(lambda: loop.call_soon_threadsafe(self.exit))
-        for screen in self.screen_stack:
-            if isinstance(screen, MainScreen):
-                screen.start_up.painted()
+        main = self.main_screen
+        if main is not None:
+            main.start_up.painted()
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this platform; on Linux and macOS one that survives a hang-up."""
@@ -250,7 +255,7 @@ class ReaderApp(App[int]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette: every reader key, then Textual's own commands."""
-        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        main = self.main_screen
         if main is not None:
             targets: dict[str, Widget] = {
                 "screen": main,

@@ -215,8 +215,7 @@ class LibraryLoader(Widget):
     def on_library_confirmed(self, message: LibraryConfirmed) -> None:
         """A warm start's cached list was checked against the files: it is the library."""
         message.stop()
-        self.host.search.library_ready(message.library.posts)
-        self.painted.set()
+        self.library_listed(message.library.posts)
 
     def library_listed(self, posts: list[Post]) -> None:
         """The loaded library is on screen: index it for search, write the cache."""
@@ -250,10 +249,11 @@ class LibraryLoader(Widget):
         session.set_posts(library.posts)
         if not message.provisional:
             # Once the list and its header are painted: the index is a background job.
-            host.call_after_refresh(self.library_listed, library.posts)
+            posts = library.posts
+            host.start_up.when_painted(lambda: self.library_listed(posts))
             self.progress_label = ""
         else:
-            host.call_after_refresh(self.painted.set)
+            host.start_up.when_painted(self.painted.set)
         selected = self.saved_selection if first else host.highlighted_id
         host.refresh_rows(select=selected if isinstance(selected, str) else None)
         if first:

@@ -47,7 +47,6 @@ if TYPE_CHECKING:
     from reader.store import Store
 
 
-
 class MainScreen(Screen[None], inherit_bindings=False):
     """Sidebar of posts on the left, the highlighted post on the right."""
 
