@@ -128,7 +128,8 @@ def state_path(tmp_path: Path) -> Path:
 def start(state_path: Path) -> Callable[..., object]:
     """Start the app on a library: `async with start(path) as pilot:`.
 
-    `notifications=True` draws notices as toasts on the screen, as the terminal shows them.
+    `notifications=True` draws notices as toasts on the screen, as the terminal shows them;
+    `message_hook` sees every message, as run_test's does.
     """
 
     @asynccontextmanager
@@ -138,14 +139,22 @@ def start(state_path: Path) -> Callable[..., object]:
         mark_read_after: float = 60.0,
         size: tuple[int, int] = (120, 40),
         notifications: bool = False,
+        message_hook: Callable[[Message], None] | None = None,
     ) -> AsyncIterator[Pilot[int]]:
         store = Store(state_path, debounce=0.01)
         store.open()
         app = ReaderApp(path, store, mark_read_after=mark_read_after)
         recorder = _recorded[id(app)] = Notices()
+
+        def hook(message: Message) -> None:
+            """The notices, and the test's own hook if it has one."""
+            recorder.hook(message)
+            if message_hook is not None:
+                message_hook(message)
+
         try:
             async with app.run_test(
-                size=size, notifications=notifications, message_hook=recorder.hook
+                size=size, notifications=notifications, message_hook=hook
             ) as pilot:
                 await settle(pilot)
                 yield pilot
