@@ -85,30 +85,32 @@ class LibraryLoader(Widget):
             self.on_library_loaded(LibraryLoaded(library, None, provisional=True))
             # The rest is read once these rows are painted: reading 100,000 cached rows
             # would hold the interpreter while the first frame is drawn.
-            self.host.start_up.when_painted(lambda: self.load_library(reload=False, listed=True))
+            listed = len(early)
+            self.host.start_up.when_painted(lambda: self.load_library(reload=False, listed=listed))
         elif first_screen is not None and first_screen.forked and not first_screen.done:
             # A child process is reading a large library's first screenful: the worker
             # waits for it rather than walking the folder a second time.
-            self.load_library(reload=False, listed=False, early=first_screen)
+            self.load_library(reload=False, listed=0, early=first_screen)
         else:
-            self.load_library(reload=False, listed=False)
+            self.load_library(reload=False, listed=0)
         self.set_interval(STATE_CHECK_EVERY, self.check_state)
 
     def reload(self, *, announce: bool = True) -> None:
         """Read the library from disk again and take in new marks (`r`; `announce`: say so)."""
         self.announce = announce
         self.check_state()
-        self.load_library(reload=True, listed=False)
+        self.load_library(reload=True, listed=0)
 
     @work(thread=True, exclusive=True, group="library", description="read the library")
     def load_library(
-        self, reload: bool, listed: bool, early: FirstScreen | None = None
+        self, reload: bool, listed: int, early: FirstScreen | None = None
     ) -> None:
         """Read every post's metadata, off the UI thread; show cached metadata first.
 
-        `listed`: a first list is on screen already (reader.first_screen): the cached
-        rows are not listed again before the files are checked. `early`: first rows still
-        being read in a child process, listed as soon as they come.
+        `listed`: how many first rows are on screen already (reader.first_screen): the
+        cache's head is not listed again, nor the whole cached list if that is all of it
+        (a head file's screenful is not). `early`: first rows still being read in a child
+        process, listed as soon as they come.
         """
         from reader.cache import MetadataCache
         from reader.gcpause import collection_paused, freeze_loaded
@@ -121,7 +123,7 @@ class LibraryLoader(Widget):
             rows = early.wait(EARLY_WAIT)
             if rows and not worker.is_cancelled:
                 self.show(Library(library_path, rows, []), worker, FIRST_WAIT)
-                listed = True
+                listed = len(rows)
         cache = None
         cached: list[Post] | None = None
         if library_path.is_dir():
@@ -132,7 +134,7 @@ class LibraryLoader(Widget):
             with collection_paused():  # 100,000 rows: collections would double the time
                 cached = cache.load()
                 freeze_loaded()  # the posts live on: later collections need not walk them
-            if cached and not reload and not listed:
+            if cached and not reload and len(cached) > listed:
                 library = Library(library_path, cached, [])
                 self.post_message(LibraryLoaded(library, None, provisional=True))
 

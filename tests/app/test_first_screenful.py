@@ -232,3 +232,36 @@ async def test_the_first_post_and_the_footer_come_even_without_the_apps_ready(
             await wait_until(pilot, lambda: screen_of(pilot).query(Footer), what="the footer")
     finally:
         store.close()
+
+
+async def test_a_warm_start_lists_the_whole_cached_library_after_its_first_rows(
+    tmp_path: Path, state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first rows of a large cached library are its head file (a screenful); the rest
+    of the cached list follows, though every file is unchanged."""
+    from reader.cache import MetadataCache
+    from reader.first_screen import FirstScreen
+    from reader.paths import cache_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "posts"
+    make_library(folder)
+    cache = MetadataCache.for_root(cache_dir(), folder)
+    warm = library_module.load_library(folder, cache)
+    cache.retain(warm.posts)
+    cache.save()
+    early = FirstScreen(folder)
+    early.start()
+    while not early.done:
+        await asyncio.sleep(0.01)
+    store = Store(state_path, debounce=0.01)
+    store.open()
+    app = ReaderApp(folder, store, first_screen=early)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(
+                pilot, lambda: len(sidebar(pilot).ids) == TOTAL + 1, what="the whole library"
+            )
+            assert [row.title for row in sidebar(pilot).rows] == [p.title for p in warm.posts]
+    finally:
+        store.close()
