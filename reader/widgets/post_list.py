@@ -245,11 +245,17 @@ class PostList(ScrollView, can_focus=True, inherit_bindings=False):
             return
         if center:
             top, height = int(self.scroll_offset.y), self.scrollable_content_region.height
+            if height == 0:  # not laid out yet (a list listed at mount): on_resize does it
+                return
             if top <= self.cursor < top + height:
                 return
         self.scroll_to_region(
             Region(0, self.cursor, 1, 1), animate=False, force=True, immediate=True, center=center
         )
+
+    def on_resize(self) -> None:
+        """Laid out (or resized): the cursor row on screen, the posts around it."""
+        self._scroll_cursor_visible(center=True)
 
     def action_cursor_down(self) -> None:
         """Move to the next post."""
