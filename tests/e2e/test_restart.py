@@ -273,3 +273,39 @@ def test_changes_in_a_session_that_may_not_write_the_state_exit_1_and_say_so(
     terminal.send("q")
     assert terminal.wait_exit(timeout=terminal.timeout) == 1
     assert "1 change(s) from this session were not saved" in terminal.text()
+
+
+def test_a_warm_start_of_a_large_library_lists_from_the_top_with_the_selection_kept(
+    term: TerminalFactory, reader_cmd: Path, tmp_path: Path
+) -> None:
+    """The first rows come from the cache's head file before the sidebar is laid out: the
+    saved selection (third) is restored without scrolling the first two out of sight."""
+    library = tmp_path / "library"
+    library.mkdir()
+    count = 300  # more than two screenfuls: the cache keeps a head file
+    for n in range(count):
+        day = f"2024-{1 + n // 28 % 12:02d}-{1 + n % 28:02d}"
+        text = f"---\ntitle: Post {n:03d}\ndate: {2000 + n // 336}-{day[5:]}\n---\nBody.\n"
+        (library / f"post-{n:03d}.md").write_text(text, encoding="utf-8")
+    argv = [reader_cmd, library, "--mark-read-after", NEVER, "--state", tmp_path / "s.json"]
+
+    titles = [f"Post {n:03d}" for n in range(count - 1, count - 4, -1)]  # newest first
+    first = term(argv)
+    first.wait_for(f"All {count}/{count}")
+    first.send("j")
+    first.send("j")
+    first.wait_for(showing(titles[2]))
+    quit_cleanly(first)
+
+    second = term(argv)
+
+    def from_the_top(text: str) -> bool:
+        return (
+            f"All {count}/{count}" in header(text)
+            and showing(titles[2])(text)
+            and [title.split()[:2] for title in sidebar_titles(text)[:3]]
+            == [title.split() for title in titles]
+        )
+
+    second.wait_for(from_the_top)
+    quit_cleanly(second)
